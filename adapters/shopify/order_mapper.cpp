@@ -1,0 +1,176 @@
+// Order snapshot mapping. Line base = price x quantity - sum(discount_allocations), minus the
+// line's taxes when prices include tax; all in shop money.
+#include "order_mapper.hpp"
+
+#include "adapters/shopify/refund_mapper.hpp"
+#include "core/customer_key.hpp"
+#include "core/money.hpp"
+
+namespace rewardd::shopify {
+namespace {
+
+#define TRY_ASSIGN(target, expr)    \
+    do {                            \
+        auto _r = (expr);           \
+        if (!_r) return _r.error(); \
+        target = std::move(*_r);    \
+    } while (0)
+
+bool truthy(const json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_boolean() && it->get<bool>();
+}
+
+const json& array_or_empty(const json& obj, const char* key) {
+    static const json empty = json::array();
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_array() ? *it : empty;
+}
+
+// Sum of `<entries>[].<key>` (shop money) in one currency.
+Result<std::int64_t> sum_amounts(const json& entries, const char* key, const char* set_key,
+                                 const std::string& currency, const std::string& path) {
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        std::int64_t amount = 0;
+        TRY_ASSIGN(amount, read_shop_money(entries[i], key, set_key, currency,
+                                           path + "[" + std::to_string(i) + "]." + key, true));
+        total += amount;
+    }
+    return total;
+}
+
+Result<std::optional<OrderLine>> read_line(const json& item, const std::string& currency, bool taxes_included,
+                                           const std::string& path) {
+    if (!item.is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
+    if (truthy(item, "gift_card")) return std::optional<OrderLine>{};  // buying a gift card earns nothing
+    OrderLine line;
+    TRY_ASSIGN(line.id, read_id(item, "id", path + ".id", true));
+    TRY_ASSIGN(line.product_id, read_id(item, "product_id", path + ".product_id", false));
+    const auto qty = item.find("quantity");
+    if (qty == item.end() || !qty->is_number_integer() || qty->get<std::int64_t>() < 0) {
+        return field_error(ErrorCode::invalid_field, path + ".quantity", "must be a non-negative integer");
+    }
+    line.quantity = qty->get<std::int64_t>();
+    std::int64_t price = 0, discounts = 0, taxes = 0;
+    TRY_ASSIGN(price, read_shop_money(item, "price", "price_set", currency, path + ".price", true));
+    TRY_ASSIGN(discounts, sum_amounts(array_or_empty(item, "discount_allocations"), "amount", "amount_set",
+                                      currency, path + ".discount_allocations"));
+    if (taxes_included) {
+        TRY_ASSIGN(taxes, sum_amounts(array_or_empty(item, "tax_lines"), "price", "price_set", currency,
+                                      path + ".tax_lines"));
+    }
+    line.total_minor = std::max<std::int64_t>(0, price * line.quantity - discounts - taxes);
+    return std::optional<OrderLine>{std::move(line)};
+}
+
+CustomerRef read_customer(const json& order) {
+    CustomerRef ref;
+    std::string email;
+    if (const auto c = order.find("customer"); c != order.end() && c->is_object()) {
+        if (auto id = read_id(*c, "id", "customer.id", false); id) ref.id = *id;
+        email = read_string(*c, "email");
+    }
+    if (email.empty()) email = read_string(order, "email");
+    if (email.empty()) email = read_string(order, "contact_email");
+    ref.email = normalise_email(email);
+    if (ref.email.find('@') == std::string::npos) ref.email.clear();
+    return ref;
+}
+
+std::optional<std::string> read_referral_code(const json& order) {
+    for (const auto& attr : array_or_empty(order, "note_attributes")) {
+        const std::string name = read_string(attr, "name");
+        const std::string value = read_string(attr, "value");
+        if ((name == "rewardd_referral_code" || name == "ref") && !value.empty()) return value;
+    }
+    for (const auto& code : array_or_empty(order, "discount_codes")) {
+        const std::string text = read_string(code, "code");
+        if (!text.empty()) return text;
+    }
+    return std::nullopt;
+}
+
+Event make_event(const std::string& shop_id, const Order& order, EventType type, const std::string& suffix,
+                 Timestamp at) {
+    Event e;
+    e.shop_id = shop_id;
+    e.id = order_event_id(shop_id, order.id, suffix);
+    e.type = type;
+    e.occurred_at = at;
+    e.order = order;
+    return e;
+}
+
+}  // namespace
+
+std::string order_event_id(const std::string& shop_id, const std::string& order_id, const std::string& suffix) {
+    return "shopify:" + shop_id + ":order:" + order_id + ":" + suffix;
+}
+
+bool is_test_order(const json& order) { return truthy(order, "test"); }
+
+Result<Order> order_from_json(const json& doc) {
+    if (!doc.is_object()) return field_error(ErrorCode::invalid_field, "order", "must be an object");
+    Order order;
+    TRY_ASSIGN(order.id, read_id(doc, "id", "id", true));
+    order.currency = read_string(doc, "currency");
+    if (!currency_exponent(order.currency)) {
+        return field_error(ErrorCode::unknown_currency, "currency", "unknown ISO 4217 currency");
+    }
+    order.customer = read_customer(doc);
+    const bool taxes_included = truthy(doc, "taxes_included");
+    const json& items = array_or_empty(doc, "line_items");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        std::optional<OrderLine> line;
+        TRY_ASSIGN(line, read_line(items[i], order.currency, taxes_included, "line_items[" + std::to_string(i) + "]"));
+        if (line) order.lines.push_back(std::move(*line));
+    }
+    // Discounts are inside the line totals through discount_allocations (shipping ones only touch
+    // shipping), so the order-level discount is 0 (INTEGRATION.md N1b).
+    TRY_ASSIGN(order.tax_minor, read_shop_money(doc, "total_tax", "total_tax_set", order.currency, "total_tax"));
+    TRY_ASSIGN(order.shipping_minor, read_shop_money(doc, "total_shipping_price", "total_shipping_price_set",
+                                                     order.currency, "total_shipping_price"));
+    TRY_ASSIGN(order.total_minor,
+               read_shop_money(doc, "total_price", "total_price_set", order.currency, "total_price", true));
+    order.referral_code = read_referral_code(doc);
+    return order;
+}
+
+Result<std::vector<Event>> order_events(const json& doc, const std::string& shop_id) {
+    Order order;
+    TRY_ASSIGN(order, order_from_json(doc));
+    std::vector<Event> events;
+    Timestamp created_at = 0;
+    TRY_ASSIGN(created_at, read_time(doc, "created_at", "created_at"));
+    events.push_back(make_event(shop_id, order, EventType::order_placed, "placed", created_at));
+
+    const std::string financial = read_string(doc, "financial_status");
+    if (financial == "paid" || financial == "partially_refunded" || financial == "refunded") {
+        // Shopify's order has no paid-at field; processed_at is the snapshot-independent choice.
+        Timestamp paid_at = created_at;
+        if (!read_string(doc, "processed_at").empty()) TRY_ASSIGN(paid_at, read_time(doc, "processed_at", "processed_at"));
+        events.push_back(make_event(shop_id, order, EventType::order_paid, "paid", paid_at));
+    }
+    const json& refunds = array_or_empty(doc, "refunds");
+    for (std::size_t i = 0; i < refunds.size(); ++i) {
+        const std::string path = "refunds[" + std::to_string(i) + "]";
+        Refund refund;
+        TRY_ASSIGN(refund, refund_from_json(refunds[i], order.currency, path));
+        Timestamp at = 0;
+        const char* when = read_string(refunds[i], "processed_at").empty() ? "created_at" : "processed_at";
+        TRY_ASSIGN(at, read_time(refunds[i], when, path + "." + when));
+        Event e = make_event(shop_id, order, EventType::order_refunded, "refund:" + refund.id, at);
+        e.refund = std::move(refund);
+        events.push_back(std::move(e));
+    }
+    if (!read_string(doc, "cancelled_at").empty() || financial == "voided") {
+        Timestamp at = 0;
+        const char* when = read_string(doc, "cancelled_at").empty() ? "updated_at" : "cancelled_at";
+        TRY_ASSIGN(at, read_time(doc, when, when));
+        events.push_back(make_event(shop_id, order, EventType::order_cancelled, "cancelled", at));
+    }
+    return events;
+}
+
+}  // namespace rewardd::shopify

@@ -1,0 +1,102 @@
+// Refund mapping. Claw-back follows refund_line_items (the merchandise value); transactions are
+// the money returned and only give the refund's amount (INTEGRATION.md S3.1, P9).
+#include "refund_mapper.hpp"
+
+#include "adapters/shopify/order_mapper.hpp"
+#include "core/money.hpp"
+
+namespace rewardd::shopify {
+namespace {
+
+#define TRY_ASSIGN(target, expr)    \
+    do {                            \
+        auto _r = (expr);           \
+        if (!_r) return _r.error(); \
+        target = std::move(*_r);    \
+    } while (0)
+
+const json& array_or_empty(const json& obj, const char* key) {
+    static const json empty = json::array();
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_array() ? *it : empty;
+}
+
+bool is_successful_refund(const json& t) {
+    return read_string(t, "kind") == "refund" && read_string(t, "status") == "success";
+}
+
+}  // namespace
+
+std::string refund_currency(const json& refund) {
+    for (const auto& item : array_or_empty(refund, "refund_line_items")) {
+        const auto set = item.find("subtotal_set");
+        if (set == item.end() || !set->is_object() || !set->contains("shop_money")) continue;
+        const std::string code = read_string(set->at("shop_money"), "currency_code");
+        if (!code.empty()) return code;
+    }
+    for (const auto& t : array_or_empty(refund, "transactions")) {
+        const std::string code = read_string(t, "currency");
+        if (is_successful_refund(t) && !code.empty()) return code;
+    }
+    return {};
+}
+
+Result<Refund> refund_from_json(const json& doc, const std::string& currency, const std::string& path) {
+    if (!doc.is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
+    Refund refund;
+    TRY_ASSIGN(refund.id, read_id(doc, "id", path + ".id", true));
+    const json& items = array_or_empty(doc, "refund_line_items");
+    std::int64_t lines_sum = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string item_path = path + ".refund_line_items[" + std::to_string(i) + "]";
+        RefundLine line;
+        TRY_ASSIGN(line.line_id, read_id(items[i], "line_item_id", item_path + ".line_item_id", true));
+        const auto qty = items[i].find("quantity");
+        line.quantity = qty != items[i].end() && qty->is_number_integer() ? qty->get<std::int64_t>() : 0;
+        TRY_ASSIGN(line.total_minor, read_shop_money(items[i], "subtotal", "subtotal_set", currency,
+                                                     item_path + ".subtotal", true));
+        lines_sum += line.total_minor;
+        refund.lines.push_back(std::move(line));
+    }
+    std::int64_t returned = 0;
+    bool any_transaction = false;
+    const json& transactions = array_or_empty(doc, "transactions");
+    for (std::size_t i = 0; i < transactions.size(); ++i) {
+        const json& t = transactions[i];
+        if (!is_successful_refund(t)) continue;
+        const std::string code = read_string(t, "currency");
+        if (!code.empty() && code != currency) continue;  // presentment money: not comparable
+        std::int64_t amount = 0;
+        TRY_ASSIGN(amount, read_shop_money(t, "amount", "amount_set", currency,
+                                           path + ".transactions[" + std::to_string(i) + "].amount", true));
+        returned += amount;
+        any_transaction = true;
+    }
+    refund.amount_minor = any_transaction ? returned : lines_sum;
+    return refund;
+}
+
+Result<std::optional<Event>> refund_event(const json& doc, const std::string& shop_id) {
+    if (!doc.is_object()) return field_error(ErrorCode::invalid_field, "refund", "must be an object");
+    const std::string currency = refund_currency(doc);
+    if (currency.empty()) return std::optional<Event>{};
+    if (!currency_exponent(currency)) {
+        return field_error(ErrorCode::unknown_currency, "currency", "unknown ISO 4217 currency");
+    }
+    Event e;
+    e.shop_id = shop_id;
+    e.type = EventType::order_refunded;
+    Order stub;
+    TRY_ASSIGN(stub.id, read_id(doc, "order_id", "order_id", true));
+    stub.currency = currency;
+    Refund refund;
+    TRY_ASSIGN(refund, refund_from_json(doc, currency, "refund"));
+    const char* when = read_string(doc, "processed_at").empty() ? "created_at" : "processed_at";
+    TRY_ASSIGN(e.occurred_at, read_time(doc, when, when));
+    e.id = order_event_id(shop_id, stub.id, "refund:" + refund.id);
+    e.order = std::move(stub);
+    e.refund = std::move(refund);
+    return std::optional<Event>{std::move(e)};
+}
+
+}  // namespace rewardd::shopify

@@ -1,0 +1,16 @@
+// One registration function per command; each lives in its own file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace rewardd {
+
+// Each registers its subcommand on `app` and sets `exit_code` when it runs.
+void register_serve(CLI::App& app, int& exit_code);
+void register_init(CLI::App& app, int& exit_code);
+void register_shop(CLI::App& app, int& exit_code);
+void register_customer(CLI::App& app, int& exit_code);
+void register_explain(CLI::App& app, int& exit_code);
+void register_adjust(CLI::App& app, int& exit_code);
+
+}  // namespace rewardd

@@ -1,0 +1,71 @@
+// `rewardd explain CUSTOMER [--json]`: every ledger entry behind the balance, with the event and
+// rule version that produced it and the running balance after it.
+#include <iomanip>
+#include <iostream>
+
+#include "cli/cli_context.hpp"
+#include "cli/commands.hpp"
+#include "views/customer_view.hpp"
+
+namespace rewardd {
+namespace {
+
+struct ExplainOptions {
+    CliContext context;
+    std::string customer;
+    bool json = false;
+};
+
+std::string describe(const nlohmann::json& e) {
+    const std::string kind = e["kind"];
+    const std::string order = e["order"];
+    if (kind == "earn_pending") {
+        return "earned on order " + order + " line " + e["line"].get<std::string>() + ": " +
+               std::to_string(e["base_minor"].get<std::int64_t>()) + " minor " + e["currency"].get<std::string>() +
+               " at " + e["rate"].get<std::string>() + " (rules v" + std::to_string(e["rule_version"].get<int>()) +
+               ", " + e["rounding"].get<std::string>() + "), pending";
+    }
+    if (kind == "release") return "order " + order + " points became available (" + e["reason"].get<std::string>() + ")";
+    if (kind == "claw_back") {
+        return "order " + order + " line " + e["line"].get<std::string>() + " " + e["reason"].get<std::string>() +
+               ": refunded share " + e["rate"].get<std::string>();
+    }
+    if (kind == "reverse") return "order " + order + ": " + e["reason"].get<std::string>() + ", award reversed";
+    return "manual adjustment: " + e["reason"].get<std::string>();
+}
+
+int explain(const ExplainOptions& o) {
+    auto db = o.context.open();
+    if (!db) return fail(db.error());
+    SqliteStore store(*db);
+    auto view = load_customer_view(store, o.customer);
+    if (!view) return fail(view.error());
+    const auto doc = explain_json(*view);
+    if (o.json) {
+        std::cout << doc.dump(2) << "\n";
+        return 0;
+    }
+    std::cout << view->customer.email << ": " << view->balance.available << " available, "
+              << view->balance.pending << " pending\n";
+    for (const auto& e : doc["entries"]) {
+        std::cout << e["effective_at"].get<std::string>() << "  " << std::setw(7) << std::showpos
+                  << e["points"].get<std::int64_t>() << std::noshowpos << "  " << describe(e)
+                  << "  [event " << e["event"].get<std::string>() << "; balance "
+                  << e["available_after"].get<std::int64_t>() << " + " << e["pending_after"].get<std::int64_t>()
+                  << " pending]\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+void register_explain(CLI::App& app, int& exit_code) {
+    auto o = std::make_shared<ExplainOptions>();
+    auto* cmd = app.add_subcommand("explain", "every ledger entry behind a customer's balance");
+    cmd->add_option("customer", o->customer, "e-mail or internal id")->required();
+    cmd->add_flag("--json", o->json, "JSON output");
+    o->context.add_options(*cmd);
+    cmd->callback([o, &exit_code] { exit_code = explain(*o); });
+}
+
+}  // namespace rewardd

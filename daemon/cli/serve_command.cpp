@@ -1,0 +1,95 @@
+// `rewardd serve`: opens the database, records the configured rules as a version, starts the
+// single writer and the HTTP server, and shuts down cleanly on SIGTERM/SIGINT (stop accepting,
+// finish in-flight requests and batches, exit 0).
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <thread>
+
+#include "cli/cli_context.hpp"
+#include "cli/commands.hpp"
+#include "http/http_server.hpp"
+#include "http/shopify_webhook.hpp"
+#include "http/shopify_webhook_privacy.hpp"
+#include "store/rule_repository.hpp"
+
+namespace rewardd {
+namespace {
+
+struct ServeOptions {
+    CliContext context;
+    std::string listen;
+};
+
+HttpServer* g_server = nullptr;
+
+void on_signal(int) {
+    if (g_server) g_server->stop();  // cpp-httplib's stop() only flips flags and shuts the socket
+}
+
+int serve(const ServeOptions& o) {
+    auto config = o.context.config();
+    if (!config) return fail(config.error());
+    if (!o.listen.empty() && !parse_listen(o.listen, config->listen_host, config->listen_port)) {
+        return fail(make_error(ErrorCode::invalid_field, "--listen must be HOST:PORT", "--listen"));
+    }
+    spdlog::set_level(spdlog::level::from_str(config->log_level));
+    const DatabaseOptions db_options{database_path(config->data_dir), config->durability};
+    auto writer_db = open_database(db_options);
+    if (!writer_db) return fail(writer_db.error());
+    auto reader_db = open_database(db_options);
+    if (!reader_db) return fail(reader_db.error());
+
+    RuleRepository rules_repo(*writer_db);
+    if (auto v = rules_repo.ensure(config->rules, now_utc(), now_utc()); !v) return fail(v.error());
+    auto rules = rules_repo.load();
+    if (!rules) return fail(rules.error());
+    auto engine = std::make_shared<const RewardEngine>(*rules);
+
+    BatchWriter writer(std::make_unique<SqliteStore>(*writer_db), engine,
+                       {static_cast<std::size_t>(config->intake_batch_events_max),
+                        static_cast<std::size_t>(config->apply_batch_events_max),
+                        config->release_check_interval_ms},
+                       now_utc);
+    ShopDirectory shops(*reader_db, std::chrono::seconds(2));
+    EventIntake intake(shops, writer, now_utc);
+    HttpServer server({config->listen_host, config->listen_port, config->http_threads,
+                       static_cast<std::size_t>(config->webhook_body_bytes_max), config->access_log_level},
+                      intake, [&writer] { return writer.healthy(); });
+    // Shopify: webhooks in (own connection for its delivery log), privacy requests after the answer.
+    auto shopify_db = open_database(db_options);
+    if (!shopify_db) return fail(shopify_db.error());
+    auto privacy_db = open_database(db_options);
+    if (!privacy_db) return fail(privacy_db.error());
+    ShopifyPrivacyWorker shopify_privacy(*privacy_db, config->data_dir, now_utc);
+    ShopifyWebhook shopify_webhook(*shopify_db, writer, now_utc, [&shopify_privacy] { shopify_privacy.notify(); });
+    server.add_post_route("/webhooks/shopify", [&shopify_webhook](const httplib::Request& req, httplib::Response& res) {
+        shopify_webhook.handle(req, res);
+    });
+    shopify_privacy.start();
+    if (!server.bind()) return 1;
+    writer.start();
+    g_server = &server;
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    spdlog::info("rewardd: listening on {}:{} data={} rules=v{} config={}", config->listen_host,
+                 config->listen_port, config->data_dir, rules->latest().version, config->source);
+    server.serve();  // returns once stopped and in-flight requests are done
+    g_server = nullptr;
+    shopify_privacy.stop();
+    writer.stop();
+    spdlog::info("rewardd: stopped");
+    return 0;
+}
+
+}  // namespace
+
+void register_serve(CLI::App& app, int& exit_code) {
+    auto o = std::make_shared<ServeOptions>();
+    auto* cmd = app.add_subcommand("serve", "run the daemon");
+    cmd->add_option("--listen", o->listen, "HOST:PORT (default 127.0.0.1:8080)");
+    o->context.add_options(*cmd);
+    cmd->callback([o, &exit_code] { exit_code = serve(*o); });
+}
+
+}  // namespace rewardd

@@ -1,0 +1,191 @@
+// TOML parsing with toml++. Each key is read by one small reader with its bounds, so the error
+// always names file, key, line and what was expected.
+#include "config.hpp"
+
+#include <toml++/toml.h>
+
+#include <functional>
+#include <map>
+#include <set>
+
+namespace rewardd {
+namespace {
+
+struct Reader {
+    const std::string& file;
+    Error fail(const std::string& key, const toml::node& node, const std::string& problem) const {
+        return make_error(ErrorCode::bad_config,
+                          file + ": key '" + key + "' (line " + std::to_string(node.source().begin.line) +
+                              "): " + problem,
+                          key);
+    }
+};
+
+using KeyHandler = std::function<std::optional<Error>(const Reader&, const std::string&, const toml::node&, Config&)>;
+
+KeyHandler int_key(std::int64_t lo, std::int64_t hi, std::function<void(Config&, std::int64_t)> set) {
+    return [=](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+        const auto v = node.value<std::int64_t>();
+        if (!node.is_integer() || !v) return r.fail(key, node, "must be an integer");
+        if (*v < lo || *v > hi) {
+            return r.fail(key, node, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        }
+        set(c, *v);
+        return std::nullopt;
+    };
+}
+
+KeyHandler choice_key(std::set<std::string> allowed, std::function<void(Config&, const std::string&)> set) {
+    return [=](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+        const auto v = node.value<std::string>();
+        if (!v) return r.fail(key, node, "must be a string");
+        if (!allowed.count(*v)) {
+            std::string list;
+            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            return r.fail(key, node, "must be one of: " + list);
+        }
+        set(c, *v);
+        return std::nullopt;
+    };
+}
+
+const std::map<std::string, KeyHandler>& top_level_keys() {
+    static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
+    static const std::map<std::string, KeyHandler> keys{
+        {"listen", [](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+             const auto v = node.value<std::string>();
+             if (!v || !parse_listen(*v, c.listen_host, c.listen_port)) return r.fail(key, node, "must be \"HOST:PORT\"");
+             return std::nullopt;
+         }},
+        {"data_dir", [](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+             const auto v = node.value<std::string>();
+             if (!v || v->empty()) return r.fail(key, node, "must be a non-empty path");
+             c.data_dir = *v;
+             return std::nullopt;
+         }},
+        {"durability", choice_key({"full", "normal"}, [](Config& c, const std::string& v) {
+             c.durability = v == "full" ? Durability::full : Durability::normal;
+         })},
+        {"log_level", choice_key(levels, [](Config& c, const std::string& v) { c.log_level = v; })},
+        {"access_log_level", choice_key(levels, [](Config& c, const std::string& v) { c.access_log_level = v; })},
+        {"http_threads", int_key(1, 256, [](Config& c, std::int64_t v) { c.http_threads = static_cast<int>(v); })},
+        {"webhook_body_bytes_max", int_key(1024, 64 << 20, [](Config& c, std::int64_t v) { c.webhook_body_bytes_max = v; })},
+        {"intake_batch_events_max", int_key(1, 100000, [](Config& c, std::int64_t v) { c.intake_batch_events_max = v; })},
+        {"apply_batch_events_max", int_key(1, 100000, [](Config& c, std::int64_t v) { c.apply_batch_events_max = v; })},
+        {"release_check_interval_ms", int_key(10, 3600000, [](Config& c, std::int64_t v) { c.release_check_interval_ms = v; })},
+    };
+    return keys;
+}
+
+const std::map<std::string, KeyHandler>& rules_keys() {
+    static const std::map<std::string, KeyHandler> keys{
+        {"earn_points", int_key(0, 1000000, [](Config& c, std::int64_t v) { c.rules.earn_rate.points = v; })},
+        {"earn_per_units", int_key(1, 1000000, [](Config& c, std::int64_t v) { c.rules.earn_rate.per_units = v; })},
+        {"earn_rounding", choice_key({"floor", "half_up"}, [](Config& c, const std::string& v) {
+             c.rules.earn_rounding = *parse_rounding(v);
+         })},
+        {"pending_mode", choice_key({"days_after_paid", "on_completion"}, [](Config& c, const std::string& v) {
+             c.rules.pending_mode = *parse_pending_mode(v);
+         })},
+        {"pending_days", int_key(0, 3650, [](Config& c, std::int64_t v) { c.rules.pending_days = v; })},
+        {"redeem_points_per_unit", int_key(1, 1000000, [](Config& c, std::int64_t v) { c.rules.redeem_points_per_unit = v; })},
+        {"redeem_minimum_points", int_key(0, 100000000, [](Config& c, std::int64_t v) { c.rules.redeem_minimum_points = v; })},
+    };
+    return keys;
+}
+
+std::optional<Error> read_table(const Reader& r, const toml::table& table, const std::string& prefix,
+                                const std::map<std::string, KeyHandler>& handlers, Config& c) {
+    for (const auto& [k, node] : table) {
+        const std::string key(k.str());
+        if (prefix.empty() && key == "rules") {
+            if (!node.is_table()) return r.fail(key, node, "must be a table");
+            if (auto e = read_table(r, *node.as_table(), "rules.", rules_keys(), c)) return e;
+            continue;
+        }
+        const auto it = handlers.find(key);
+        if (it == handlers.end()) return r.fail(prefix + key, node, "unknown key");
+        if (auto e = it->second(r, prefix + key, node, c)) return e;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool parse_listen(const std::string& text, std::string& host, int& port) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size()) return false;
+    const std::string digits = text.substr(colon + 1);
+    if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+    const int p = std::stoi(digits);
+    if (p < 0 || p > 65535) return false;
+    host = text.substr(0, colon);
+    port = p;
+    return true;
+}
+
+Result<Config> load_config(const std::string& path) {
+    Config config;
+    config.source = path;
+    toml::table table;
+    try {
+        table = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        return make_error(ErrorCode::bad_config, path + " (line " + std::to_string(e.source().begin.line) +
+                                                     "): " + std::string(e.description()));
+    }
+    const Reader reader{path};
+    if (auto e = read_table(reader, table, "", top_level_keys(), config)) return *e;
+    if (auto valid = validate_rules(config.rules); !valid) {
+        return make_error(ErrorCode::bad_config, path + ": key 'rules." + valid.error().field + "': " +
+                                                     valid.error().message);
+    }
+    return config;
+}
+
+std::string default_config_text() {
+    return R"(# rewardd configuration. Every key is optional; the value shown is the default.
+
+# Address and port the daemon listens on. Keep it on loopback behind a TLS proxy for Shopify.
+listen = "127.0.0.1:8080"
+
+# Folder holding the SQLite database (rewardd.db) and exports.
+data_dir = "./var"
+
+# "full": each commit is fsync'd before a webhook is answered 2xx; survives power loss.
+# "normal": faster, may lose the last commits on power loss (never corrupts). Keep "full".
+durability = "full"
+
+# trace | debug | info | warn | error | off
+log_level = "info"
+# The level of the one line logged per HTTP request ("off" to silence them).
+access_log_level = "info"
+
+# Worker threads answering HTTP requests.
+http_threads = 8
+# Largest request body accepted, in bytes; larger bodies get 413.
+webhook_body_bytes_max = 1048576
+# Most events committed together in one group commit.
+intake_batch_events_max = 1024
+# Most stored events applied to the ledger in one transaction.
+apply_batch_events_max = 512
+# How often pending points are checked for release, in milliseconds.
+release_check_interval_ms = 1000
+
+[rules]
+# Points per currency unit: earn_points for every earn_per_units whole units of the base
+# (the subtotal after discounts, without tax and shipping). Default: 1 point per 1.00.
+earn_points = 1
+earn_per_units = 1
+# How the order's points are rounded: "floor" (default) or "half_up".
+earn_rounding = "floor"
+# When earned points become available: "days_after_paid" or "on_completion".
+pending_mode = "days_after_paid"
+pending_days = 14
+# Redemption: this many points are worth 1.00 of discount; the smallest redemption in points.
+redeem_points_per_unit = 100
+redeem_minimum_points = 500
+)";
+}
+
+}  // namespace rewardd

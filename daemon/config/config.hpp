@@ -1,0 +1,39 @@
+// rewardd's configuration: one table of keys with types, defaults and bounds. With no file the
+// embedded defaults apply. A bad file is reported with file, key (and line) and the problem.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/result.hpp"
+#include "core/rules.hpp"
+#include "store/database.hpp"
+
+namespace rewardd {
+
+struct Config {
+    std::string source = "(embedded defaults)";
+    std::string listen_host = "127.0.0.1";
+    int listen_port = 8080;
+    std::string data_dir = "./var";
+    Durability durability = Durability::full;
+    std::string log_level = "info";
+    std::string access_log_level = "info";
+    int http_threads = 8;
+    std::int64_t webhook_body_bytes_max = 1048576;
+    std::int64_t intake_batch_events_max = 1024;
+    std::int64_t apply_batch_events_max = 512;
+    std::int64_t release_check_interval_ms = 1000;
+    Rules rules;
+};
+
+// Reads a TOML file; keys not in the table are errors.
+Result<Config> load_config(const std::string& path);
+
+// "127.0.0.1:8080" -> host and port; false when malformed.
+bool parse_listen(const std::string& text, std::string& host, int& port);
+
+// The commented default config `rewardd init` writes.
+std::string default_config_text();
+
+}  // namespace rewardd

@@ -1,0 +1,84 @@
+// Platform-neutral events: what adapters produce and the engine consumes (EVENTS.md). Amounts are
+// integer minor units of the order's currency.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "timestamp.hpp"
+
+namespace rewardd {
+
+enum class EventType {
+    order_placed,
+    order_paid,
+    order_completed,
+    order_cancelled,
+    order_refunded,
+    customer_created,
+    points_adjusted,  // a manual adjustment (CLI or admin API), kept in the event log for replay
+};
+
+const char* event_type_id(EventType type);  // "order.paid", ...
+std::optional<EventType> parse_event_type(std::string_view id);
+
+struct CustomerRef {
+    std::string id;     // the platform's customer id; empty for guests
+    std::string email;  // normalised (trimmed, lower-case); may be empty
+};
+
+struct OrderLine {
+    std::string id;
+    std::string product_id;
+    std::vector<std::string> categories;
+    std::int64_t quantity = 0;
+    std::int64_t total_minor = 0;  // after line discounts, without tax
+};
+
+struct Order {
+    std::string id;
+    std::string currency;
+    CustomerRef customer;
+    std::vector<OrderLine> lines;
+    std::int64_t discount_minor = 0;  // order-level discount not already inside the lines
+    std::int64_t tax_minor = 0;
+    std::int64_t shipping_minor = 0;
+    std::int64_t total_minor = 0;
+    std::optional<std::string> referral_code;
+};
+
+struct RefundLine {
+    std::string line_id;
+    std::int64_t quantity = 0;
+    std::int64_t total_minor = 0;
+};
+
+struct Refund {
+    std::string id;
+    std::int64_t amount_minor = 0;
+    std::vector<RefundLine> lines;  // empty for an amount-only refund
+};
+
+struct Adjustment {
+    std::int64_t points = 0;
+    std::string reason;
+};
+
+struct Event {
+    std::string shop_id;
+    std::string id;  // unique per shop: the inbox idempotency key
+    EventType type = EventType::order_placed;
+    Timestamp occurred_at = 0;
+    std::optional<Order> order;            // order.* events
+    std::optional<Refund> refund;          // order.refunded
+    std::optional<CustomerRef> customer;   // customer.created, points.adjusted
+    std::optional<std::string> referral_code;  // customer.created
+    std::optional<Adjustment> adjustment;  // points.adjusted
+};
+
+bool is_order_event(EventType type);
+
+}  // namespace rewardd

@@ -1,0 +1,81 @@
+// The engine's one narrow need from storage: an inbox of stored events, the append-only ledger,
+// and the few facts beside them (apply cursor, release wake-ups, customers). Implemented by the
+// SQLite store and the in-memory store; one contract test suite runs against both.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger_entry.hpp"
+#include "result.hpp"
+#include "timestamp.hpp"
+
+namespace rewardd {
+
+struct InboxEvent {
+    std::int64_t seq = 0;  // assigned by the store, increasing
+    std::string shop_id;
+    std::string event_id;  // unique per shop
+    std::string type;
+    std::string order_id;  // empty for non-order events
+    Timestamp occurred_at = 0;
+    Timestamp received_at = 0;
+    std::string body;      // the canonical event JSON
+};
+
+enum class Appended { inserted, duplicate };
+
+struct Wakeup {
+    std::string shop_id;
+    std::string order_id;
+    Timestamp due_at = 0;
+};
+
+struct CustomerRecord {
+    std::int64_t id = 0;
+    std::string key;
+    std::string email;
+    Timestamp first_seen_at = 0;
+};
+
+enum class EntryWrite { inserted, existed, conflict };
+
+class LedgerStore {
+public:
+    virtual ~LedgerStore() = default;
+
+    // Appends a batch of events in one durable transaction; a (shop, event id) already stored is
+    // reported as a duplicate and left as it was.
+    virtual Result<std::vector<Appended>> append_events(const std::vector<InboxEvent>& batch) = 0;
+    virtual Result<std::vector<InboxEvent>> events_after(std::int64_t seq, std::size_t limit) = 0;
+    virtual Result<std::vector<InboxEvent>> order_events(const std::string& shop_id,
+                                                         const std::string& order_id) = 0;
+    virtual Result<std::int64_t> event_count() = 0;
+
+    // Runs `work` in one write transaction: everything it writes lands together or not at all.
+    virtual Result<bool> write_transaction(const std::function<Result<bool>()>& work) = 0;
+
+    // Same key and content: existed; same key, other content: conflict (nothing written).
+    virtual Result<EntryWrite> append_entry(const LedgerEntry& entry, Timestamp recorded_at) = 0;
+    virtual Result<std::vector<LedgerEntry>> order_entries(const std::string& shop_id,
+                                                           const std::string& order_id) = 0;
+    virtual Result<std::vector<LedgerEntry>> customer_entries(const std::string& customer) = 0;
+    virtual Result<std::vector<LedgerEntry>> all_entries() = 0;
+
+    virtual Result<std::int64_t> applied_cursor() = 0;
+    virtual Result<bool> set_applied_cursor(std::int64_t seq) = 0;
+
+    virtual Result<bool> set_wakeup(const Wakeup& wakeup) = 0;   // replaces the order's wake-up
+    virtual Result<bool> clear_wakeup(const std::string& shop_id, const std::string& order_id) = 0;
+    virtual Result<std::vector<Wakeup>> due_wakeups(Timestamp now, std::size_t limit) = 0;
+
+    virtual Result<CustomerRecord> remember_customer(const std::string& key, const std::string& email,
+                                                     Timestamp seen_at) = 0;
+    // By internal id ("42") or by key / e-mail (normalised by the caller).
+    virtual Result<std::optional<CustomerRecord>> find_customer(const std::string& query) = 0;
+};
+
+}  // namespace rewardd

@@ -1,0 +1,334 @@
+// The per-order walk. Keys: "<shop>:order:<id>:earn:<line>", ":release", ":refund:<rid>:line:<l>",
+// ":line:<l>:settle" (rounding rest of a fully refunded line), ":reverse" (cancel or full refund).
+#include "order_award.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+
+#include "allocation.hpp"
+#include "earning_plan.hpp"
+#include "customer_key.hpp"
+
+namespace rewardd {
+namespace {
+
+int business_rank(EventType type) {
+    switch (type) {
+        case EventType::order_placed: return 0;
+        case EventType::order_paid: return 1;
+        case EventType::order_completed: return 2;
+        case EventType::order_refunded: return 3;
+        case EventType::order_cancelled: return 4;
+        default: return 5;
+    }
+}
+
+std::string rate_text(const EarnRate& rate, const std::string& currency, int exponent) {
+    return std::to_string(rate.points) + " per " + format_minor(rate.per_units * pow10(exponent), exponent) +
+           " " + currency;
+}
+
+}  // namespace
+
+OrderAward::OrderAward(const RuleBook& rules, const std::vector<LedgerEntry>& existing,
+                       const CustomerHistory* history)
+    : m_rules(rules), m_history(history) {
+    for (const auto& e : existing) m_existing.emplace(e.key, e);
+}
+
+OrderOutcome OrderAward::run(std::vector<Event> events, Timestamp now) {
+    // A cancellation ends the order's award, so it is walked after every refund the order has,
+    // whatever their timestamps: a platform's cancellation snapshot lists refunds made after its
+    // own cancelled_at, and the result must not depend on which delivery came first.
+    Timestamp last_refund_at = 0;
+    for (const auto& e : events) {
+        if (e.type == EventType::order_refunded) last_refund_at = std::max(last_refund_at, e.occurred_at);
+    }
+    const auto walk_time = [&](const Event& e) {
+        return e.type == EventType::order_cancelled ? std::max(e.occurred_at, last_refund_at) : e.occurred_at;
+    };
+    std::stable_sort(events.begin(), events.end(), [&](const Event& a, const Event& b) {
+        return std::make_tuple(walk_time(a), business_rank(a.type), a.id) <
+               std::make_tuple(walk_time(b), business_rank(b.type), b.id);
+    });
+    for (const auto& event : events) {
+        if (!is_order_event(event.type)) continue;
+        release_if_due(event.occurred_at);
+        handle(event);
+        settle();
+    }
+    release_if_due(now);
+    if (!m_released && !m_voided && (m_pending > 0 || m_cashback_held > 0)) m_outcome.next_release_at = release_at();
+    return std::move(m_outcome);
+}
+
+void OrderAward::handle(const Event& event) {
+    if (m_shop_id.empty()) {
+        m_shop_id = event.shop_id;
+        if (event.order) m_order_id = event.order->id;
+    }
+    switch (event.type) {
+        case EventType::order_paid:
+            if (!m_paid_at) earn(event);
+            break;
+        case EventType::order_completed:
+            if (!m_completed_at) m_completed_at = event.occurred_at;
+            break;
+        case EventType::order_refunded:
+            if (event.refund) {
+                const bool seen = std::any_of(m_refunds.begin(), m_refunds.end(), [&](const auto& r) {
+                    return r.refund.id == event.refund->id;
+                });
+                if (!seen) m_refunds.push_back({*event.refund, event.occurred_at, event.id, false});
+            }
+            break;
+        case EventType::order_cancelled:
+            // Cancelling an order that never earned changes nothing: if it is paid later, it earns.
+            if (m_paid_at && !m_cancel) m_cancel = std::make_pair(event.occurred_at, event.id);
+            break;
+        default:
+            break;
+    }
+}
+
+void OrderAward::settle() {
+    if (!m_paid_at) return;
+    for (auto& refund : m_refunds) {
+        if (!refund.applied) apply_refund(refund);
+    }
+    if (m_cancel && !m_voided) reverse(m_cancel->first, "reverse", m_cancel->second, "order cancelled");
+}
+
+void OrderAward::earn(const Event& event) {
+    m_paid_at = event.occurred_at;
+    if (!event.order) return;
+    m_order = event.order;
+    m_customer = customer_key(event.shop_id, event.order->customer);
+    m_earn_rules = &m_rules.at(event.occurred_at);
+    if (m_customer.empty()) return;  // an order with neither e-mail nor customer id cannot earn
+
+    const Order& order = *m_order;
+    const int exponent = currency_exponent(order.currency).value_or(2);
+    const EarnRate& rate = earn_rate_for(*m_earn_rules, order.currency);
+    const TierStatus tier = m_history ? tier_before(*m_earn_rules, m_history->spend, event.occurred_at) : TierStatus{};
+    const EarningPlan plan = plan_earning(*m_earn_rules, order, event.occurred_at, tier);
+
+    for (std::size_t i = 0; i < order.lines.size(); ++i) {
+        const LinePlan& lp = plan.lines[i];
+        LineState state{order.lines[i].id, std::max<std::int64_t>(0, order.lines[i].total_minor), 0, 0, 0};
+        if (lp.points > 0) {
+            LedgerEntry e = base_entry(EntryKind::earn_pending, "earn:" + order.lines[i].id,
+                                       event.occurred_at, event.id);
+            e.pending_delta = lp.points;
+            e.line_id = order.lines[i].id;
+            e.base_minor = lp.base_minor;
+            e.rate = rate_text(rate, order.currency, exponent) + lp.multiplier_text;
+            e.rounding = m_earn_rules->earn_rounding;
+            state.points = commit(e).pending_delta;
+        }
+        m_lines.push_back(state);
+    }
+    earn_cashback(plan, event);
+}
+
+void OrderAward::earn_cashback(const EarningPlan& plan, const Event& event) {
+    if (plan.cashback_minor <= 0) return;
+    LedgerEntry e = base_entry(EntryKind::cashback, "cashback", event.occurred_at, event.id);
+    e.base_minor = plan.cashback_minor;
+    e.rate = plan.cashback_text;
+    e.reason = "cashback awaiting the pending period";
+    m_cashback_held = commit(e).base_minor;
+}
+
+void OrderAward::reverse_cashback(Timestamp at, const std::string& event_id, const std::string& reason) {
+    if (m_cashback_held <= 0) return;
+    LedgerEntry e = base_entry(EntryKind::cashback_reverse, "cashback:reverse", at, event_id);
+    e.base_minor = m_cashback_held;
+    e.refers_to = m_shop_id + ":order:" + m_order_id + ":cashback";
+    e.reason = reason;
+    commit(e);
+    m_cashback_held = 0;
+}
+
+void OrderAward::apply_refund(PendingRefund& refund) {
+    refund.applied = true;
+    if (m_voided || m_customer.empty()) return;
+    if (reversal_recorded() && !refund_recorded(refund.refund.id)) return;  // arrived after the award was gone
+    m_refunded_total_minor += refund.refund.amount_minor;
+    claw_back_lines(refund);
+    settle_refunded_lines(refund);
+    if (m_order->total_minor > 0 && m_refunded_total_minor >= m_order->total_minor) {
+        reverse(refund.at, "reverse", refund.event_id, "order fully refunded");
+    }
+}
+
+bool OrderAward::reversal_recorded() const {
+    return m_existing.count(m_shop_id + ":order:" + m_order_id + ":reverse") > 0;
+}
+
+bool OrderAward::refund_recorded(const std::string& refund_id) const {
+    const std::string prefix = m_shop_id + ":order:" + m_order_id + ":refund:" + refund_id + ":";
+    const auto it = m_existing.lower_bound(prefix);
+    return it != m_existing.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::vector<std::int64_t> OrderAward::refunded_per_line(const Refund& refund) const {
+    std::vector<std::int64_t> amounts(m_lines.size(), 0);
+    std::int64_t unassigned = refund.lines.empty() ? refund.amount_minor : 0;
+    for (const auto& rl : refund.lines) {
+        auto it = std::find_if(m_lines.begin(), m_lines.end(), [&](const auto& l) { return l.id == rl.line_id; });
+        if (it == m_lines.end()) {
+            unassigned += std::abs(rl.total_minor);
+        } else {
+            amounts[static_cast<std::size_t>(it - m_lines.begin())] += std::abs(rl.total_minor);
+        }
+    }
+    if (unassigned > 0) {
+        // An amount-only refund (or lines we do not know) takes the refunded amount's share of
+        // the order total from every line, in proportion to the lines' totals.
+        std::vector<std::int64_t> weights;
+        std::int64_t lines_sum = 0;
+        for (const auto& l : m_lines) {
+            weights.push_back(l.total_minor);
+            lines_sum += l.total_minor;
+        }
+        const std::int64_t goods = m_order->total_minor > 0
+                                       ? scale_rounded(unassigned, lines_sum, m_order->total_minor, Rounding::floor)
+                                       : unassigned;
+        const auto shares = allocate_largest_remainder(std::min(goods, lines_sum), weights);
+        for (std::size_t i = 0; i < m_lines.size(); ++i) amounts[i] += shares[i];
+    }
+    return amounts;
+}
+
+void OrderAward::claw_back_lines(const PendingRefund& refund) {
+    const auto amounts = refunded_per_line(refund.refund);
+    for (std::size_t i = 0; i < m_lines.size(); ++i) {
+        auto& line = m_lines[i];
+        line.refunded_minor += amounts[i];
+        if (line.points <= 0 || line.total_minor <= 0 || line.settled) continue;
+        // Each refund's share depends only on its own amount, never on other refunds, so the
+        // entries come out the same whatever order refunds arrive in. Rounding leftovers are
+        // settled once the line is fully refunded (settle_refunded_lines).
+        const std::int64_t refunded = std::min(amounts[i], line.total_minor);
+        const std::int64_t share = scale_rounded(line.points, refunded, line.total_minor, Rounding::floor);
+        if (share <= 0) continue;
+        LedgerEntry e = base_entry(EntryKind::claw_back, "refund:" + refund.refund.id + ":line:" + line.id,
+                                   refund.at, refund.event_id);
+        (m_released ? e.available_delta : e.pending_delta) = -share;
+        e.line_id = line.id;
+        e.base_minor = refunded;
+        e.rate = std::to_string(refunded) + "/" + std::to_string(line.total_minor);
+        e.refers_to = m_shop_id + ":order:" + m_order_id + ":earn:" + line.id;
+        e.reason = "refund " + refund.refund.id;
+        const LedgerEntry& actual = commit(e);
+        line.clawed += -(actual.pending_delta + actual.available_delta);
+    }
+}
+
+void OrderAward::settle_refunded_lines(const PendingRefund& refund) {
+    for (auto& line : m_lines) {
+        if (line.settled || line.points <= 0 || line.refunded_minor < line.total_minor) continue;
+        line.settled = true;
+        const std::int64_t rest = line.points - line.clawed;
+        if (rest == 0) continue;
+        LedgerEntry e = base_entry(EntryKind::claw_back, "line:" + line.id + ":settle", refund.at, refund.event_id);
+        (m_released ? e.available_delta : e.pending_delta) = -rest;
+        e.line_id = line.id;
+        e.base_minor = line.total_minor;
+        e.rate = "rest of line";
+        e.refers_to = m_shop_id + ":order:" + m_order_id + ":earn:" + line.id;
+        e.reason = "line fully refunded: rounding rest";
+        const LedgerEntry& actual = commit(e);
+        line.clawed += -(actual.pending_delta + actual.available_delta);
+    }
+}
+
+void OrderAward::reverse(Timestamp at, const std::string& key_suffix, const std::string& event_id,
+                         const std::string& reason) {
+    m_voided = true;
+    if (!m_released) reverse_cashback(at, event_id, reason);
+    LedgerEntry e = base_entry(EntryKind::reverse, key_suffix, at, event_id);
+    absorb_unvisited_entries(e.key);
+    if (m_pending == 0 && m_available == 0) return;
+    e.pending_delta = -m_pending;
+    e.available_delta = -m_available;
+    e.refers_to = m_shop_id + ":order:" + m_order_id;
+    e.reason = reason;
+    commit(e);
+}
+
+std::optional<Timestamp> OrderAward::release_at() const {
+    if (!m_paid_at || !m_earn_rules) return std::nullopt;
+    if (m_earn_rules->pending_mode == PendingMode::days_after_paid) {
+        return *m_paid_at + m_earn_rules->pending_days * k_seconds_per_day;
+    }
+    if (!m_completed_at) return std::nullopt;
+    return std::max(*m_paid_at, *m_completed_at);
+}
+
+void OrderAward::release_if_due(Timestamp t) {
+    if (m_released || m_voided || !m_paid_at) return;
+    const auto due = release_at();
+    if (!due || *due > t) return;
+    m_released = true;
+    if (m_cashback_held > 0) {
+        LedgerEntry c = base_entry(EntryKind::cashback_due, "cashback:due", *due, "");
+        c.base_minor = m_cashback_held;
+        c.refers_to = m_shop_id + ":order:" + m_order_id + ":cashback";
+        c.reason = "pending period over: awaiting issue as a code or store credit";
+        commit(c);
+    }
+    if (m_pending <= 0) return;
+    LedgerEntry e = base_entry(EntryKind::release, "release", *due, "");
+    e.pending_delta = -m_pending;
+    e.available_delta = m_pending;
+    e.reason = m_earn_rules->pending_mode == PendingMode::days_after_paid
+                   ? std::to_string(m_earn_rules->pending_days) + " days after paid"
+                   : "order completed";
+    commit(e);
+}
+
+LedgerEntry OrderAward::base_entry(EntryKind kind, const std::string& key_suffix, Timestamp at,
+                                   const std::string& event_id) const {
+    LedgerEntry e;
+    e.key = m_shop_id + ":order:" + m_order_id + ":" + key_suffix;
+    e.customer = m_customer;
+    e.shop_id = m_shop_id;
+    e.order_id = m_order_id;
+    e.kind = kind;
+    e.rule_version = m_earn_rules ? m_earn_rules->version : 0;
+    e.currency = m_order ? m_order->currency : "";
+    e.event_id = event_id;
+    e.effective_at = at;
+    return e;
+}
+
+// Entries written when a fact arrived that, in business time, comes after the void (a refund
+// delivered before the cancellation that precedes it) are frozen: the walk never re-derives them,
+// so the reversal counts them in and the order still nets to exactly zero.
+void OrderAward::absorb_unvisited_entries(const std::string& reversal_key) {
+    for (const auto& [key, entry] : m_existing) {
+        if (key == reversal_key || !m_visited.insert(key).second) continue;
+        m_pending += entry.pending_delta;
+        m_available += entry.available_delta;
+    }
+}
+
+const LedgerEntry& OrderAward::commit(const LedgerEntry& candidate) {
+    const auto it = m_existing.find(candidate.key);
+    if (it != m_existing.end()) m_visited.insert(candidate.key);
+    if (it == m_existing.end()) {
+        m_outcome.new_entries.push_back(candidate);
+        m_pending += candidate.pending_delta;
+        m_available += candidate.available_delta;
+        return m_outcome.new_entries.back();
+    }
+    if (!(it->second == candidate)) m_outcome.conflicts.push_back(candidate.key);
+    m_pending += it->second.pending_delta;
+    m_available += it->second.available_delta;
+    return it->second;
+}
+
+}  // namespace rewardd

@@ -1,0 +1,97 @@
+// Computes the ledger entries an order's events call for: earning per line, release after the
+// pending period, claw-backs for refunds, reversal on cancellation or full refund.
+//
+// The order's events are walked in business-time order (occurred_at), whatever order they arrived
+// in, so duplicates, late and out-of-order deliveries all lead to the same ledger. Entries that
+// already exist are frozen facts: the walk uses their recorded amounts (a late fact is applied as
+// a correction from where things stand) and only entries not yet written are returned.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "event.hpp"
+#include "ledger_entry.hpp"
+#include "rules.hpp"
+#include "tier_timeline.hpp"
+
+namespace rewardd {
+
+struct OrderOutcome {
+    std::vector<LedgerEntry> new_entries;
+    std::vector<std::string> conflicts;        // existing keys whose content the events contradict
+    std::optional<Timestamp> next_release_at;  // when the order's pending points become due
+};
+
+class OrderAward {
+public:
+    // `history` is the customer's spend from other orders (tiers); without it the order earns as
+    // if the customer had no tier.
+    OrderAward(const RuleBook& rules, const std::vector<LedgerEntry>& existing,
+               const CustomerHistory* history = nullptr);
+    OrderOutcome run(std::vector<Event> events, Timestamp now);
+
+private:
+    struct LineState {
+        std::string id;
+        std::int64_t total_minor = 0;
+        std::int64_t points = 0;
+        std::int64_t clawed = 0;
+        std::int64_t refunded_minor = 0;
+        bool settled = false;  // fully refunded and its rounding rest taken back
+    };
+    struct PendingRefund {
+        Refund refund;
+        Timestamp at = 0;
+        std::string event_id;
+        bool applied = false;
+    };
+
+    void release_if_due(Timestamp t);
+    void handle(const Event& event);
+    void settle();
+    void earn(const Event& event);
+    void apply_refund(PendingRefund& refund);
+    bool reversal_recorded() const;
+    bool refund_recorded(const std::string& refund_id) const;
+    void claw_back_lines(const PendingRefund& refund);
+    void settle_refunded_lines(const PendingRefund& refund);
+    std::vector<std::int64_t> refunded_per_line(const Refund& refund) const;
+    void earn_cashback(const EarningPlan& plan, const Event& event);
+    void reverse_cashback(Timestamp at, const std::string& event_id, const std::string& reason);
+    void reverse(Timestamp at, const std::string& key_suffix, const std::string& event_id,
+                 const std::string& reason);
+    std::optional<Timestamp> release_at() const;
+    LedgerEntry base_entry(EntryKind kind, const std::string& key_suffix, Timestamp at,
+                           const std::string& event_id) const;
+    const LedgerEntry& commit(const LedgerEntry& candidate);
+    void absorb_unvisited_entries(const std::string& reversal_key);
+
+    const RuleBook& m_rules;
+    const CustomerHistory* m_history;
+    std::map<std::string, LedgerEntry> m_existing;
+    std::set<std::string> m_visited;  // existing keys the walk has re-derived
+    OrderOutcome m_outcome;
+
+    std::string m_shop_id;
+    std::string m_order_id;
+    std::optional<Order> m_order;  // the snapshot points were earned on
+    std::string m_customer;
+    const Rules* m_earn_rules = nullptr;
+    std::vector<LineState> m_lines;
+    std::vector<PendingRefund> m_refunds;
+    std::int64_t m_refunded_total_minor = 0;
+    std::int64_t m_pending = 0;
+    std::int64_t m_available = 0;
+    std::int64_t m_cashback_held = 0;  // cashback not yet due nor reversed
+    std::optional<Timestamp> m_paid_at;
+    std::optional<Timestamp> m_completed_at;
+    std::optional<std::pair<Timestamp, std::string>> m_cancel;  // when, by which event
+    bool m_released = false;
+    bool m_voided = false;
+};
+
+}  // namespace rewardd

@@ -1,0 +1,44 @@
+// The daemon's HTTP surface: routes, limits and the access log. Owns the cpp-httplib server.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/event_intake.hpp"
+
+namespace rewardd {
+
+struct HttpOptions {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    int threads = 8;
+    std::size_t body_bytes_max = 1048576;
+    std::string access_log_level = "info";
+};
+
+class HttpServer {
+public:
+    HttpServer(HttpOptions options, EventIntake& intake, std::function<bool()> ready);
+
+    // Binds; false with a logged reason when the address is taken or invalid.
+    bool bind();
+    // Serves until stop() (blocking).
+    void serve();
+    void stop();
+    // Adds a POST route owned elsewhere (platform webhooks); call before serve().
+    void add_post_route(const std::string& pattern, httplib::Server::Handler handler);
+
+private:
+    void install_routes();
+
+    HttpOptions m_options;
+    EventIntake& m_intake;
+    std::function<bool()> m_ready;
+    httplib::Server m_server;
+};
+
+}  // namespace rewardd

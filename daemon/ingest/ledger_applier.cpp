@@ -1,0 +1,121 @@
+// Batch application of stored events.
+#include "ledger_applier.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/neutral/event_json.hpp"
+#include "core/customer_key.hpp"
+
+namespace rewardd {
+
+Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
+    ApplyStats stats;
+    auto done = m_store.write_transaction([&]() -> Result<bool> {
+        auto cursor = m_store.applied_cursor();
+        if (!cursor) return cursor.error();
+        auto events = m_store.events_after(*cursor, limit);
+        if (!events) return events.error();
+        if (events->empty()) return true;
+        std::set<OrderRef> orders;  // each order once per batch, however many of its events came
+        for (const auto& stored : *events) {
+            if (!stored.order_id.empty()) {
+                orders.insert({stored.shop_id, stored.order_id});
+            } else if (auto r = apply_other(stored, now, stats); !r) {
+                return r;
+            }
+        }
+        for (const auto& order : orders) {
+            if (auto r = apply_order(order, now, stats); !r) return r;
+        }
+        stats.events = events->size();
+        return m_store.set_applied_cursor(events->back().seq);
+    });
+    if (!done) return done.error();
+    return stats;
+}
+
+Result<ApplyStats> LedgerApplier::release_due(std::size_t limit, Timestamp now) {
+    ApplyStats stats;
+    auto done = m_store.write_transaction([&]() -> Result<bool> {
+        auto due = m_store.due_wakeups(now, limit);
+        if (!due) return due.error();
+        for (const auto& w : *due) {
+            if (auto r = apply_order({w.shop_id, w.order_id}, now, stats); !r) return r;
+        }
+        return true;
+    });
+    if (!done) return done.error();
+    return stats;
+}
+
+Result<ApplyStats> LedgerApplier::apply_all(std::size_t batch, Timestamp now) {
+    ApplyStats total;
+    for (;;) {
+        auto step = apply_next(batch, now);
+        if (!step) return step.error();
+        total.events += step->events;
+        total.entries_written += step->entries_written;
+        total.conflicts += step->conflicts;
+        if (step->events == 0) return total;
+    }
+}
+
+Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, ApplyStats& stats) {
+    auto stored = m_store.order_events(order.first, order.second);
+    if (!stored) return stored.error();
+    std::vector<Event> events;
+    for (const auto& s : *stored) {
+        auto event = parse_event_json(s.body, s.shop_id);
+        if (!event) {
+            spdlog::error("engine: stored event unreadable seq={} error={}", s.seq, event.error().message);
+            continue;
+        }
+        events.push_back(std::move(*event));
+    }
+    auto existing = m_store.order_entries(order.first, order.second);
+    if (!existing) return existing.error();
+    const auto outcome = m_engine->apply_order(events, *existing, now);
+    for (const auto& key : outcome.conflicts) {
+        ++stats.conflicts;
+        spdlog::warn("engine: exists_with_different_content key={} (kept the recorded entry)", key);
+    }
+    for (const auto& entry : outcome.new_entries) {
+        if (auto r = write(entry, now, stats); !r) return r;
+    }
+    if (outcome.next_release_at) return m_store.set_wakeup({order.first, order.second, *outcome.next_release_at});
+    return m_store.clear_wakeup(order.first, order.second);
+}
+
+Result<bool> LedgerApplier::apply_other(const InboxEvent& stored, Timestamp now, ApplyStats& stats) {
+    auto event = parse_event_json(stored.body, stored.shop_id);
+    if (!event) {
+        spdlog::error("engine: stored event unreadable seq={} error={}", stored.seq, event.error().message);
+        return true;
+    }
+    if (event->type == EventType::points_adjusted) return write(m_engine->adjustment_entry(*event), now, stats);
+    if (event->type == EventType::customer_created && event->customer) {
+        const auto key = customer_key(event->shop_id, *event->customer);
+        if (!key.empty()) {
+            auto r = m_store.remember_customer(key, event->customer->email, event->occurred_at);
+            if (!r) return r.error();
+        }
+    }
+    return true;
+}
+
+Result<bool> LedgerApplier::write(const LedgerEntry& entry, Timestamp now, ApplyStats& stats) {
+    if (entry.customer.empty()) return true;
+    auto customer = m_store.remember_customer(
+        entry.customer, entry.customer.find('@') != std::string::npos ? entry.customer : "", entry.effective_at);
+    if (!customer) return customer.error();
+    auto written = m_store.append_entry(entry, now);
+    if (!written) return written.error();
+    if (*written == EntryWrite::inserted) ++stats.entries_written;
+    if (*written == EntryWrite::conflict) {
+        ++stats.conflicts;
+        spdlog::warn("engine: exists_with_different_content key={} (not applied)", entry.key);
+    }
+    return true;
+}
+
+}  // namespace rewardd

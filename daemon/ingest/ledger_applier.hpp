@@ -1,0 +1,44 @@
+// Applies stored events to the ledger: reads the events after the apply cursor, runs the engine
+// for each order they touch and writes the new entries, all in one transaction per batch, so no
+// reader ever sees half of an event's entries and a crash re-applies from the cursor.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "core/ledger_store.hpp"
+#include "core/reward_engine.hpp"
+
+namespace rewardd {
+
+struct ApplyStats {
+    std::size_t events = 0;
+    std::size_t entries_written = 0;
+    std::size_t conflicts = 0;
+};
+
+class LedgerApplier {
+public:
+    LedgerApplier(LedgerStore& store, std::shared_ptr<const RewardEngine> engine)
+        : m_store(store), m_engine(std::move(engine)) {}
+
+    // Applies up to `limit` events past the cursor. events == 0 means nothing was waiting.
+    Result<ApplyStats> apply_next(std::size_t limit, Timestamp now);
+    // Releases pending points whose time has come.
+    Result<ApplyStats> release_due(std::size_t limit, Timestamp now);
+    // Applies everything waiting (the CLI uses this after writing an adjustment).
+    Result<ApplyStats> apply_all(std::size_t batch, Timestamp now);
+
+private:
+    using OrderRef = std::pair<std::string, std::string>;
+    Result<bool> apply_order(const OrderRef& order, Timestamp now, ApplyStats& stats);
+    Result<bool> apply_other(const InboxEvent& stored, Timestamp now, ApplyStats& stats);
+    Result<bool> write(const LedgerEntry& entry, Timestamp now, ApplyStats& stats);
+
+    LedgerStore& m_store;
+    std::shared_ptr<const RewardEngine> m_engine;
+};
+
+}  // namespace rewardd

@@ -1,0 +1,64 @@
+// The outbox's delivery thread in the daemon: picks due items, hands each to its platform's
+// RewardDeliverer, and records the outcome (delivered, retry later with backoff, or parked).
+// Items survive restarts in the database; a crash mid-delivery repeats that delivery, which the
+// deliverer's idempotency (per grant id) turns into a no-op on the platform.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "outbox/outbox_store.hpp"
+#include "outbox/retry_policy.hpp"
+#include "outbox/reward_deliverer.hpp"
+
+namespace rewardd {
+
+struct OutboxOptions {
+    RetryPolicy retry;
+    std::int64_t poll_interval_ms = 1000;  // how often the table is checked for due items
+    std::size_t batch_max = 16;            // items attempted per wake-up
+};
+
+class OutboxWorker {
+public:
+    using MsClock = std::function<std::int64_t()>;  // unix milliseconds
+
+    OutboxWorker(std::shared_ptr<SQLite::Database> db, OutboxOptions options, MsClock clock);
+    ~OutboxWorker();
+
+    void add_deliverer(std::unique_ptr<RewardDeliverer> deliverer);
+    void start();
+    void stop();  // finishes the attempt in flight, then joins
+    void wake();  // check for due items now
+
+    // Attempts the items due at `now_ms`; returns how many were attempted. Used by the thread
+    // and by tests.
+    std::size_t run_once(std::int64_t now_ms);
+
+private:
+    void run();
+    void attempt(const OutboxItem& item, std::int64_t now_ms);
+
+    std::shared_ptr<SQLite::Database> m_db;
+    OutboxStore m_store;
+    OutboxOptions m_options;
+    MsClock m_clock;
+    std::map<std::string, std::unique_ptr<RewardDeliverer>> m_deliverers;  // by platform
+
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_stopping = false;
+    bool m_woken = false;
+    std::thread m_thread;
+};
+
+std::int64_t unix_ms_now();
+
+}  // namespace rewardd

@@ -1,0 +1,39 @@
+// Database opening; SQLite exceptions become error values here.
+#include "database.hpp"
+
+#include <filesystem>
+
+#include "migrations.hpp"
+
+namespace rewardd {
+
+std::string database_path(const std::string& data_dir) {
+    return (std::filesystem::path(data_dir) / "rewardd.db").string();
+}
+
+Result<std::shared_ptr<SQLite::Database>> open_database(const DatabaseOptions& options) {
+    try {
+        if (!options.read_only) {
+            const auto dir = std::filesystem::path(options.path).parent_path();
+            if (!dir.empty()) std::filesystem::create_directories(dir);
+        }
+        const int flags = options.read_only ? SQLite::OPEN_READONLY
+                                            : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+        auto db = std::make_shared<SQLite::Database>(options.path, flags | SQLite::OPEN_NOMUTEX,
+                                                     options.busy_timeout_ms);
+        if (!options.read_only) {
+            db->exec("PRAGMA journal_mode = WAL");
+            auto migrated = migrate(*db);
+            if (!migrated) return migrated.error();
+        }
+        db->exec(options.durability == Durability::full ? "PRAGMA synchronous = FULL"
+                                                        : "PRAGMA synchronous = NORMAL");
+        db->exec("PRAGMA foreign_keys = ON");
+        return db;
+    } catch (const std::exception& e) {
+        return make_error(ErrorCode::storage_unavailable,
+                          "cannot open database " + options.path + ": " + e.what());
+    }
+}
+
+}  // namespace rewardd

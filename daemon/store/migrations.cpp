@@ -1,0 +1,116 @@
+// Each migration runs in its own transaction together with the user_version bump.
+#include "migrations.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <array>
+#include <string>
+
+namespace rewardd {
+namespace {
+
+constexpr const char* k_v1 = R"SQL(
+CREATE TABLE shops (
+  id TEXT PRIMARY KEY, platform TEXT NOT NULL, secret TEXT NOT NULL,
+  settings TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL);
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, shop_id TEXT NOT NULL, event_id TEXT NOT NULL,
+  type TEXT NOT NULL, order_id TEXT NOT NULL DEFAULT '', occurred_at INTEGER NOT NULL,
+  received_at INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (shop_id, event_id));
+CREATE INDEX events_order ON events (shop_id, order_id);
+CREATE TABLE ledger (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, customer TEXT NOT NULL,
+  shop_id TEXT NOT NULL, order_id TEXT NOT NULL, kind TEXT NOT NULL,
+  pending_delta INTEGER NOT NULL, available_delta INTEGER NOT NULL, rule_version INTEGER NOT NULL,
+  line_id TEXT NOT NULL, base_minor INTEGER NOT NULL, currency TEXT NOT NULL, rate TEXT NOT NULL,
+  rounding TEXT NOT NULL, event_id TEXT NOT NULL, effective_at INTEGER NOT NULL,
+  refers_to TEXT NOT NULL, reason TEXT NOT NULL, content_hash TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL);
+CREATE INDEX ledger_customer ON ledger (customer, seq);
+CREATE INDEX ledger_order ON ledger (shop_id, order_id);
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only'); END;
+CREATE TABLE apply_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+INSERT INTO apply_cursor VALUES (1, 0);
+CREATE TABLE wakeups (
+  shop_id TEXT NOT NULL, order_id TEXT NOT NULL, due_at INTEGER NOT NULL,
+  PRIMARY KEY (shop_id, order_id));
+CREATE INDEX wakeups_due ON wakeups (due_at);
+CREATE TABLE customers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, email TEXT NOT NULL,
+  first_seen_at INTEGER NOT NULL);
+CREATE TABLE rule_versions (
+  version INTEGER PRIMARY KEY, effective_from INTEGER NOT NULL, body TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE TABLE conflicts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, detail TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL);
+)SQL";
+
+// v2: the durable outbox of rewards to deliver to platforms (daemon/outbox). A reward row is
+// written in the same transaction as its ledger entry; `grant_id` makes a repeat a no-op.
+constexpr const char* k_v2 = R"SQL(
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, grant_id TEXT NOT NULL UNIQUE, shop_id TEXT NOT NULL,
+  kind TEXT NOT NULL, grant_body TEXT NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at_ms INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '', platform_ref TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at_ms);
+)SQL";
+
+// v3: Shopify deliveries seen (dedupe by webhook id and event id, last delivery per shop), the
+// queue of privacy requests (answered at once, carried out after the response), and erased
+// customers: the append-only ledger keeps its customer keys, views read it through
+// `ledger_pseudonymous`, which shows an erased customer's pseudonym instead (docs/shopify.md).
+constexpr const char* k_v3 = R"SQL(
+CREATE TABLE shopify_deliveries (
+  shop_id TEXT NOT NULL, webhook_id TEXT NOT NULL, event_id TEXT NOT NULL DEFAULT '',
+  topic TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (shop_id, webhook_id));
+CREATE INDEX shopify_deliveries_event ON shopify_deliveries (shop_id, event_id);
+CREATE INDEX shopify_deliveries_time ON shopify_deliveries (shop_id, received_at);
+CREATE TABLE privacy_requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, shop_id TEXT NOT NULL, topic TEXT NOT NULL,
+  webhook_id TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '',
+  received_at INTEGER NOT NULL, done_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX privacy_requests_status ON privacy_requests (status, id);
+CREATE TABLE erased_customers (
+  customer TEXT PRIMARY KEY, pseudonym TEXT NOT NULL UNIQUE, shop_id TEXT NOT NULL,
+  reason TEXT NOT NULL, erased_at INTEGER NOT NULL);
+CREATE VIEW ledger_pseudonymous AS
+  SELECT l.seq, l.key, COALESCE(e.pseudonym, l.customer) AS customer, l.shop_id, l.order_id, l.kind,
+         l.pending_delta, l.available_delta, l.rule_version, l.line_id, l.base_minor, l.currency,
+         l.rate, l.rounding, l.event_id, l.effective_at, l.refers_to, l.reason, l.recorded_at
+  FROM ledger l LEFT JOIN erased_customers e ON e.customer = l.customer;
+)SQL";
+
+constexpr std::array<const char*, 3> k_migrations{k_v1, k_v2, k_v3};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(k_migrations.size()); }
+
+Result<int> migrate(SQLite::Database& db) {
+    try {
+        int version = db.execAndGet("PRAGMA user_version").getInt();
+        if (version > latest_schema_version()) {
+            return make_error(ErrorCode::schema_too_new,
+                              "database schema version " + std::to_string(version) +
+                                  " is newer than this rewardd understands (" +
+                                  std::to_string(latest_schema_version()) + "); upgrade rewardd");
+        }
+        for (; version < latest_schema_version(); ++version) {
+            SQLite::Transaction tx(db);
+            db.exec(k_migrations[static_cast<std::size_t>(version)]);
+            db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+            tx.commit();
+        }
+        return version;
+    } catch (const SQLite::Exception& e) {
+        return make_error(ErrorCode::storage_unavailable, std::string("migration failed: ") + e.what());
+    }
+}
+
+}  // namespace rewardd

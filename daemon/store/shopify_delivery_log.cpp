@@ -1,0 +1,61 @@
+// SQL for the Shopify delivery log (table shopify_deliveries, migration v3).
+#include "shopify_delivery_log.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace rewardd {
+namespace {
+
+Error storage_error(const std::exception& e) {
+    return make_error(ErrorCode::storage_unavailable, std::string("storage: ") + e.what());
+}
+
+}  // namespace
+
+Result<bool> ShopifyDeliveryLog::seen(const std::string& shop_id, const std::string& webhook_id,
+                                      const std::string& event_id) {
+    try {
+        SQLite::Statement q(m_db,
+                            "SELECT 1 FROM shopify_deliveries WHERE shop_id = ? AND "
+                            "(webhook_id = ? OR (event_id <> '' AND event_id = ?)) LIMIT 1");
+        q.bind(1, shop_id);
+        q.bind(2, webhook_id);
+        q.bind(3, event_id);
+        return q.executeStep();
+    } catch (const std::exception& e) {
+        return storage_error(e);
+    }
+}
+
+Result<bool> ShopifyDeliveryLog::record(const ShopifyDelivery& d) {
+    try {
+        SQLite::Statement q(m_db,
+                            "INSERT OR IGNORE INTO shopify_deliveries (shop_id, webhook_id, event_id, topic, "
+                            "received_at) VALUES (?, ?, ?, ?, ?)");
+        q.bind(1, d.shop_id);
+        q.bind(2, d.webhook_id);
+        q.bind(3, d.event_id);
+        q.bind(4, d.topic);
+        q.bind(5, static_cast<std::int64_t>(d.received_at));
+        return q.exec() > 0;
+    } catch (const std::exception& e) {
+        return storage_error(e);
+    }
+}
+
+Result<std::optional<ShopifyDelivery>> ShopifyDeliveryLog::last(const std::string& shop_id) {
+    try {
+        SQLite::Statement q(m_db,
+                            "SELECT webhook_id, event_id, topic, received_at FROM shopify_deliveries "
+                            "WHERE shop_id = ? ORDER BY received_at DESC, rowid DESC LIMIT 1");
+        q.bind(1, shop_id);
+        if (!q.executeStep()) return std::optional<ShopifyDelivery>{};
+        return std::optional<ShopifyDelivery>{ShopifyDelivery{shop_id, q.getColumn(0).getString(),
+                                                              q.getColumn(1).getString(), q.getColumn(2).getString(),
+                                                              q.getColumn(3).getInt64()}};
+    } catch (const std::exception& e) {
+        return storage_error(e);
+    }
+}
+
+}  // namespace rewardd

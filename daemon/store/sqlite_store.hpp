@@ -1,0 +1,43 @@
+// LedgerStore on SQLite (SQLiteCpp). One instance per connection and thread.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <memory>
+
+#include "core/ledger_store.hpp"
+
+namespace rewardd {
+
+class SqliteStore final : public LedgerStore {
+public:
+    explicit SqliteStore(std::shared_ptr<SQLite::Database> db) : m_db(std::move(db)) {}
+
+    Result<std::vector<Appended>> append_events(const std::vector<InboxEvent>& batch) override;
+    Result<std::vector<InboxEvent>> events_after(std::int64_t seq, std::size_t limit) override;
+    Result<std::vector<InboxEvent>> order_events(const std::string& shop_id,
+                                                 const std::string& order_id) override;
+    Result<std::int64_t> event_count() override;
+    Result<bool> write_transaction(const std::function<Result<bool>()>& work) override;
+    Result<EntryWrite> append_entry(const LedgerEntry& entry, Timestamp recorded_at) override;
+    Result<std::vector<LedgerEntry>> order_entries(const std::string& shop_id,
+                                                   const std::string& order_id) override;
+    Result<std::vector<LedgerEntry>> customer_entries(const std::string& customer) override;
+    Result<std::vector<LedgerEntry>> all_entries() override;
+    Result<std::int64_t> applied_cursor() override;
+    Result<bool> set_applied_cursor(std::int64_t seq) override;
+    Result<bool> set_wakeup(const Wakeup& wakeup) override;
+    Result<bool> clear_wakeup(const std::string& shop_id, const std::string& order_id) override;
+    Result<std::vector<Wakeup>> due_wakeups(Timestamp now, std::size_t limit) override;
+    Result<CustomerRecord> remember_customer(const std::string& key, const std::string& email,
+                                             Timestamp seen_at) override;
+    Result<std::optional<CustomerRecord>> find_customer(const std::string& query) override;
+
+    SQLite::Database& database() { return *m_db; }
+
+private:
+    std::shared_ptr<SQLite::Database> m_db;
+    int m_transaction_depth = 0;
+};
+
+}  // namespace rewardd

@@ -1,0 +1,29 @@
+// Read model of one customer: identity, balance and ledger history, rendered as the stable JSON
+// of `customer show --json` (EVENTS.md) and `explain --json`. Shared by the CLI and /api/v1.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "core/balance.hpp"
+#include "core/ledger_store.hpp"
+
+namespace rewardd {
+
+struct CustomerView {
+    CustomerRecord customer;
+    Balance balance;
+    std::vector<LedgerEntry> entries;  // oldest first
+};
+
+// CUSTOMER is an e-mail (normalised here) or an internal id; not_found when unknown.
+Result<CustomerView> load_customer_view(LedgerStore& store, const std::string& query);
+
+nlohmann::json entry_json(const LedgerEntry& entry);
+// customer show: the newest `history_max` entries, newest first.
+nlohmann::json customer_show_json(const CustomerView& view, std::size_t history_max);
+// explain: every entry with the running balance after it.
+nlohmann::json explain_json(const CustomerView& view);
+
+}  // namespace rewardd

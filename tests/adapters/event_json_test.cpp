@@ -1,0 +1,70 @@
+// The neutral event format of EVENTS.md: the sample parses; every malformed input is refused with
+// the field named.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "adapters/neutral/event_json.hpp"
+
+using namespace rewardd;
+
+namespace {
+
+const std::string k_sample = R"({
+  "id": "evt-0001", "type": "order.paid", "occurred_at": "2026-11-22T10:00:00Z",
+  "order": {"id": "1001", "currency": "NOK", "customer": {"id": "77", "email": " Kari@Example.com "},
+    "lines": [{"id": "l1", "product_id": "p1", "categories": ["shoes"], "quantity": 2, "total": 39800}],
+    "discount": 0, "tax": 9950, "shipping": 4900, "total": 54650, "referral_code": null},
+  "refund": null})";
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("the EVENTS.md sample parses into an order.paid event with a normalised e-mail") {
+    auto event = parse_event_json(k_sample, "shop1");
+    REQUIRE(event.ok());
+    CHECK(event->type == EventType::order_paid);
+    CHECK(event->order->customer.email == "kari@example.com");
+    CHECK(event->order->lines[0].total_minor == 39800);
+    CHECK(event->order->lines[0].categories == std::vector<std::string>{"shoes"});
+    CHECK(event->occurred_at == 1795341600);
+    auto again = parse_event_json(event_to_json(*event), "shop1");
+    REQUIRE(again.ok());
+    CHECK(event_to_json(*again) == event_to_json(*event));
+}
+
+TEST_CASE("malformed events are refused naming the field") {
+    struct Row { std::string body; const char* field; ErrorCode code; };
+    const Row rows[] = {
+        {replace(k_sample, "\"total\": 39800", "\"total\": \"398.00\""), "order.lines[0].total", ErrorCode::invalid_field},
+        {replace(k_sample, "\"total\": 39800", "\"total\": -5"), "order.lines[0].total", ErrorCode::invalid_field},
+        {replace(k_sample, "\"total\": 39800", "\"total\": 1e30"), "order.lines[0].total", ErrorCode::invalid_field},
+        {replace(k_sample, "\"total\": 39800", "\"total\": 99999999999999999999"), "order.lines[0].total", ErrorCode::invalid_field},
+        {replace(k_sample, "\"NOK\"", "\"XYZ\""), "order.currency", ErrorCode::unknown_currency},
+        {replace(k_sample, "\"order.paid\"", "\"order.exploded\""), "type", ErrorCode::invalid_field},
+        {replace(k_sample, "\"2026-11-22T10:00:00Z\"", "\"yesterday\""), "occurred_at", ErrorCode::invalid_field},
+        {replace(k_sample, "\"id\": \"evt-0001\", ", ""), "id", ErrorCode::missing_field},
+        {replace(k_sample, "\"lines\": [", "\"lines\": 5, \"x\": ["), "order.lines", ErrorCode::missing_field},
+        {replace(k_sample, "\"order.paid\"", "\"order.refunded\""), "refund", ErrorCode::missing_field},
+        {replace(k_sample, " Kari@Example.com ", "not-an-email"), "order.customer.email", ErrorCode::invalid_field},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.field);
+        auto event = parse_event_json(row.body, "shop1");
+        REQUIRE_FALSE(event.ok());
+        CHECK(event.error().field == row.field);
+    }
+}
+
+TEST_CASE("bodies that are not JSON, not objects, too deep or not UTF-8 are refused") {
+    CHECK(parse_event_json(k_sample.substr(0, 40), "s").error().code == ErrorCode::malformed_json);
+    CHECK(parse_event_json("[1,2,3]", "s").error().code == ErrorCode::malformed_json);
+    CHECK(parse_event_json(std::string(100, '[') + std::string(100, ']'), "s").error().code == ErrorCode::malformed_json);
+    CHECK(parse_event_json("{\"id\": \"\xff\xfe\"}", "s").error().code == ErrorCode::malformed_json);
+    CHECK(parse_event_json("", "s").error().code == ErrorCode::malformed_json);
+}

@@ -1,0 +1,202 @@
+// The Shopify adapter against the fixture payloads, byte for byte: order snapshots, refunds,
+// customers and privacy bodies become the neutral events INTEGRATION.md N1/N1b describes.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "adapters/shopify/literal_json.hpp"
+#include "adapters/shopify/order_mapper.hpp"
+#include "adapters/shopify/webhook_mapper.hpp"
+
+using namespace rewardd;
+using namespace rewardd::shopify;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+    std::ifstream in(std::string(REWARDD_FIXTURES_DIR) + "/shopify/" + name, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+WebhookPlan plan(const std::string& topic, const std::string& body, MapOptions options = {}) {
+    auto p = plan_webhook(*parse_topic(topic), body, "s1", options);
+    REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().message));
+    return *p;
+}
+
+const Event* find(const WebhookPlan& p, EventType type) {
+    for (const auto& e : p.events) {
+        if (e.type == type) return &e;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("JSON numbers with decimals are kept as their literal text, never as doubles") {
+    auto doc = parse_literal_json(R"({"subtotal":195.66,"big":0.1000000000000000055511151231257827,"id":450789469})");
+    REQUIRE(doc.ok());
+    CHECK((*doc)["subtotal"] == "195.66");
+    CHECK((*doc)["big"] == "0.1000000000000000055511151231257827");
+    CHECK((*doc)["id"].is_number_integer());
+    CHECK_FALSE(parse_literal_json("{\"a\":").ok());
+    CHECK(parse_literal_json(std::string(100, '[') + std::string(100, ']')).error().code == ErrorCode::malformed_json);
+}
+
+TEST_CASE("a paid order becomes placed and paid events with discounted line totals in shop money") {
+    const auto p = plan("orders/paid", fixture("orders-paid.json"));
+    REQUIRE(p.action == Action::store_events);
+    REQUIRE(p.events.size() == 2);
+    const Event* paid = find(p, EventType::order_paid);
+    REQUIRE(paid);
+    CHECK(paid->id == "shopify:s1:order:450789469:paid");
+    CHECK(find(p, EventType::order_placed)->id == "shopify:s1:order:450789469:placed");
+    const Order& o = *paid->order;
+    CHECK(o.id == "450789469");
+    CHECK(o.currency == "USD");
+    CHECK(o.customer.id == "207119551");
+    CHECK(o.customer.email == "bob.norman@mail.example.com");
+    REQUIRE(o.lines.size() == 3);
+    CHECK(o.lines[0].id == "466157049");
+    CHECK(o.lines[0].product_id == "632910392");
+    CHECK(o.lines[0].total_minor == 19566);
+    CHECK(o.lines[1].total_minor == 19567);
+    CHECK(o.lines[2].total_minor == 19567);
+    CHECK(o.discount_minor == 0);
+    CHECK(o.tax_minor == 1194);
+    CHECK(o.total_minor == 59894);
+    CHECK(o.referral_code == std::optional<std::string>("TENOFF"));
+    CHECK(paid->occurred_at == 1199980800);  // processed_at 2008-01-10T11:00:00-05:00
+}
+
+TEST_CASE("a refunds/create body becomes one refund event with per-line shop-money subtotals") {
+    const auto p = plan("refunds/create", fixture("refunds-create.json"));
+    REQUIRE(p.events.size() == 1);
+    const Event& e = p.events[0];
+    CHECK(e.type == EventType::order_refunded);
+    CHECK(e.id == "shopify:s1:order:450789469:refund:509562969");
+    CHECK(e.order->id == "450789469");
+    CHECK(e.order->currency == "USD");
+    REQUIRE(e.refund->lines.size() == 2);
+    CHECK(e.refund->lines[0].line_id == "703073504");
+    CHECK(e.refund->lines[0].total_minor == 19566);
+    CHECK(e.refund->lines[1].line_id == "466157049");
+    CHECK(e.refund->lines[1].total_minor == 19567);
+    CHECK(e.refund->amount_minor == 20900);  // the successful refund transactions
+}
+
+TEST_CASE("a refund's number-only subtotal is read exactly from its literal text") {
+    std::string body = fixture("refunds-create.json");
+    // Drop the *_set objects so only the JSON number remains.
+    auto doc = parse_literal_json(body);
+    for (auto& item : (*doc)["refund_line_items"]) item.erase("subtotal_set");
+    (*doc)["refund_line_items"][0]["subtotal_set"] = {{"shop_money", {{"amount", "195.66"}, {"currency_code", "USD"}}}};
+    (*doc)["refund_line_items"][1]["subtotal"] = nlohmann::json::parse("0.29");  // 0.29 is 0.28999... as a double
+    const auto p = plan("refunds/create", doc->dump());
+    CHECK(p.events[0].refund->lines[1].total_minor == 29);
+}
+
+TEST_CASE("a cancelled order shows paid, its refunds and the cancellation") {
+    const auto p = plan("orders/cancelled", fixture("orders-cancelled.json"));
+    REQUIRE(find(p, EventType::order_cancelled));
+    CHECK(find(p, EventType::order_cancelled)->id == "shopify:s1:order:450789469:cancelled");
+    CHECK(find(p, EventType::order_paid));
+    const Event* refund = find(p, EventType::order_refunded);
+    REQUIRE(refund);
+    CHECK(refund->id == "shopify:s1:order:450789469:refund:929361465");
+    CHECK(refund->refund->amount_minor == 1000);
+    CHECK(refund->refund->lines.size() == 3);
+}
+
+TEST_CASE("every snapshot of one order gives the same order object for the paid event") {
+    const auto paid = plan("orders/paid", fixture("orders-paid.json"));
+    const auto cancelled = plan("orders/cancelled", fixture("orders-cancelled.json"));
+    const Order& a = *find(paid, EventType::order_paid)->order;
+    const Order& b = *find(cancelled, EventType::order_paid)->order;
+    REQUIRE(a.lines.size() == b.lines.size());
+    for (std::size_t i = 0; i < a.lines.size(); ++i) CHECK(a.lines[i].total_minor == b.lines[i].total_minor);
+    CHECK(a.total_minor == b.total_minor);
+}
+
+TEST_CASE("a guest order without customer or e-mail maps with an empty identity") {
+    const auto p = plan("orders/create", fixture("orders-create-guest-eur.json"));
+    const Event* paid = find(p, EventType::order_paid);
+    REQUIRE(paid);
+    CHECK(paid->order->currency == "EUR");
+    CHECK(paid->order->customer.id.empty());
+    CHECK(paid->order->customer.email.empty());
+    CHECK(paid->order->lines[0].total_minor == 22497);  // 3 x 74.99
+    CHECK(paid->order->lines[0].product_id.empty());
+}
+
+TEST_CASE("with taxes included the line taxes come off the line base") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    (*doc)["taxes_included"] = true;
+    const auto p = plan("orders/paid", doc->dump());
+    CHECK(find(p, EventType::order_paid)->order->lines[0].total_minor == 19566 - 398);
+}
+
+TEST_CASE("shop money is used when the buyer paid in another currency") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    auto& line = (*doc)["line_items"][0];
+    line["price"] = "1990.00";
+    line["price_set"]["presentment_money"] = {{"amount", "1990.00"}, {"currency_code", "NOK"}};
+    (*doc)["presentment_currency"] = "NOK";
+    const auto p = plan("orders/paid", doc->dump());
+    CHECK(find(p, EventType::order_paid)->order->lines[0].total_minor == 19566);
+}
+
+TEST_CASE("a shop-money amount in another currency than the order's is refused naming the field") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    (*doc)["total_price_set"]["shop_money"]["currency_code"] = "EUR";
+    auto p = plan_webhook(Topic::orders_paid, doc->dump(), "s1", {});
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().field == "total_price_set.shop_money.currency_code");
+}
+
+TEST_CASE("the referral code comes from the note attributes before any discount code") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    (*doc)["note_attributes"].push_back({{"name", "rewardd_referral_code"}, {"value", "KARI-7"}});
+    CHECK(find(plan("orders/paid", doc->dump()), EventType::order_paid)->order->referral_code ==
+          std::optional<std::string>("KARI-7"));
+}
+
+TEST_CASE("an unpaid order yields only the placed event and a test order nothing") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    (*doc)["financial_status"] = "pending";
+    CHECK(plan("orders/create", doc->dump()).events.size() == 1);
+    (*doc)["test"] = true;
+    CHECK(plan("orders/create", doc->dump()).action == Action::ignore);
+    CHECK(plan("orders/create", doc->dump(), MapOptions{true}).events.size() == 1);
+}
+
+TEST_CASE("money with more decimals than the currency has is refused") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    (*doc)["line_items"][0]["price_set"]["shop_money"]["amount"] = "199.005";
+    auto p = plan_webhook(Topic::orders_paid, doc->dump(), "s1", {});
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().field == "line_items[0].price_set.shop_money.amount");
+}
+
+TEST_CASE("privacy bodies name the customer and the orders") {
+    auto redact = read_privacy_subject(fixture("customers-redact.json"));
+    REQUIRE(redact.ok());
+    CHECK(redact->customer_id == "191167");
+    CHECK(redact->email == "john@example.com");
+    CHECK(redact->order_ids == std::vector<std::string>{"299938", "280263", "220458"});
+    auto request = read_privacy_subject(fixture("customers-data-request.json"));
+    CHECK(request->request_id == "9999");
+    CHECK(plan("shop/redact", fixture("shop-redact.json")).action == Action::privacy_request);
+    CHECK(plan("app/uninstalled", "{}").action == Action::uninstall);
+}
+
+TEST_CASE("a customers/create body becomes a customer.created event") {
+    const auto p = plan("customers/create",
+                        R"({"id":706405506,"email":" Bob@Example.com","created_at":"2025-04-02T11:29:59-05:00"})");
+    REQUIRE(p.events.size() == 1);
+    CHECK(p.events[0].id == "shopify:s1:customer:706405506:created");
+    CHECK(p.events[0].customer->email == "bob@example.com");
+}

@@ -1,0 +1,67 @@
+// Money parsing, formatting and rounding across currencies with 0, 2 and 3 decimals.
+#include <doctest/doctest.h>
+
+#include "core/allocation.hpp"
+#include "core/money.hpp"
+#include "core/timestamp.hpp"
+
+using namespace rewardd;
+
+TEST_CASE("decimal strings become exact minor units for 0, 2 and 3 decimal currencies") {
+    struct Row { const char* text; const char* currency; std::int64_t minor; };
+    const Row rows[] = {
+        {"398.00", "NOK", 39800}, {"59.90", "EUR", 5990}, {"0.1", "USD", 10}, {"500", "JPY", 500},
+        {"1.250", "KWD", 1250},   {"-20.00", "EUR", -2000}, {"25.000", "EUR", 2500}, {"7", "BHD", 7000},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.text);
+        auto parsed = parse_decimal_minor(row.text, *currency_exponent(row.currency));
+        REQUIRE(parsed.ok());
+        CHECK(*parsed == row.minor);
+    }
+}
+
+TEST_CASE("amounts more precise than the currency, or not numbers, are refused with a reason") {
+    CHECK(parse_decimal_minor("1.5", 0).error().code == ErrorCode::too_precise_amount);
+    CHECK(parse_decimal_minor("1.2345", 3).error().code == ErrorCode::too_precise_amount);
+    CHECK(parse_decimal_minor("12,50", 2).error().code == ErrorCode::invalid_field);
+    CHECK(parse_decimal_minor("", 2).error().code == ErrorCode::invalid_field);
+    CHECK(parse_decimal_minor("1e5", 2).error().code == ErrorCode::invalid_field);
+    CHECK(parse_decimal_minor("99999999999999999999", 2).error().code == ErrorCode::amount_out_of_range);
+    CHECK_FALSE(currency_exponent("XXX").has_value());
+}
+
+TEST_CASE("minor units format back to the currency's decimals") {
+    CHECK(format_minor(39800, 2) == "398.00");
+    CHECK(format_minor(5, 2) == "0.05");
+    CHECK(format_minor(500, 0) == "500");
+    CHECK(format_minor(1250, 3) == "1.250");
+    CHECK(format_minor(-2000, 2) == "-20.00");
+}
+
+TEST_CASE("rounding is explicit: floor drops the fraction, half_up rounds halves up") {
+    CHECK(scale_rounded(5999, 1, 100, Rounding::floor) == 59);
+    CHECK(scale_rounded(5950, 1, 100, Rounding::half_up) == 60);
+    CHECK(scale_rounded(5949, 1, 100, Rounding::half_up) == 59);
+    // 128-bit intermediates: no overflow on large products.
+    CHECK(scale_rounded(4'000'000'000'000'000'000, 2, 4, Rounding::floor) == 2'000'000'000'000'000'000);
+}
+
+TEST_CASE("largest-remainder allocation always sums to the whole") {
+    const auto shares = allocate_largest_remainder(100, {1, 1, 1});
+    CHECK(shares == std::vector<std::int64_t>{34, 33, 33});
+    CHECK(allocate_largest_remainder(7, {0, 0}) == std::vector<std::int64_t>{0, 0});
+    const auto uneven = allocate_largest_remainder(1001, {333, 333, 334, 1});
+    CHECK(uneven[0] + uneven[1] + uneven[2] + uneven[3] == 1001);
+}
+
+TEST_CASE("timestamps parse RFC 3339 with offsets and WooCommerce's offset-less UTC") {
+    CHECK(*parse_timestamp("1970-01-01T00:00:00Z") == 0);
+    CHECK(*parse_timestamp("2026-11-22T10:00:00Z") == 1795341600);
+    CHECK(*parse_timestamp("2026-11-22T11:00:00+01:00") == 1795341600);
+    CHECK(*parse_timestamp("2026-11-22T10:00:00.123Z") == 1795341600);
+    CHECK(*parse_timestamp("2026-11-22T10:00:00") == 1795341600);
+    CHECK(format_timestamp(1795341600) == "2026-11-22T10:00:00Z");
+    CHECK_FALSE(parse_timestamp("22/11/2026").ok());
+    CHECK_FALSE(parse_timestamp("2026-13-01T00:00:00Z").ok());
+}

@@ -1,0 +1,100 @@
+// The command line against a temporary data folder: config errors, init, shops, adjust, explain.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/daemon_process.hpp"
+
+using namespace rewardd::test;
+using nlohmann::json;
+
+namespace {
+
+std::string write(const TempDir& dir, const std::string& name, const std::string& text) {
+    const auto path = (dir.path() / name).string();
+    std::ofstream(path) << text;
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("a bad config names the file, the key and the problem, and exits non-zero") {
+    TempDir dir;
+    struct Row { std::string text; std::string key; std::string problem; };
+    const Row rows[] = {
+        {"listen = \"nowhere\"\n", "listen", "HOST:PORT"},
+        {"http_threads = 0\n", "http_threads", "between 1 and 256"},
+        {"durability = \"sometimes\"\n", "durability", "one of"},
+        {"colour = \"blue\"\n", "colour", "unknown key"},
+        {"[rules]\npending_days = \"two weeks\"\n", "rules.pending_days", "integer"},
+        {"[rules]\nearn_per_units = 0\n", "rules.earn_per_units", "between"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.text);
+        const auto path = write(dir, "bad.conf", row.text);
+        const auto r = run_rewardd({"serve", "--config", path, "--data", dir.str()});
+        CHECK(r.exit_code != 0);
+        CHECK(r.err.find(path) != std::string::npos);
+        CHECK(r.err.find("'" + row.key + "'") != std::string::npos);
+        CHECK(r.err.find(row.problem) != std::string::npos);
+    }
+    const auto syntax = write(dir, "syntax.conf", "listen = \n");
+    const auto r = run_rewardd({"serve", "--config", syntax});
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("line 1") != std::string::npos);
+}
+
+TEST_CASE("init writes a default config that serve accepts, and never overwrites silently") {
+    TempDir dir;
+    const auto path = (dir.path() / "rewardd.conf").string();
+    CHECK(run_rewardd({"init", path}).exit_code == 0);
+    CHECK(run_rewardd({"init", path}).exit_code != 0);
+    DaemonProcess daemon(dir.str(), {"--config", path});
+    CHECK(daemon.client().Get("/readyz")->status == 200);
+}
+
+TEST_CASE("shops are added, listed without their secrets, and removed") {
+    TempDir dir;
+    const auto data = dir.str();
+    CHECK(run_rewardd({"shop", "add", "wc1", "--platform", "woocommerce", "--secret", "s3cretvalue123",
+                       "--url", "https://shop.example", "--consumer-key", "ck_1", "--consumer-secret",
+                       "cs_abcdefgh", "--data", data}).exit_code == 0);
+    const auto bad = run_rewardd({"shop", "add", "x", "--platform", "magento", "--secret", "s3cretvalue123", "--data", data});
+    CHECK(bad.exit_code != 0);
+    CHECK(bad.err.find("platform") != std::string::npos);
+    const auto list = run_rewardd({"shop", "list", "--json", "--data", data});
+    REQUIRE(list.exit_code == 0);
+    CHECK(list.out.find("s3cretvalue123") == std::string::npos);
+    CHECK(list.out.find("cs_abcdefgh") == std::string::npos);
+    const auto shops = json::parse(list.out);
+    REQUIRE(shops.size() == 1);
+    CHECK(shops[0]["settings"]["url"] == "https://shop.example");
+    CHECK(run_rewardd({"shop", "remove", "wc1", "--data", data}).exit_code == 0);
+    CHECK(run_rewardd({"shop", "remove", "wc1", "--data", data}).exit_code != 0);
+}
+
+TEST_CASE("a manual adjustment is recorded with its reason and explained") {
+    TempDir dir;
+    const auto data = dir.str();
+    const auto r = run_rewardd({"adjust", "Ola@Example.com", "--points", "120", "--reason", "welcome gift", "--data", data});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.find("ola@example.com") == std::string::npos);  // e-mails are masked in output lines
+    const auto show = json::parse(run_rewardd({"customer", "show", "ola@example.com", "--json", "--data", data}).out);
+    CHECK(show["available"] == 120);
+    const auto explain = run_rewardd({"explain", "ola@example.com", "--data", data});
+    CHECK(explain.out.find("welcome gift") != std::string::npos);
+    const auto ejson = json::parse(run_rewardd({"explain", "ola@example.com", "--json", "--data", data}).out);
+    CHECK(ejson["entries"][0]["available_after"] == 120);
+    CHECK(run_rewardd({"adjust", "ola@example.com", "--points", "0", "--reason", "x", "--data", data}).exit_code != 0);
+}
+
+TEST_CASE("unknown customers and unknown commands fail with a message on stderr") {
+    TempDir dir;
+    const auto r = run_rewardd({"customer", "show", "nobody@example.com", "--data", dir.str()});
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("not_found") != std::string::npos);
+    CHECK(run_rewardd({"frobnicate"}).exit_code != 0);
+    CHECK(run_rewardd({"serve", "--help"}).out.find("--listen") != std::string::npos);
+}

@@ -1,0 +1,120 @@
+// End to end: Shopify's privacy topics and app/uninstalled. Each is answered at once and carried
+// out afterwards; the ledger's totals never change.
+#include <filesystem>
+
+#include "daemon/shopify_support.hpp"
+
+using namespace rewardd::test;
+using namespace rewardd::test::shopify;
+
+namespace {
+
+const std::string k_john = "john@example.com";
+
+// orders-paid.json re-addressed to John (the customer the privacy fixtures name).
+std::string john_order() {
+    std::string body = fixture("orders-paid.json");
+    for (auto [from, to] : {std::pair<std::string, std::string>{"bob.norman@mail.example.com", k_john},
+                            {"207119551", "191167"}, {"450789469", "299938"}}) {
+        for (auto at = body.find(from); at != std::string::npos; at = body.find(from, at + to.size())) {
+            body.replace(at, from.size(), to);
+        }
+    }
+    return body;
+}
+
+std::int64_t count(const std::string& data, const std::string& sql) { return query_int(data, sql); }
+
+}  // namespace
+
+TEST_CASE("customers/redact erases the customer's e-mail and id while the ledger totals stay") {
+    TempDir dir;
+    add_shop(dir.str());
+    DaemonProcess daemon(dir.str());
+    REQUIRE(post_signed(daemon, "orders/paid", john_order(), "w-john")->status == 200);
+    REQUIRE(post_fixture(daemon, "orders-paid.json")->status == 200);
+    wait_applied(dir.str());
+    const auto total_before = count(dir.str(), "SELECT SUM(pending_delta + available_delta) FROM ledger");
+    REQUIRE(balance(dir.str(), k_john) == 587);
+
+    auto res = post_fixture(daemon, "customers-redact.json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    REQUIRE(eventually([&] {
+        return count(dir.str(), "SELECT COUNT(*) FROM privacy_requests WHERE status = 'done'") == 1;
+    }));
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM events WHERE instr(body, 'john@example.com') > 0") == 0);
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM events WHERE instr(body, '191167') > 0") == 0);
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM customers WHERE key = 'john@example.com' OR email = 'john@example.com'") == 0);
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM privacy_requests WHERE body <> ''") == 0);
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM ledger_pseudonymous WHERE customer = 'john@example.com'") == 0);
+    CHECK(count(dir.str(), "SELECT SUM(pending_delta + available_delta) FROM ledger_pseudonymous "
+                           "WHERE customer LIKE 'erased-%@erased.invalid'") == 587);
+    CHECK(count(dir.str(), "SELECT SUM(pending_delta + available_delta) FROM ledger") == total_before);
+    CHECK(balance(dir.str(), "bob.norman@mail.example.com") == 587);  // nobody else is touched
+    CHECK(daemon.log().find(k_john) == std::string::npos);
+
+    // A late delivery for the erased customer's order still lands on the same books.
+    REQUIRE(post_signed(daemon, "orders/cancelled", [] {
+        std::string body = john_order();
+        body.replace(body.find("\"cancelled_at\":null"), 19, "\"cancelled_at\":\"2025-04-02T11:31:21-05:00\"");
+        return body;
+    }(), "w-john-cancel")->status == 200);
+    wait_applied(dir.str());
+    CHECK(count(dir.str(), "SELECT SUM(pending_delta + available_delta) FROM ledger_pseudonymous "
+                           "WHERE customer LIKE 'erased-%@erased.invalid'") == 0);
+}
+
+TEST_CASE("customers/data_request writes the customer's data as a JSON export in the data folder") {
+    TempDir dir;
+    add_shop(dir.str());
+    DaemonProcess daemon(dir.str());
+    REQUIRE(post_signed(daemon, "orders/paid", john_order(), "w-john")->status == 200);
+    wait_applied(dir.str());
+    REQUIRE(post_fixture(daemon, "customers-data-request.json")->status == 200);
+    const auto path = dir.path() / "exports" / "shopify-s1-data-request-9999.json";
+    REQUIRE(eventually([&] { return std::filesystem::exists(path) &&
+                                    count(dir.str(), "SELECT COUNT(*) FROM privacy_requests WHERE status='done'") == 1; }));
+    const auto exported = json::parse(read_file(path.string()));
+    CHECK(exported["email"] == k_john);
+    CHECK(exported["ledger"].size() == 4);  // three lines earned, released (the order is from 2008)
+    CHECK(exported["events"].size() == 2);  // placed and paid
+    CHECK(exported["request"]["orders_requested"].size() == 3);
+    CHECK(daemon.log().find(path.string()) != std::string::npos);
+    CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::others_read) ==
+          std::filesystem::perms::none);
+}
+
+TEST_CASE("shop/redact erases the shop's customers and credentials, app/uninstalled marks the shop") {
+    TempDir dir;
+    add_shop(dir.str());
+    DaemonProcess daemon(dir.str());
+    REQUIRE(post_fixture(daemon, "orders-paid.json")->status == 200);
+    wait_applied(dir.str());
+    auto gone = post_signed(daemon, "app/uninstalled", R"({"id":954889,"domain":"jsmith.myshopify.com"})", "w-un");
+    REQUIRE(gone);
+    CHECK(gone->status == 200);
+    auto shops = run_rewardd({"shop", "list", "--json", "--data", dir.str()});
+    CHECK(json::parse(shops.out)[0]["settings"].contains("uninstalled_at"));
+
+    REQUIRE(post_fixture(daemon, "shop-redact.json")->status == 200);
+    REQUIRE(eventually([&] {
+        return count(dir.str(), "SELECT COUNT(*) FROM privacy_requests WHERE status = 'done'") == 1;
+    }));
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM events WHERE instr(body, 'bob.norman@mail.example.com') > 0") == 0);
+    CHECK(count(dir.str(), "SELECT SUM(pending_delta + available_delta) FROM ledger") == 587);
+    shops = run_rewardd({"shop", "list", "--json", "--data", dir.str()});
+    const auto settings = json::parse(shops.out)[0]["settings"];
+    CHECK_FALSE(settings.contains("client_secret"));
+    CHECK(settings.contains("redacted_at"));
+}
+
+TEST_CASE("a privacy request with a bad HMAC is refused with 401") {
+    TempDir dir;
+    add_shop(dir.str());
+    DaemonProcess daemon(dir.str());
+    auto res = post_signed(daemon, "customers/redact", fixture("customers-redact.json"), "w-x", "wrong-secret");
+    REQUIRE(res);
+    CHECK(res->status == 401);
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM privacy_requests") == 0);
+}
