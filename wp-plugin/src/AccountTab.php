@@ -1,0 +1,398 @@
+<?php
+/**
+ * My Account > Rewards (endpoint "rewards"): balances, their worth, tier, history, referral
+ * link and the Redeem form. Redeem is an explicit customer action, so it calls rewardd
+ * directly with a short timeout and shows the code (applied to the cart when one is open).
+ * Depends on RewardsReader and ApiClient, passed in.
+ *
+ * @package Rewardd
+ */
+
+namespace Rewardd;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * The customer's Rewards tab.
+ */
+final class AccountTab {
+
+	const ENDPOINT    = 'rewards';
+	const NONCE       = 'rewardd_redeem';
+	const LAST_CODE   = 'rewardd_last_code';
+	const FLASH       = 'rewardd_flash_';
+
+	/**
+	 * Cached reads.
+	 *
+	 * @var RewardsReader
+	 */
+	private $reader;
+
+	/**
+	 * Daemon client, for redeem.
+	 *
+	 * @var ApiClient
+	 */
+	private $api;
+
+	/**
+	 * Stored settings (shop id).
+	 *
+	 * @var Settings
+	 */
+	private $settings;
+
+	/**
+	 * Builds the tab.
+	 *
+	 * @param RewardsReader $reader   Cached reads.
+	 * @param ApiClient     $api      Daemon client.
+	 * @param Settings      $settings Stored settings.
+	 */
+	public function __construct( RewardsReader $reader, ApiClient $api, Settings $settings ) {
+		$this->reader   = $reader;
+		$this->api      = $api;
+		$this->settings = $settings;
+	}
+
+	/**
+	 * Hooks the endpoint, the menu entry, the content and the form handler.
+	 */
+	public function register(): void {
+		add_action( 'init', array( self::class, 'add_endpoint' ) );
+		add_filter( 'woocommerce_get_query_vars', array( $this, 'add_query_var' ) );
+		add_filter( 'woocommerce_account_menu_items', array( $this, 'add_menu_item' ) );
+		add_filter( 'woocommerce_endpoint_' . self::ENDPOINT . '_title', array( $this, 'title' ) );
+		add_action( 'woocommerce_account_' . self::ENDPOINT . '_endpoint', array( $this, 'render' ) );
+		add_action( 'wp_loaded', array( $this, 'handle_redeem' ), 20 );
+	}
+
+	/**
+	 * Registers /my-account/rewards/.
+	 */
+	public static function add_endpoint(): void {
+		add_rewrite_endpoint( self::ENDPOINT, EP_ROOT | EP_PAGES );
+	}
+
+	/**
+	 * Tells WooCommerce about the endpoint.
+	 *
+	 * @param array<string, string> $vars Query vars.
+	 * @return array<string, string>
+	 */
+	public function add_query_var( $vars ) {
+		$vars[ self::ENDPOINT ] = self::ENDPOINT;
+		return $vars;
+	}
+
+	/**
+	 * Adds "Rewards" before "Log out".
+	 *
+	 * @param array<string, string> $items Menu items.
+	 * @return array<string, string>
+	 */
+	public function add_menu_item( $items ) {
+		$logout = isset( $items['customer-logout'] ) ? array( 'customer-logout' => $items['customer-logout'] ) : array();
+		unset( $items['customer-logout'] );
+		$items[ self::ENDPOINT ] = __( 'Rewards', 'rewardd' );
+		return $items + $logout;
+	}
+
+	/**
+	 * The endpoint's page title.
+	 *
+	 * @return string
+	 */
+	public function title() {
+		return __( 'Rewards', 'rewardd' );
+	}
+
+	/**
+	 * Prints the tab.
+	 */
+	public function render(): void {
+		$user = wp_get_current_user();
+		if ( ! $user->exists() ) {
+			return;
+		}
+		echo '<div class="rewardd-account">';
+		$this->render_flash( (int) $user->ID );
+		$account = $this->reader->customer( (string) $user->user_email );
+		if ( null === $account ) {
+			echo '<p class="rewardd-unavailable">' . esc_html__( 'Rewards are unavailable right now. Your points are safe; please try again in a little while.', 'rewardd' ) . '</p>';
+			$this->render_last_code( (int) $user->ID );
+			echo '</div>';
+			return;
+		}
+		$this->render_balance( $account );
+		$this->render_tier( $account );
+		$this->render_redeem_form( $account, (int) $user->ID );
+		$this->render_referral( (string) $user->user_email );
+		$this->render_history( $account );
+		echo '</div>';
+	}
+
+	/**
+	 * Handles the Redeem form: nonce, logged-in user, a positive number of points.
+	 */
+	public function handle_redeem(): void {
+		// phpcs:disable WordPress.Security.NonceVerification.Missing -- verified just below.
+		if ( ! isset( $_POST['rewardd_action'] ) || 'redeem' !== $_POST['rewardd_action'] ) {
+			return;
+		}
+		$user = wp_get_current_user();
+		if ( ! $user->exists() || ! isset( $_POST['_wpnonce'] ) || ! wp_verify_nonce( sanitize_key( wp_unslash( $_POST['_wpnonce'] ) ), self::NONCE ) ) {
+			wp_die( esc_html__( 'Your session has expired. Please reload the page and try again.', 'rewardd' ), esc_html__( 'Forbidden', 'rewardd' ), array( 'response' => 403 ) );
+		}
+		$points = isset( $_POST['rewardd_points'] ) ? absint( wp_unslash( $_POST['rewardd_points'] ) ) : 0;
+		// phpcs:enable
+		$flash = $points > 0 ? $this->redeem( $user, $points ) : array(
+			'type'    => 'error',
+			'message' => __( 'Enter how many points to redeem.', 'rewardd' ),
+		);
+		set_transient( self::FLASH . $user->ID, $flash, 10 * MINUTE_IN_SECONDS );
+		$target = function_exists( 'wc_get_account_endpoint_url' ) ? wc_get_account_endpoint_url( self::ENDPOINT ) : home_url( '/' );
+		wp_safe_redirect( $target );
+		exit;
+	}
+
+	/**
+	 * Asks rewardd for a coupon and applies it to an open cart.
+	 *
+	 * @param \WP_User $user   Customer.
+	 * @param int      $points Points to redeem.
+	 * @return array{type: string, message: string}
+	 */
+	public function redeem( \WP_User $user, int $points ): array {
+		$result = $this->api->post(
+			'/api/v1/redeem',
+			array(
+				'shop'           => $this->settings->shop_id(),
+				'customer_email' => strtolower( trim( (string) $user->user_email ) ),
+				'points'         => $points,
+			),
+			ApiClient::WRITE_TIMEOUT_SECONDS
+		);
+		$this->reader->forget_customer( (string) $user->user_email );
+		if ( ! $result->ok() ) {
+			return array(
+				'type'    => 'error',
+				'message' => self::redeem_refused( $result ),
+			);
+		}
+		$coupon = $result->data();
+		$code   = Referral::sanitize_code( (string) ( $coupon['code'] ?? '' ) );
+		update_user_meta(
+			(int) $user->ID,
+			self::LAST_CODE,
+			array(
+				'code'         => $code,
+				'amount_minor' => (int) ( $coupon['amount_minor'] ?? 0 ),
+				'currency'     => (string) ( $coupon['currency'] ?? '' ),
+				'expires_at'   => is_string( $coupon['expires_at'] ?? null ) ? $coupon['expires_at'] : '',
+			)
+		);
+		$applied = $this->apply_to_cart( $code, (string) ( $coupon['status'] ?? '' ) );
+		return array(
+			'type'    => 'success',
+			'message' => $applied
+				/* translators: %s: coupon code */
+				? sprintf( __( 'Your code %s has been applied to your cart.', 'rewardd' ), $code )
+				/* translators: %s: coupon code */
+				: sprintf( __( 'Your code is %s. Enter it at checkout.', 'rewardd' ), $code ),
+		);
+	}
+
+	/**
+	 * Applies a delivered coupon to a non-empty cart. A queued coupon does not exist in
+	 * WooCommerce yet, so it is only shown.
+	 *
+	 * @param string $code   Coupon code.
+	 * @param string $status "queued" or "delivered".
+	 */
+	private function apply_to_cart( string $code, string $status ): bool {
+		if ( '' === $code || 'delivered' !== $status || ! function_exists( 'WC' ) || ! WC() || ! WC()->cart || WC()->cart->is_empty() ) {
+			return false;
+		}
+		return (bool) WC()->cart->apply_coupon( $code );
+	}
+
+	/**
+	 * A sentence for a failed redemption.
+	 *
+	 * @param ApiResult $result Failed result.
+	 */
+	private static function redeem_refused( ApiResult $result ): string {
+		switch ( $result->error() ) {
+			case 'insufficient_points':
+				return __( 'You do not have that many points available.', 'rewardd' );
+			case 'below_minimum_redemption':
+				return __( 'That is below the minimum number of points you can redeem.', 'rewardd' );
+			default:
+				return __( 'Rewards are unavailable right now, nothing was redeemed. Please try again later.', 'rewardd' );
+		}
+	}
+
+	/**
+	 * Shows and forgets the result of the last Redeem.
+	 *
+	 * @param int $user_id Customer.
+	 */
+	private function render_flash( int $user_id ): void {
+		$flash = get_transient( self::FLASH . $user_id );
+		if ( ! is_array( $flash ) ) {
+			return;
+		}
+		delete_transient( self::FLASH . $user_id );
+		$class = 'success' === $flash['type'] ? 'woocommerce-message rewardd-flash' : 'woocommerce-error rewardd-flash rewardd-flash-error';
+		echo '<div class="' . esc_attr( $class ) . '" role="alert">' . esc_html( $flash['message'] ) . '</div>';
+	}
+
+	/**
+	 * Available and pending points and what they are worth.
+	 *
+	 * @param array<string, mixed> $account Account from rewardd.
+	 */
+	private function render_balance( array $account ): void {
+		$available = (int) ( $account['available'] ?? 0 );
+		$pending   = (int) ( $account['pending'] ?? 0 );
+		echo '<section class="rewardd-balance"><h3>' . esc_html__( 'Your points', 'rewardd' ) . '</h3>';
+		echo '<p class="rewardd-available"><span class="rewardd-number">' . esc_html( number_format_i18n( $available ) ) . '</span> ' . esc_html__( 'points available', 'rewardd' );
+		if ( isset( $account['points_value_minor'], $account['currency'] ) ) {
+			/* translators: %s: money amount */
+			echo ' <span class="rewardd-worth">' . sprintf( esc_html__( '(worth %s)', 'rewardd' ), Money::format_html( (int) $account['points_value_minor'], (string) $account['currency'] ) ) . '</span>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- format_html escapes.
+		}
+		echo '</p><p class="rewardd-pending">';
+		/* translators: %s: number of points */
+		echo esc_html( sprintf( __( '%s points pending: they become available once your orders are final.', 'rewardd' ), number_format_i18n( $pending ) ) );
+		echo '</p></section>';
+	}
+
+	/**
+	 * Tier and what it takes to reach the next one.
+	 *
+	 * @param array<string, mixed> $account Account from rewardd.
+	 */
+	private function render_tier( array $account ): void {
+		$tier = isset( $account['tier'] ) ? (string) $account['tier'] : '';
+		if ( '' === $tier ) {
+			return;
+		}
+		echo '<section class="rewardd-tier"><h3>' . esc_html__( 'Your tier', 'rewardd' ) . '</h3><p>';
+		/* translators: %s: tier name */
+		echo esc_html( sprintf( __( 'You are %s.', 'rewardd' ), $tier ) );
+		$next = $account['next_tier'] ?? null;
+		if ( is_array( $next ) && isset( $next['name'], $next['spend_needed_minor'] ) ) {
+			$currency = (string) ( $account['currency'] ?? get_option( 'woocommerce_currency', 'USD' ) );
+			echo ' ';
+			printf(
+				/* translators: 1: money amount, 2: tier name */
+				esc_html__( 'Spend %1$s more to reach %2$s.', 'rewardd' ),
+				Money::format_html( (int) $next['spend_needed_minor'], $currency ), // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- format_html escapes.
+				'<strong>' . esc_html( (string) $next['name'] ) . '</strong>'
+			);
+		} elseif ( null === $next ) {
+			echo ' ' . esc_html__( 'That is the top tier.', 'rewardd' );
+		}
+		echo '</p></section>';
+	}
+
+	/**
+	 * The Redeem form, and the latest code under it.
+	 *
+	 * @param array<string, mixed> $account Account from rewardd.
+	 * @param int                  $user_id Customer.
+	 */
+	private function render_redeem_form( array $account, int $user_id ): void {
+		$available = (int) ( $account['available'] ?? 0 );
+		echo '<section class="rewardd-redeem"><h3>' . esc_html__( 'Redeem points', 'rewardd' ) . '</h3>';
+		if ( $available <= 0 ) {
+			echo '<p>' . esc_html__( 'You have no points to redeem yet.', 'rewardd' ) . '</p>';
+			$this->render_last_code( $user_id );
+			echo '</section>';
+			return;
+		}
+		echo '<form method="post" class="rewardd-redeem-form">';
+		wp_nonce_field( self::NONCE );
+		echo '<input type="hidden" name="rewardd_action" value="redeem">';
+		echo '<label for="rewardd_points">' . esc_html__( 'Points to redeem', 'rewardd' ) . '</label> ';
+		printf( '<input type="number" id="rewardd_points" name="rewardd_points" min="1" max="%1$d" step="1" value="%1$d" required> ', (int) $available );
+		echo '<button type="submit" class="button">' . esc_html__( 'Redeem', 'rewardd' ) . '</button>';
+		echo '</form>';
+		$this->render_last_code( $user_id );
+		echo '</section>';
+	}
+
+	/**
+	 * The latest code this customer got, so it is not lost after the first view.
+	 *
+	 * @param int $user_id Customer.
+	 */
+	private function render_last_code( int $user_id ): void {
+		$last = get_user_meta( $user_id, self::LAST_CODE, true );
+		if ( ! is_array( $last ) || empty( $last['code'] ) ) {
+			return;
+		}
+		echo '<p class="rewardd-last-code">' . esc_html__( 'Your latest code:', 'rewardd' ) . ' <code>' . esc_html( $last['code'] ) . '</code>';
+		if ( ! empty( $last['currency'] ) ) {
+			echo ' ' . Money::format_html( (int) $last['amount_minor'], (string) $last['currency'] ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- format_html escapes.
+		}
+		if ( ! empty( $last['expires_at'] ) ) {
+			/* translators: %s: expiry date */
+			echo ' ' . esc_html( sprintf( __( '(valid until %s)', 'rewardd' ), $last['expires_at'] ) );
+		}
+		echo '</p>';
+	}
+
+	/**
+	 * The referral link, when rewardd gives a code.
+	 *
+	 * @param string $email Customer e-mail.
+	 */
+	private function render_referral( string $email ): void {
+		$code = $this->reader->referral_code( $email );
+		if ( null === $code ) {
+			return;
+		}
+		echo '<section class="rewardd-referral"><h3>' . esc_html__( 'Invite a friend', 'rewardd' ) . '</h3>';
+		echo '<p>' . esc_html__( 'Share this link: your friend gets a welcome discount and you earn a reward after their first order.', 'rewardd' ) . '</p>';
+		printf(
+			'<input type="text" class="rewardd-referral-link" readonly value="%1$s" aria-label="%2$s" onclick="this.select()">',
+			esc_attr( Referral::link( $code ) ),
+			esc_attr__( 'Your referral link', 'rewardd' )
+		);
+		echo '</section>';
+	}
+
+	/**
+	 * Recent ledger entries.
+	 *
+	 * @param array<string, mixed> $account Account from rewardd.
+	 */
+	private function render_history( array $account ): void {
+		$history = isset( $account['history'] ) && is_array( $account['history'] ) ? $account['history'] : array();
+		echo '<section class="rewardd-history"><h3>' . esc_html__( 'History', 'rewardd' ) . '</h3>';
+		if ( empty( $history ) ) {
+			echo '<p>' . esc_html__( 'No activity yet.', 'rewardd' ) . '</p></section>';
+			return;
+		}
+		echo '<table class="shop_table rewardd-history-table"><thead><tr><th>' . esc_html__( 'Date', 'rewardd' ) . '</th><th>' . esc_html__( 'What', 'rewardd' ) . '</th><th>' . esc_html__( 'Points', 'rewardd' ) . '</th></tr></thead><tbody>';
+		foreach ( $history as $entry ) {
+			if ( ! is_array( $entry ) ) {
+				continue;
+			}
+			$date   = (string) ( $entry['at'] ?? $entry['created_at'] ?? $entry['occurred_at'] ?? '' );
+			$what   = (string) ( $entry['description'] ?? $entry['reason'] ?? $entry['kind'] ?? $entry['type'] ?? '' );
+			$points = (int) ( $entry['points'] ?? 0 );
+			printf(
+				'<tr><td>%1$s</td><td>%2$s</td><td class="rewardd-points-%3$s">%4$s</td></tr>',
+				esc_html( '' !== $date ? mysql2date( get_option( 'date_format' ), $date ) : '' ),
+				esc_html( $what ),
+				esc_attr( $points < 0 ? 'minus' : 'plus' ),
+				esc_html( ( $points > 0 ? '+' : '' ) . number_format_i18n( $points ) )
+			);
+		}
+		echo '</tbody></table></section>';
+	}
+}

@@ -1,0 +1,222 @@
+<?php
+/**
+ * The fake rewardd's /api/v1 routes, one per docs/API.md table row.
+ *
+ * @package Rewardd\Tests
+ */
+
+/**
+ * Dispatches an authenticated /api/v1 request.
+ *
+ * @param FakeState            $state  State.
+ * @param string               $method Method.
+ * @param string               $path   Path.
+ * @param array<string, mixed> $query  Query.
+ * @param array<string, mixed> $body   JSON body.
+ * @param string               $scope  admin or storefront.
+ */
+function fake_route( FakeState $state, string $method, string $path, array $query, array $body, string $scope ): void {
+	if ( 'GET' === $method && '/api/v1/status' === $path ) {
+		$s    = $state->read();
+		$last = array();
+		foreach ( array_keys( $s['shops'] ) as $id ) {
+			$last[ $id ] = $s['last_webhook_at'][ $id ] ?? null;
+		}
+		fake_answer(
+			200,
+			array(
+				'ok'              => true,
+				'version'         => '0.0.0-fake',
+				'shops'           => count( $s['shops'] ),
+				'outbox_backlog'  => (int) $s['outbox_backlog'],
+				'last_webhook_at' => (object) $last,
+			)
+		);
+	}
+	if ( 'POST' === $method && '/api/v1/shops' === $path ) {
+		fake_require_admin( $scope );
+		fake_add_shop( $state, $body );
+	}
+	if ( 'DELETE' === $method && preg_match( '#^/api/v1/shops/([^/]+)$#', $path, $m ) ) {
+		fake_require_admin( $scope );
+		$id = rawurldecode( $m[1] );
+		if ( ! isset( $state->read()['shops'][ $id ] ) ) {
+			fake_error( 404, 'unknown_shop', 'No shop with that id.' );
+		}
+		$state->update(
+			static function ( array $s ) use ( $id ) {
+				unset( $s['shops'][ $id ] );
+				return $s;
+			}
+		);
+		fake_answer( 200, array( 'removed' => $id ) );
+	}
+	if ( 'GET' === $method && preg_match( '#^/api/v1/customers/([^/]+)/referral$#', $path, $m ) ) {
+		$email = fake_email( rawurldecode( $m[1] ) );
+		fake_answer( 200, array( 'code' => 'REF' . strtoupper( substr( md5( $email ), 0, 8 ) ) ) );
+	}
+	if ( 'GET' === $method && preg_match( '#^/api/v1/customers/([^/]+)$#', $path, $m ) ) {
+		fake_customer( $state, fake_email( rawurldecode( $m[1] ) ), isset( $query['history'] ) ? (int) $query['history'] : 20 );
+	}
+	if ( 'POST' === $method && '/api/v1/quote' === $path ) {
+		fake_quote( $state, $body );
+	}
+	if ( 'POST' === $method && '/api/v1/redeem' === $path ) {
+		fake_redeem( $state, $body );
+	}
+	fake_error( 404, 'not_found', 'No such route.' );
+}
+
+/**
+ * Refuses storefront tokens on admin routes.
+ *
+ * @param string $scope Token scope.
+ */
+function fake_require_admin( string $scope ): void {
+	if ( 'admin' !== $scope ) {
+		fake_error( 403, 'forbidden', 'This route needs an admin token.' );
+	}
+}
+
+/**
+ * POST /api/v1/shops.
+ *
+ * @param FakeState            $state State.
+ * @param array<string, mixed> $body  Body.
+ */
+function fake_add_shop( FakeState $state, array $body ): void {
+	foreach ( array( 'id', 'platform', 'secret', 'url', 'consumer_key', 'consumer_secret' ) as $field ) {
+		if ( ! isset( $body[ $field ] ) || ! is_string( $body[ $field ] ) || '' === $body[ $field ] ) {
+			fake_error( 400, 'bad_request', 'Missing ' . $field . '.', $field );
+		}
+	}
+	if ( ! in_array( $body['platform'], array( 'woocommerce', 'shopify', 'custom' ), true ) ) {
+		fake_error( 400, 'bad_request', 'Unknown platform.', 'platform' );
+	}
+	if ( ! preg_match( '/^[A-Za-z0-9]{32,}$/', $body['secret'] ) ) {
+		fake_error( 400, 'bad_request', 'The secret must be 32 or more letters and digits.', 'secret' );
+	}
+	$id      = $body['id'];
+	$existed = isset( $state->read()['shops'][ $id ] );
+	$state->update(
+		static function ( array $s ) use ( $body, $id ) {
+			$s['shops'][ $id ] = $body;
+			return $s;
+		}
+	);
+	fake_answer(
+		$existed ? 200 : 201,
+		array(
+			'shop'        => array(
+				'id'       => $id,
+				'platform' => $body['platform'],
+				'url'      => $body['url'],
+			),
+			'webhook_url' => '/webhooks/woocommerce/' . rawurlencode( $id ),
+		)
+	);
+}
+
+/**
+ * GET /api/v1/customers/{email}.
+ *
+ * @param FakeState $state   State.
+ * @param string    $email   Normalised e-mail.
+ * @param int       $history How many entries.
+ */
+function fake_customer( FakeState $state, string $email, int $history ): void {
+	$customers = $state->read()['customers'];
+	if ( ! isset( $customers[ $email ] ) ) {
+		fake_error( 404, 'not_found', 'No such customer.' );
+	}
+	$c        = $customers[ $email ];
+	$currency = $c['currency'] ?? 'NOK';
+	$answer   = array(
+		'customer'           => array( 'id' => 'c-' . substr( md5( $email ), 0, 6 ), 'email' => $email ),
+		'available'          => (int) $c['available'],
+		'pending'            => (int) ( $c['pending'] ?? 0 ),
+		'tier'               => (string) ( $c['tier'] ?? 'Bronze' ),
+		'lifetime_earned'    => (int) ( $c['lifetime_earned'] ?? $c['available'] ),
+		'lifetime_redeemed'  => (int) ( $c['lifetime_redeemed'] ?? 0 ),
+		'history'            => array_slice( $c['history'] ?? array(), 0, $history ),
+		'points_value_minor' => fake_points_value_minor( (int) $c['available'], $currency ),
+		'currency'           => $currency,
+		'next_tier'          => $c['next_tier'] ?? null,
+	);
+	fake_answer( 200, $answer );
+}
+
+/**
+ * Worth of points at the default rate (100 points = 1.00).
+ *
+ * @param int    $points   Points.
+ * @param string $currency Currency.
+ */
+function fake_points_value_minor( int $points, string $currency ): int {
+	$scale = in_array( $currency, array( 'JPY', 'KRW', 'ISK' ), true ) ? 0 : ( in_array( $currency, array( 'KWD', 'BHD', 'OMR', 'JOD' ), true ) ? 3 : 2 );
+	return intdiv( $points * ( 10 ** $scale ), 100 );
+}
+
+/**
+ * POST /api/v1/quote: 1 point per 1.00 of (lines - discount), rounded down.
+ *
+ * @param FakeState            $state State.
+ * @param array<string, mixed> $body  Body.
+ */
+function fake_quote( FakeState $state, array $body ): void {
+	if ( ! isset( $body['shop'], $body['currency'], $body['lines'] ) || ! is_array( $body['lines'] ) ) {
+		fake_error( 400, 'bad_request', 'shop, currency and lines are required.', 'lines' );
+	}
+	if ( ! isset( $state->read()['shops'][ $body['shop'] ] ) ) {
+		fake_error( 404, 'unknown_shop', 'No shop with that id.' );
+	}
+	$total = 0;
+	foreach ( $body['lines'] as $i => $line ) {
+		if ( ! isset( $line['product_id'], $line['quantity'], $line['total'] ) || ! is_int( $line['total'] ) || ! is_array( $line['categories'] ?? null ) ) {
+			fake_error( 400, 'bad_request', 'Each line needs product_id, categories, quantity and an integer total.', 'lines[' . $i . ']' );
+		}
+		$total += $line['total'];
+	}
+	$total -= (int) ( $body['discount'] ?? 0 );
+	$scale  = in_array( $body['currency'], array( 'JPY', 'KRW', 'ISK' ), true ) ? 1 : ( in_array( $body['currency'], array( 'KWD', 'BHD', 'OMR', 'JOD' ), true ) ? 1000 : 100 );
+	fake_answer( 200, array( 'points' => max( 0, intdiv( $total, $scale ) ) ) );
+}
+
+/**
+ * POST /api/v1/redeem: minimum 500 points, 100 points = 1.00.
+ *
+ * @param FakeState            $state State.
+ * @param array<string, mixed> $body  Body.
+ */
+function fake_redeem( FakeState $state, array $body ): void {
+	if ( ! isset( $body['shop'], $body['customer_email'], $body['points'] ) || ! is_int( $body['points'] ) ) {
+		fake_error( 400, 'bad_request', 'shop, customer_email and an integer points are required.', 'points' );
+	}
+	$s     = $state->read();
+	$email = fake_email( $body['customer_email'] );
+	if ( ! isset( $s['shops'][ $body['shop'] ] ) ) {
+		fake_error( 404, 'unknown_shop', 'No shop with that id.' );
+	}
+	if ( $body['points'] < 500 ) {
+		fake_error( 409, 'below_minimum_redemption', 'The minimum redemption is 500 points.', 'points' );
+	}
+	if ( ! isset( $s['customers'][ $email ] ) || $s['customers'][ $email ]['available'] < $body['points'] ) {
+		fake_error( 409, 'insufficient_points', 'Not enough points available.', 'points' );
+	}
+	$currency = $s['customers'][ $email ]['currency'] ?? 'NOK';
+	$coupon   = array(
+		'code'         => 'RWD-' . strtoupper( substr( md5( $email . count( $s['redemptions'] ) ), 0, 8 ) ),
+		'amount_minor' => fake_points_value_minor( $body['points'], $currency ),
+		'currency'     => $currency,
+		'expires_at'   => null,
+		'status'       => $s['redeem_status'],
+	);
+	$state->update(
+		static function ( array $s ) use ( $email, $body, $coupon ) {
+			$s['customers'][ $email ]['available'] -= $body['points'];
+			$s['redemptions'][]                     = array( 'email' => $email, 'points' => $body['points'], 'code' => $coupon['code'] );
+			return $s;
+		}
+	);
+	fake_answer( 201, $coupon );
+}

@@ -1,0 +1,217 @@
+<?php
+/**
+ * Test stub (not WooCommerce): the WooCommerce functions the rewardd plugin calls, with
+ * WooCommerce's behaviour as INTEGRATION.md describes it (wc_api_hash is
+ * HMAC-SHA256 keyed "wc-api", wc_rand_hash is 40 hex characters), plus a minimal
+ * [woocommerce_my_account] shortcode that renders the account menu and endpoints.
+ *
+ * @package Rewardd\Tests
+ */
+
+/**
+ * The WooCommerce instance.
+ */
+function WC() { // phpcs:ignore WordPress.NamingConventions.ValidFunctionName
+	return WooCommerce::instance();
+}
+
+/**
+ * How WooCommerce stores a consumer key.
+ *
+ * @param string $data Consumer key.
+ */
+function wc_api_hash( $data ) {
+	return hash_hmac( 'sha256', $data, 'wc-api' );
+}
+
+/**
+ * 40 random hex characters.
+ */
+function wc_rand_hash() {
+	return bin2hex( random_bytes( 20 ) );
+}
+
+/**
+ * A webhook by id, or null.
+ *
+ * @param int $id Webhook id.
+ * @return WC_Webhook|null
+ */
+function wc_get_webhook( $id ) {
+	$webhook = new WC_Webhook( $id );
+	return 0 !== $webhook->get_id() ? $webhook : null;
+}
+
+/**
+ * An order by id, or false.
+ *
+ * @param int $id Order id.
+ * @return WC_Order|false
+ */
+function wc_get_order( $id ) {
+	$order = new WC_Order( $id );
+	return 0 !== $order->get_id() ? $order : false;
+}
+
+/**
+ * A product by id, or null.
+ *
+ * @param int $id Product id.
+ * @return WC_Product|null
+ */
+function wc_get_product( $id ) {
+	return 'product' === get_post_type( $id ) ? new WC_Product( $id ) : null;
+}
+
+/**
+ * The store currency.
+ */
+function get_woocommerce_currency() {
+	return apply_filters( 'woocommerce_currency', get_option( 'woocommerce_currency', 'USD' ) );
+}
+
+/**
+ * Price without tax (the stub has no taxes).
+ *
+ * @param WC_Product           $product Product.
+ * @param array<string, mixed> $args    qty, price.
+ * @return float
+ */
+function wc_get_price_excluding_tax( $product, $args = array() ) {
+	$qty   = isset( $args['qty'] ) ? (int) $args['qty'] : 1;
+	$price = isset( $args['price'] ) ? $args['price'] : $product->get_price();
+	return (float) $price * $qty;
+}
+
+/**
+ * Formatted price HTML, shaped like WooCommerce's.
+ *
+ * @param float                $price Price.
+ * @param array<string, mixed> $args  currency, decimals.
+ */
+function wc_price( $price, $args = array() ) {
+	$currency = isset( $args['currency'] ) ? $args['currency'] : get_woocommerce_currency();
+	$decimals = isset( $args['decimals'] ) ? (int) $args['decimals'] : 2;
+	return '<span class="woocommerce-Price-amount amount"><bdi>' . number_format( (float) $price, $decimals, '.', ',' ) . '&nbsp;<span class="woocommerce-Price-currencySymbol">' . esc_html( $currency ) . '</span></bdi></span>';
+}
+
+/**
+ * Sets a cookie if headers are not sent yet.
+ *
+ * @param string $name     Name.
+ * @param string $value    Value.
+ * @param int    $expire   Expiry timestamp.
+ * @param bool   $secure   HTTPS only.
+ * @param bool   $httponly HTTP only.
+ */
+function wc_setcookie( $name, $value, $expire = 0, $secure = false, $httponly = false ) {
+	if ( headers_sent() ) {
+		return;
+	}
+	setcookie(
+		$name,
+		$value,
+		array(
+			'expires'  => $expire,
+			'secure'   => $secure,
+			'path'     => COOKIEPATH ? COOKIEPATH : '/',
+			'domain'   => COOKIE_DOMAIN,
+			'httponly' => $httponly,
+			'samesite' => 'Lax',
+		)
+	);
+}
+
+/**
+ * Permalink of a WooCommerce page.
+ *
+ * @param string $page myaccount.
+ */
+function wc_get_page_permalink( $page ) {
+	$id = (int) get_option( 'woocommerce_' . $page . '_page_id' );
+	return $id ? get_permalink( $id ) : home_url( '/' );
+}
+
+/**
+ * URL of a My Account endpoint (plain permalinks: a query argument).
+ *
+ * @param string $endpoint Endpoint.
+ */
+function wc_get_account_endpoint_url( $endpoint ) {
+	$base = wc_get_page_permalink( 'myaccount' );
+	if ( 'dashboard' === $endpoint ) {
+		return $base;
+	}
+	if ( get_option( 'permalink_structure' ) ) {
+		return trailingslashit( $base ) . $endpoint . '/';
+	}
+	return add_query_arg( $endpoint, '1', $base );
+}
+
+/**
+ * The My Account menu.
+ *
+ * @return array<string, string>
+ */
+function wc_get_account_menu_items() {
+	return apply_filters(
+		'woocommerce_account_menu_items',
+		array(
+			'dashboard'       => 'Dashboard',
+			'orders'          => 'Orders',
+			'edit-account'    => 'Account details',
+			'customer-logout' => 'Log out',
+		)
+	);
+}
+
+/** @return bool */
+function is_account_page() {
+	$id = (int) get_option( 'woocommerce_myaccount_page_id' );
+	return $id && is_page( $id );
+}
+
+/** @return bool */
+function is_product() {
+	return is_singular( 'product' );
+}
+
+/** @return bool */
+function is_cart() {
+	return false;
+}
+
+/** @return bool */
+function is_checkout() {
+	return false;
+}
+
+/**
+ * [woocommerce_my_account]: the menu and the current endpoint's content.
+ */
+function wc_stub_my_account_shortcode() {
+	if ( ! is_user_logged_in() ) {
+		return '<p>Please log in.</p>';
+	}
+	global $wp;
+	$current = 'dashboard';
+	foreach ( WC()->get_query_vars() as $key => $var ) {
+		if ( isset( $wp->query_vars[ $var ] ) ) {
+			$current = $key;
+		}
+	}
+	ob_start();
+	echo '<div class="woocommerce"><nav class="woocommerce-MyAccount-navigation"><ul>';
+	foreach ( wc_get_account_menu_items() as $endpoint => $label ) {
+		$class = $endpoint === $current ? ' class="is-active"' : '';
+		echo '<li' . $class . '><a href="' . esc_url( wc_get_account_endpoint_url( $endpoint ) ) . '">' . esc_html( $label ) . '</a></li>'; // phpcs:ignore
+	}
+	echo '</ul></nav><div class="woocommerce-MyAccount-content">';
+	if ( 'dashboard' === $current ) {
+		echo '<p>Hello ' . esc_html( wp_get_current_user()->display_name ) . '</p>';
+	} else {
+		do_action( 'woocommerce_account_' . $current . '_endpoint', $wp->query_vars[ $current ] ?? '' );
+	}
+	echo '</div></div>';
+	return ob_get_clean();
+}

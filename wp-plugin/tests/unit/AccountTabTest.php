@@ -1,0 +1,187 @@
+<?php
+/**
+ * My Account > Rewards rendered as HTML and read back: balances, worth, tier, history,
+ * referral link, escaping, and the Redeem form end to end against the fake rewardd.
+ *
+ * @package Rewardd\Tests
+ */
+
+namespace Rewardd\Tests;
+
+/**
+ * The customer's Rewards tab.
+ */
+final class AccountTabTest extends TestCase {
+
+	const EMAIL = 'kari@example.test';
+
+	protected function setUp(): void {
+		parent::setUp();
+		$this->configure();
+		$this->register_shop_in_fake();
+		delete_user_meta( $this->user( 'kari', 'customer', self::EMAIL )->ID, 'rewardd_last_code' );
+	}
+
+	/**
+	 * Seeds Kari in the fake rewardd.
+	 *
+	 * @param int $available Available points.
+	 */
+	private function seed_kari( int $available = 1250 ): void {
+		$this->fake_update(
+			static function ( array $s ) use ( $available ) {
+				$s['customers'][ self::EMAIL ] = array(
+					'available' => $available,
+					'pending'   => 300,
+					'tier'      => 'Silver',
+					'currency'  => 'NOK',
+					'next_tier' => array( 'name' => 'Gold', 'spend_needed_minor' => 150000 ),
+					'history'   => array(
+						array( 'at' => '2026-11-20T10:00:00Z', 'description' => 'Order #1001', 'points' => 398 ),
+						array( 'at' => '2026-11-21T10:00:00Z', 'description' => '<script>alert("x")</script> & "bonus"', 'points' => 50 ),
+						array( 'at' => '2026-11-22T10:00:00Z', 'description' => 'Redeemed', 'points' => -500 ),
+					),
+				);
+				return $s;
+			}
+		);
+	}
+
+	/**
+	 * The tab's HTML as Kari.
+	 */
+	private function render_as_kari(): string {
+		wp_set_current_user( $this->user( 'kari', 'customer', self::EMAIL )->ID );
+		return $this->capture(
+			static function () {
+				do_action( 'woocommerce_account_rewards_endpoint', '' );
+			}
+		);
+	}
+
+	public function test_what_happens_when_woocommerce_builds_the_account_menu(): void {
+		$items = wc_get_account_menu_items();
+		$this->assertSame( 'Rewards', $items['rewards'] );
+		$keys = array_keys( $items );
+		$this->assertSame( 'customer-logout', end( $keys ), 'Log out stays last' );
+		$this->assertArrayHasKey( 'rewards', WC()->get_query_vars(), 'the endpoint is a WooCommerce query var' );
+	}
+
+	public function test_what_happens_when_a_customer_opens_the_rewards_tab(): void {
+		$this->seed_kari();
+		$html  = $this->render_as_kari();
+		$xpath = self::dom( $html );
+
+		$this->assertSame( '1,250', trim( $xpath->query( '//*[contains(@class,"rewardd-available")]/span[@class="rewardd-number"]' )->item( 0 )->textContent ) );
+		$this->assertStringContainsString( '(worth 12.50 NOK)', self::text( $html ), '1250 points at 100 points per 1.00' );
+		$this->assertStringContainsString( '300 points pending', self::text( $html ) );
+		$this->assertStringContainsString( 'You are Silver. Spend 1,500.00 NOK more to reach Gold.', self::text( $html ) );
+
+		$rows = $xpath->query( '//table[contains(@class,"rewardd-history-table")]/tbody/tr' );
+		$this->assertSame( 3, $rows->length );
+		$this->assertSame( '+398', trim( $rows->item( 0 )->lastChild->textContent ) );
+		$this->assertSame( '-500', trim( $rows->item( 2 )->lastChild->textContent ) );
+		$this->assertSame( '<script>alert("x")</script> & "bonus"', $rows->item( 1 )->childNodes->item( 1 )->textContent, 'shown as text' );
+		$this->assertSame( 0, $xpath->query( '//script' )->length, 'no markup from rewardd reaches the page' );
+		$this->assertStringContainsString( '&lt;script&gt;', $html );
+
+		$link = $xpath->query( '//input[contains(@class,"rewardd-referral-link")]' )->item( 0 );
+		$this->assertSame( home_url( '/' ) . '?ref=REF' . strtoupper( substr( md5( self::EMAIL ), 0, 8 ) ), $link->getAttribute( 'value' ) );
+
+		$form = $xpath->query( '//form[contains(@class,"rewardd-redeem-form")]' )->item( 0 );
+		$this->assertNotNull( $form );
+		$this->assertSame( '1250', $xpath->query( './/input[@name="rewardd_points"]', $form )->item( 0 )->getAttribute( 'max' ) );
+		$nonce = $xpath->query( './/input[@name="_wpnonce"]', $form )->item( 0 )->getAttribute( 'value' );
+		$this->assertSame( 1, wp_verify_nonce( $nonce, 'rewardd_redeem' ) );
+
+		$paths = array_column( $this->fake()['requests'], 'path' );
+		$this->assertContains( '/api/v1/customers/kari%40example.test', $paths, 'the e-mail is URL-encoded' );
+	}
+
+	public function test_what_happens_when_rewardd_does_not_know_the_customer_yet(): void {
+		$html = $this->render_as_kari();
+		$this->assertStringContainsString( '0 points available', self::text( $html ) );
+		$this->assertStringContainsString( 'You have no points to redeem yet.', self::text( $html ) );
+		$this->assertStringNotContainsString( 'rewardd-redeem-form', $html );
+	}
+
+	public function test_what_happens_when_the_rewards_tab_is_cached(): void {
+		$this->seed_kari();
+		$this->render_as_kari();
+		$count = count( $this->fake()['requests'] );
+		$this->render_as_kari();
+		$this->assertSame( $count, count( $this->fake()['requests'] ), 'the second view is served from the cache' );
+	}
+
+	public function test_what_happens_when_a_customer_redeems_points(): void {
+		$this->seed_kari();
+		$location = $this->post_redeem( 600 );
+		$this->assertSame( wc_get_account_endpoint_url( 'rewards' ), $location, 'back to the tab (post/redirect/get)' );
+
+		$fake = $this->fake();
+		$this->assertCount( 1, $fake['redemptions'] );
+		$code = $fake['redemptions'][0]['code'];
+		$this->assertSame( 650, $fake['customers'][ self::EMAIL ]['available'] );
+
+		$html = $this->render_as_kari();
+		$this->assertStringContainsString( "Your code is $code. Enter it at checkout.", self::text( $html ) );
+		$this->assertStringContainsString( "Your latest code: $code 6.00 NOK", self::text( $html ) );
+		$this->assertStringContainsString( '650', self::text( $html ), 'the balance is read again after redeeming' );
+		$this->assertSame( array(), WC()->cart->get_applied_coupons(), 'no open cart, nothing applied' );
+	}
+
+	public function test_what_happens_when_a_customer_redeems_with_an_open_cart(): void {
+		$this->seed_kari();
+		WC()->cart->add_to_cart( 1, 1, '250.00' );
+		$this->post_redeem( 500 );
+		$code = $this->fake()['redemptions'][0]['code'];
+		$this->assertSame( array( strtolower( $code ) ), WC()->cart->get_applied_coupons() );
+		$this->assertStringContainsString( "Your code $code has been applied to your cart.", self::text( $this->render_as_kari() ) );
+	}
+
+	public function test_what_happens_when_the_coupon_is_still_queued(): void {
+		$this->seed_kari();
+		$this->fake_update(
+			static function ( array $s ) {
+				$s['redeem_status'] = 'queued';
+				return $s;
+			}
+		);
+		WC()->cart->add_to_cart( 1, 1, '250.00' );
+		$this->post_redeem( 500 );
+		$this->assertSame( array(), WC()->cart->get_applied_coupons(), 'a queued code does not exist in WooCommerce yet' );
+	}
+
+	public function test_what_happens_when_a_customer_redeems_too_few_or_too_many_points(): void {
+		$this->seed_kari( 800 );
+		$this->post_redeem( 100 );
+		$this->assertStringContainsString( 'That is below the minimum number of points you can redeem.', self::text( $this->render_as_kari() ) );
+		$this->post_redeem( 5000 );
+		$this->assertStringContainsString( 'You do not have that many points available.', self::text( $this->render_as_kari() ) );
+		$this->assertSame( array(), $this->fake()['redemptions'] );
+	}
+
+	/**
+	 * Submits the Redeem form as Kari and returns the redirect.
+	 *
+	 * @param int $points Points.
+	 */
+	private function post_redeem( int $points ): string {
+		wp_set_current_user( $this->user( 'kari', 'customer', self::EMAIL )->ID );
+		$_POST = array(
+			'rewardd_action' => 'redeem',
+			'rewardd_points' => (string) $points,
+			'_wpnonce'       => wp_create_nonce( 'rewardd_redeem' ),
+		);
+		$tab = $this->service( 'account_tab' );
+		$this->assertSame( 20, has_action( 'wp_loaded', array( $tab, 'handle_redeem' ) ), 'the form is handled on wp_loaded' );
+		try {
+			$tab->handle_redeem();
+		} catch ( Redirect $redirect ) {
+			return $redirect->getMessage();
+		} finally {
+			$_POST = array();
+		}
+		$this->fail( 'no redirect after redeem' );
+	}
+}

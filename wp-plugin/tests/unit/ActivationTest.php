@@ -1,0 +1,113 @@
+<?php
+/**
+ * The plugin as WordPress sees it: activation, declarations, structure, uninstall.
+ *
+ * @package Rewardd\Tests
+ */
+
+namespace Rewardd\Tests;
+
+use Automattic\WooCommerce\Utilities\FeaturesUtil;
+
+/**
+ * Activation and packaging.
+ */
+final class ActivationTest extends TestCase {
+
+	const PLUGIN = 'rewardd/rewardd.php';
+
+	public function test_what_happens_when_the_plugin_is_activated_in_wordpress(): void {
+		$this->assertTrue( is_plugin_active( self::PLUGIN ), 'scripts/test-php activated it with activate_plugin()' );
+		$this->as_admin();
+		deactivate_plugins( self::PLUGIN );
+		$this->assertFalse( is_plugin_active( self::PLUGIN ) );
+		ob_start();
+		$result = activate_plugin( self::PLUGIN );
+		$output = ob_get_clean();
+		$this->assertNull( $result, 'activate_plugin() returns null on success' );
+		$this->assertSame( '', $output, 'activation prints nothing' );
+		$this->assertTrue( is_plugin_active( self::PLUGIN ) );
+		$this->assertContains( 'rewards', array_column( $GLOBALS['wp_rewrite']->endpoints, 1 ), 'the My Account endpoint is registered' );
+	}
+
+	public function test_what_happens_when_woocommerce_initialises(): void {
+		$this->assertTrue( FeaturesUtil::$declared['custom_order_tables'][ self::PLUGIN ] ?? false, 'HPOS declared compatible' );
+		$this->assertTrue( FeaturesUtil::$declared['cart_checkout_blocks'][ self::PLUGIN ] ?? false, 'cart/checkout blocks declared compatible' );
+	}
+
+	public function test_what_happens_when_wordpress_reads_the_plugin_header(): void {
+		$data = get_plugin_data( WP_PLUGIN_DIR . '/' . self::PLUGIN, false, false );
+		$this->assertSame( 'rewardd', $data['Name'] );
+		$this->assertSame( 'rewardd', $data['TextDomain'] );
+		$this->assertNotSame( '', $data['Version'] );
+		$this->assertNotSame( '', $data['RequiresPHP'] );
+		$this->assertFileExists( dirname( __DIR__, 2 ) . '/uninstall.php' );
+	}
+
+	public function test_what_happens_when_the_source_layout_is_checked(): void {
+		$root = dirname( __DIR__, 2 );
+		$main = (string) file_get_contents( $root . '/rewardd.php' );
+		$this->assertStringContainsString( "defined( 'ABSPATH' ) || exit;", $main );
+		$this->assertDoesNotMatchRegularExpression( '/^\s*(final\s+)?class\s/m', $main, 'rewardd.php is header and bootstrap only' );
+		foreach ( glob( $root . '/src/*.php' ) as $file ) {
+			$code = (string) file_get_contents( $file );
+			$this->assertStringContainsString( 'namespace Rewardd;', $code, basename( $file ) );
+			$this->assertSame( 1, preg_match_all( '/^(?:final\s+)?class\s+(\w+)/m', $code, $m ), basename( $file ) . ' has one class' );
+			$this->assertSame( basename( $file, '.php' ), $m[1][0], 'class named after its file' );
+		}
+	}
+
+	public function test_what_happens_when_every_php_file_is_linted(): void {
+		$root  = dirname( __DIR__, 2 );
+		$files = new \RecursiveIteratorIterator( new \RecursiveDirectoryIterator( $root, \FilesystemIterator::SKIP_DOTS ) );
+		$count = 0;
+		foreach ( $files as $file ) {
+			if ( 'php' !== $file->getExtension() ) {
+				continue;
+			}
+			exec( escapeshellarg( PHP_BINARY ) . ' -n -l ' . escapeshellarg( $file->getPathname() ) . ' 2>&1', $out, $status );
+			$this->assertSame( 0, $status, implode( "\n", $out ) );
+			++$count;
+		}
+		$this->assertGreaterThan( 20, $count );
+	}
+
+	public function test_what_happens_when_storefront_assets_are_weighed(): void {
+		$bytes = 0;
+		foreach ( glob( dirname( __DIR__, 2 ) . '/assets/*.{css,js}', GLOB_BRACE ) as $file ) {
+			$bytes += filesize( $file );
+		}
+		$this->assertGreaterThan( 0, $bytes );
+		$this->assertLessThanOrEqual( 15 * 1024, $bytes, 'at most 15 KB of CSS/JS on storefront pages' );
+	}
+
+	public function test_what_happens_when_the_plugin_is_deactivated_while_connected(): void {
+		$this->configure();
+		$this->as_admin();
+		$this->admin_post( 'rewardd_connect' );
+		$ids = get_option( 'rewardd_connection' )['webhook_ids'];
+		deactivate_plugins( self::PLUGIN );
+		foreach ( $ids as $id ) {
+			$this->assertSame( 'paused', wc_get_webhook( $id )->get_status(), 'webhooks pause with the plugin' );
+		}
+		ob_start();
+		activate_plugin( self::PLUGIN );
+		ob_end_clean();
+		foreach ( $ids as $id ) {
+			$this->assertSame( 'active', wc_get_webhook( $id )->get_status(), 'and resume when it is activated again' );
+		}
+	}
+
+	public function test_what_happens_when_the_plugin_is_uninstalled(): void {
+		global $wpdb;
+		$this->configure();
+		$this->as_admin();
+		$this->admin_post( 'rewardd_connect' );
+		set_transient( 'rewardd_q_test', '5', 60 );
+		$this->assertSame( '3', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_webhooks" ) );
+		uninstall_plugin( self::PLUGIN );
+		$this->assertSame( '0', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_webhooks" ), 'webhooks deleted' );
+		$this->assertSame( '0', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}woocommerce_api_keys" ), 'API key revoked' );
+		$this->assertSame( '0', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->options} WHERE option_name LIKE 'rewardd\\_%' OR option_name LIKE '\\_transient%rewardd\\_%'" ), 'options and transients gone' );
+	}
+}
