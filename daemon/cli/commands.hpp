@@ -12,5 +12,7 @@ void register_shop(CLI::App& app, int& exit_code);
 void register_customer(CLI::App& app, int& exit_code);
 void register_explain(CLI::App& app, int& exit_code);
 void register_adjust(CLI::App& app, int& exit_code);
+void register_export(CLI::App& app, int& exit_code);
+void register_backup(CLI::App& app, int& exit_code);
 
 }  // namespace rewardd

@@ -11,6 +11,7 @@
 #include "http/http_server.hpp"
 #include "http/shopify_webhook.hpp"
 #include "http/shopify_webhook_privacy.hpp"
+#include "store/data_dir_lock.hpp"
 #include "store/rule_repository.hpp"
 
 namespace rewardd {
@@ -37,6 +38,8 @@ int serve(const ServeOptions& o) {
     const DatabaseOptions db_options{database_path(config->data_dir), config->durability};
     auto writer_db = open_database(db_options);
     if (!writer_db) return fail(writer_db.error());
+    auto data_lock = DataDirLock::acquire(config->data_dir);  // one daemon per data folder
+    if (!data_lock) return fail(data_lock.error());
     auto reader_db = open_database(db_options);
     if (!reader_db) return fail(reader_db.error());
 
