@@ -10,19 +10,11 @@
 
 #include "adapters/shopify/webhook_mapper.hpp"
 #include "core/customer_key.hpp"
-#include "net/signature.hpp"
+#include "net/pseudonym.hpp"
 #include "store/shop_registry.hpp"
 
 namespace rewardd {
 namespace {
-
-std::string make_pseudonym() {
-    std::string token = random_token(16);
-    for (char& c : token) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return "erased-" + token + "@erased.invalid";
-}
 
 std::string safe_name(std::string text) {
     for (char& c : text) {
@@ -99,7 +91,7 @@ Result<std::string> ShopifyPrivacyWorker::carry_out(const PrivacyRequest& reques
     auto subject = shopify::read_privacy_subject(request.body);
     if (!subject) return subject.error();
     auto erased = PrivacyStore(*m_db).erase_customer({request.shop_id, subject->customer_id, subject->email},
-                                                     "shopify customers/redact", make_pseudonym, m_clock());
+                                                     "shopify customers/redact", make_erasure_pseudonym, m_clock());
     if (!erased) return erased.error();
     spdlog::info("shopify: customer erased shop={} customer={} request={} events_scrubbed={}", request.shop_id,
                  mask_email(subject->email), request.id, erased->events_scrubbed);
@@ -130,7 +122,7 @@ Result<std::string> ShopifyPrivacyWorker::export_data(const PrivacyRequest& requ
 }
 
 Result<std::string> ShopifyPrivacyWorker::redact_shop(const PrivacyRequest& request) {
-    auto erased = PrivacyStore(*m_db).erase_shop_customers(request.shop_id, make_pseudonym, m_clock());
+    auto erased = PrivacyStore(*m_db).erase_shop_customers(request.shop_id, make_erasure_pseudonym, m_clock());
     if (!erased) return erased.error();
     ShopRegistry registry(m_db);
     auto found = registry.find(request.shop_id);

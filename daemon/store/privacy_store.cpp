@@ -137,6 +137,20 @@ Result<std::int64_t> PrivacyStore::scrub_events(const PrivacyTarget& t, const st
     return static_cast<std::int64_t>(changed.size());
 }
 
+Result<bool> PrivacyStore::knows(const PrivacyTarget& target) {
+    try {
+        for (const auto& key : customer_keys(target)) {
+            SQLite::Statement q(m_db, "SELECT EXISTS (SELECT 1 FROM customers WHERE key = ?1) OR "
+                                      "EXISTS (SELECT 1 FROM ledger WHERE customer = ?1)");
+            q.bind(1, key);
+            if (q.executeStep() && q.getColumn(0).getInt() != 0) return true;
+        }
+        return false;
+    } catch (const SQLite::Exception& e) {
+        return make_error(ErrorCode::storage_unavailable, e.what());
+    }
+}
+
 Result<ErasureOutcome> PrivacyStore::erase_customer(const PrivacyTarget& target, const std::string& reason,
                                                     const PseudonymMaker& make_pseudonym, Timestamp now) {
     try {

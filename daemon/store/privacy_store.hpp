@@ -56,6 +56,9 @@ public:
     Result<ErasureOutcome> erase_shop_customers(const std::string& shop_id,
                                                 const PseudonymMaker& make_pseudonym, Timestamp now);
 
+    // Whether any customer record or ledger entry has one of the target's keys.
+    Result<bool> knows(const PrivacyTarget& target);
+
     // The customer record, ledger entries and stored events naming the customer.
     Result<nlohmann::json> export_customer(const PrivacyTarget& target);
 

@@ -138,3 +138,40 @@ TEST_CASE("a backup taken while the daemon runs restores to the same ledger; res
     CHECK(run_rewardd({"restore", junk, "--data", fresh}).exit_code != 0);
     CHECK(run_rewardd({"export", "ledger", "--format", "jsonl", "--data", fresh}).out == ledger_before);
 }
+
+TEST_CASE("gdpr export shows everything held about a customer; gdpr erase removes it and keeps the sums") {
+    TempDir dir;
+    REQUIRE(run_rewardd({"shop", "add", "s", "--platform", "custom", "--secret", k_secret, "--data", dir.str()})
+                .exit_code == 0);
+    {
+        DaemonProcess daemon(dir.str());
+        seed(dir.str(), daemon);
+    }
+    const auto exported = run_rewardd({"gdpr", "export", "Ana@Example.com", "--data", dir.str()});
+    REQUIRE_MESSAGE(exported.exit_code == 0, exported.err);
+    const auto data = json::parse(exported.out);
+    CHECK(data["ledger"].size() == 2);
+    CHECK(data["events"].size() == 2);
+
+    const auto sum = [&] {
+        std::int64_t total = 0;
+        for (const auto& row : jsonl(run_rewardd({"export", "ledger", "--format", "jsonl", "--data", dir.str()}).out)) {
+            total += row["pending_delta"].get<std::int64_t>() + row["available_delta"].get<std::int64_t>();
+        }
+        return total;
+    };
+    const auto before = sum();
+    const auto erased = run_rewardd({"gdpr", "erase", "ana@example.com", "--reason", "ticket 42", "--data", dir.str()});
+    REQUIRE_MESSAGE(erased.exit_code == 0, erased.err);
+    CHECK(erased.out.find("stored events scrubbed: 2") != std::string::npos);
+    CHECK(sum() == before);
+    for (const char* what : {"customers", "ledger", "events"}) {
+        CAPTURE(what);
+        CHECK(run_rewardd({"export", what, "--format", "jsonl", "--data", dir.str()}).out.find("ana@example.com") ==
+              std::string::npos);
+    }
+    CHECK(run_rewardd({"customer", "show", "ana@example.com", "--data", dir.str()}).exit_code != 0);
+    const auto unknown = run_rewardd({"gdpr", "erase", "nobody@example.com", "--data", dir.str()});
+    CHECK(unknown.exit_code != 0);
+    CHECK(unknown.err.find("no such customer") != std::string::npos);
+}
