@@ -54,6 +54,7 @@ Result<std::optional<OrderLine>> read_line(const json& item, const std::string& 
     line.quantity = qty->get<std::int64_t>();
     std::int64_t price = 0, discounts = 0, taxes = 0;
     TRY_ASSIGN(price, read_shop_money(item, "price", "price_set", currency, path + ".price", true));
+    if (price < 0) return field_error(ErrorCode::amount_out_of_range, path + ".price", "must not be negative");
     TRY_ASSIGN(discounts, sum_amounts(array_or_empty(item, "discount_allocations"), "amount", "amount_set",
                                       currency, path + ".discount_allocations"));
     if (taxes_included) {
@@ -120,6 +121,9 @@ Result<Order> order_from_json(const json& doc) {
     }
     order.customer = read_customer(doc);
     const bool taxes_included = truthy(doc, "taxes_included");
+    if (doc.contains("line_items") && !doc["line_items"].is_array()) {
+        return field_error(ErrorCode::invalid_field, "line_items", "must be an array");
+    }
     const json& items = array_or_empty(doc, "line_items");
     for (std::size_t i = 0; i < items.size(); ++i) {
         std::optional<OrderLine> line;

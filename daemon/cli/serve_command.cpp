@@ -35,7 +35,8 @@ int serve(const ServeOptions& o) {
         return fail(make_error(ErrorCode::invalid_field, "--listen must be HOST:PORT", "--listen"));
     }
     spdlog::set_level(spdlog::level::from_str(config->log_level));
-    const DatabaseOptions db_options{database_path(config->data_dir), config->durability};
+    const DatabaseOptions db_options{database_path(config->data_dir), config->durability,
+                                     static_cast<int>(config->database_busy_timeout_ms)};
     auto writer_db = open_database(db_options);
     if (!writer_db) return fail(writer_db.error());
     auto data_lock = DataDirLock::acquire(config->data_dir);  // one daemon per data folder
@@ -49,7 +50,7 @@ int serve(const ServeOptions& o) {
     if (!rules) return fail(rules.error());
     auto engine = std::make_shared<const RewardEngine>(*rules);
 
-    BatchWriter writer(std::make_unique<SqliteStore>(*writer_db), engine,
+    BatchWriter writer(*writer_db, engine,
                        {static_cast<std::size_t>(config->intake_batch_events_max),
                         static_cast<std::size_t>(config->apply_batch_events_max),
                         config->release_check_interval_ms},

@@ -73,6 +73,7 @@ const std::map<std::string, KeyHandler>& top_level_keys() {
         {"intake_batch_events_max", int_key(1, 100000, [](Config& c, std::int64_t v) { c.intake_batch_events_max = v; })},
         {"apply_batch_events_max", int_key(1, 100000, [](Config& c, std::int64_t v) { c.apply_batch_events_max = v; })},
         {"release_check_interval_ms", int_key(10, 3600000, [](Config& c, std::int64_t v) { c.release_check_interval_ms = v; })},
+        {"database_busy_timeout_ms", int_key(0, 600000, [](Config& c, std::int64_t v) { c.database_busy_timeout_ms = v; })},
     };
     return keys;
 }
@@ -171,6 +172,9 @@ intake_batch_events_max = 1024
 apply_batch_events_max = 512
 # How often pending points are checked for release, in milliseconds.
 release_check_interval_ms = 1000
+# How long a write waits for another process's lock on the database (say `rewardd adjust`)
+# before the request is answered 503, in milliseconds.
+database_busy_timeout_ms = 5000
 
 [rules]
 # Points per currency unit: earn_points for every earn_per_units whole units of the base

@@ -24,6 +24,7 @@ struct Config {
     std::int64_t intake_batch_events_max = 1024;
     std::int64_t apply_batch_events_max = 512;
     std::int64_t release_check_interval_ms = 1000;
+    std::int64_t database_busy_timeout_ms = 5000;
     Rules rules;
 };
 

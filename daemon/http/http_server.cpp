@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/json_response.hpp"
+#include "http/utf8_check.hpp"
 
 namespace rewardd {
 
@@ -41,7 +42,7 @@ void HttpServer::install_routes() {
         const bool ready = m_ready();
         send_json(res, ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"}});
     });
-    m_server.Post("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
+    add_post_route("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
         m_intake.handle(req, res);
     });
     m_server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
@@ -67,7 +68,13 @@ void HttpServer::serve() { m_server.listen_after_bind(); }
 void HttpServer::stop() { m_server.stop(); }
 
 void HttpServer::add_post_route(const std::string& pattern, httplib::Server::Handler handler) {
-    m_server.Post(pattern, std::move(handler));
+    // Every body we take is JSON, so it must be UTF-8; invalid bytes never reach a parser or a log.
+    m_server.Post(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        if (!is_valid_utf8(req.body)) {
+            return send_error(res, 400, make_error(ErrorCode::malformed_json, "the body is not valid UTF-8", "body"));
+        }
+        handler(req, res);
+    });
 }
 
 }  // namespace rewardd

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "adapters/neutral/event_json.hpp"
 #include "adapters/shopify/webhook_mapper.hpp"
 #include "http/json_response.hpp"
@@ -79,6 +81,9 @@ void ShopifyWebhook::handle(const httplib::Request& req, httplib::Response& res)
     }
     Delivery d{*shop, shopify_header(req, "Topic"), shopify_header(req, "Webhook-Id"),
                shopify_header(req, "Event-Id"), m_clock()};
+    if (d.topic.empty()) {
+        return send_error(res, 400, make_error(ErrorCode::missing_field, "a topic is required", "X-Shopify-Topic"));
+    }
     if (d.webhook_id.empty() || d.webhook_id.size() > 128 || d.event_id.size() > 128) {
         return send_error(res, 400, make_error(ErrorCode::missing_field, "a webhook id (up to 128 characters) is required",
                                                "X-Shopify-Webhook-Id"));
@@ -116,21 +121,20 @@ void ShopifyWebhook::handle(const httplib::Request& req, httplib::Response& res)
 }
 
 void ShopifyWebhook::store_events(const Delivery& d, std::vector<Event> events, httplib::Response& res) {
-    std::vector<std::future<Result<Appended>>> pending;
-    for (const auto& e : events) pending.push_back(m_writer.submit(to_inbox(e, d.received_at)));
-    std::size_t inserted = 0;
-    std::optional<Error> failure;
-    for (auto& f : pending) {
-        auto outcome = f.get();
-        if (!outcome) failure = outcome.error();
-        else if (*outcome == Appended::inserted) ++inserted;
-    }
-    if (failure) {
-        // Whatever did commit is keyed by business facts: Shopify's retry completes the rest.
+    std::vector<InboxEvent> stored;
+    for (const auto& e : events) stored.push_back(to_inbox(e, d.received_at));
+    // The delivery is logged in the same group commit as its events: all of it lands or none.
+    const ShopifyDelivery logged{d.shop.id, d.webhook_id, d.event_id, d.topic, d.received_at};
+    auto outcome = m_writer.submit(std::move(stored), [logged](SQLite::Database& db) -> Result<bool> {
+        auto r = ShopifyDeliveryLog(db).record(logged);
+        if (!r) return r.error();
+        return true;
+    }).get();
+    if (!outcome) {
         res.set_header("Retry-After", "5");
-        return send_error(res, 503, *failure);
+        return send_error(res, 503, outcome.error());
     }
-    record(d);
+    const auto inserted = std::count(outcome->begin(), outcome->end(), Appended::inserted);
     spdlog::debug("shopify: stored shop={} topic={} events={} new={}", d.shop.id, d.topic, events.size(), inserted);
     send_json(res, 200, {{"status", inserted > 0 ? "applied" : "duplicate"},
                          {"events", events.size()}, {"new_events", inserted}});

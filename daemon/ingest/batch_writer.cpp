@@ -1,19 +1,35 @@
 // The writer thread's loop. SQLite allows one writer at a time, so one thread doing both the
-// group commits and the ledger application never waits on itself.
+// group commits and the ledger application never waits on itself. Intake comes first: while
+// requests wait, the ledger is applied in slices sized to the intake, so a backlog of stored
+// events never holds a request's answer back for long.
 #include "batch_writer.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace rewardd {
+namespace {
 
-BatchWriter::BatchWriter(std::unique_ptr<LedgerStore> store, std::shared_ptr<const RewardEngine> engine,
+constexpr std::size_t k_apply_slice_min = 32;
+constexpr int k_sync_normal = 1;
+
+}  // namespace
+
+BatchWriter::BatchWriter(std::shared_ptr<SQLite::Database> db, std::shared_ptr<const RewardEngine> engine,
                          BatchWriterOptions options, Clock clock)
-    : m_store(std::move(store)),
+    : m_db(std::move(db)),
+      m_store(std::make_unique<SqliteStore>(m_db)),
       m_applier(*m_store, std::move(engine)),
       m_options(options),
-      m_clock(std::move(clock)) {}
+      m_clock(std::move(clock)) {
+    try {
+        m_intake_sync = m_sync_now = m_db->execAndGet("PRAGMA synchronous").getInt();
+    } catch (const std::exception& e) {
+        spdlog::warn("store: cannot read the synchronous level error={}", e.what());
+    }
+}
 
 BatchWriter::~BatchWriter() { stop(); }
 
@@ -29,18 +45,31 @@ void BatchWriter::stop() {
     if (m_thread.joinable()) m_thread.join();
 }
 
-std::future<Result<Appended>> BatchWriter::submit(InboxEvent event) {
-    Pending p{std::move(event), {}};
-    auto future = p.done.get_future();
+void BatchWriter::enqueue(Pending p) {
     {
         std::lock_guard lock(m_mutex);
-        if (m_stopping) {
-            p.done.set_value(make_error(ErrorCode::storage_unavailable, "shutting down"));
-            return future;
+        if (!m_stopping) {
+            m_queue.push_back(std::move(p));
+            m_wake.notify_one();
+            return;
         }
-        m_queue.push_back(std::move(p));
     }
-    m_wake.notify_one();
+    p.done(make_error(ErrorCode::storage_unavailable, "shutting down"));
+}
+
+std::future<BatchWriter::Outcome> BatchWriter::submit(std::vector<InboxEvent> events, GroupWrite also) {
+    auto promise = std::make_shared<std::promise<Outcome>>();
+    auto future = promise->get_future();
+    enqueue({std::move(events), std::move(also), [promise](Outcome o) { promise->set_value(std::move(o)); }});
+    return future;
+}
+
+std::future<Result<Appended>> BatchWriter::submit(InboxEvent event) {
+    auto promise = std::make_shared<std::promise<Result<Appended>>>();
+    auto future = promise->get_future();
+    enqueue({{std::move(event)}, {}, [promise](Outcome o) {
+                 promise->set_value(o ? Result<Appended>(o->front()) : Result<Appended>(o.error()));
+             }});
     return future;
 }
 
@@ -49,64 +78,153 @@ BatchStats BatchWriter::stats() const {
     return m_stats;
 }
 
-void BatchWriter::commit_group(std::deque<Pending>& group) {
+// Group commits use the configured level (FULL: fsync'd before anyone is answered). Applying
+// the ledger is derived from stored events and re-done from the apply cursor after a crash, so
+// its commits skip their own fsync (NORMAL); in WAL mode the next group commit's fsync of the
+// log makes them durable as well.
+void BatchWriter::use_sync(int level) {
+    if (level == m_sync_now) return;
+    try {
+        m_db->exec("PRAGMA synchronous = " + std::to_string(level));
+        m_sync_now = level;
+    } catch (const std::exception& e) {
+        spdlog::warn("store: cannot set the synchronous level error={}", e.what());
+    }
+}
+
+// Everything of the group in one transaction: a failure leaves none of it behind.
+Result<std::vector<Appended>> BatchWriter::write_group(const std::deque<Pending>& group) {
+    use_sync(m_intake_sync);
     std::vector<InboxEvent> events;
-    events.reserve(group.size());
-    for (const auto& p : group) events.push_back(p.event);
-    auto result = m_store->append_events(events);
-    m_healthy = result.ok();
-    if (!result) spdlog::error("store: group commit failed events={} error={}", group.size(), result.error().message);
-    for (std::size_t i = 0; i < group.size(); ++i) {
-        if (result) {
-            group[i].done.set_value((*result)[i]);
-        } else {
-            group[i].done.set_value(result.error());
+    for (const auto& p : group) events.insert(events.end(), p.events.begin(), p.events.end());
+    std::vector<Appended> appended;
+    auto committed = m_store->write_transaction([&]() -> Result<bool> {
+        auto inserted = m_store->append_events(events);
+        if (!inserted) return inserted.error();
+        appended = std::move(*inserted);
+        for (const auto& p : group) {
+            if (!p.also) continue;
+            if (auto r = p.also(*m_db); !r) return r.error();
         }
+        return true;
+    });
+    if (!committed) return committed.error();
+    return appended;
+}
+
+void BatchWriter::commit_group(std::deque<Pending>& group) {
+    auto result = write_group(group);
+    if (result && !m_healthy.load()) spdlog::info("store: storage recovered, taking events again");
+    m_healthy = result.ok();
+    if (!result) spdlog::error("store: group commit failed requests={} error={}", group.size(), result.error().message);
+    std::size_t offset = 0, events = 0;
+    for (auto& p : group) {
+        const std::size_t n = p.events.size();
+        if (result) {
+            p.done(std::vector<Appended>(result->begin() + static_cast<std::ptrdiff_t>(offset),
+                                         result->begin() + static_cast<std::ptrdiff_t>(offset + n)));
+        } else {
+            p.done(result.error());
+        }
+        offset += n;
+        events += n;
     }
     std::lock_guard lock(m_mutex);
     ++m_stats.batches;
-    m_stats.events_committed += result ? group.size() : 0;
-    m_stats.largest_batch = std::max<std::uint64_t>(m_stats.largest_batch, group.size());
+    if (!result) ++m_stats.failed_batches;
+    m_stats.events_committed += result ? events : 0;
+    m_stats.largest_batch = std::max<std::uint64_t>(m_stats.largest_batch, events);
 }
 
-bool BatchWriter::apply_some(Timestamp now) {
-    auto applied = m_applier.apply_next(m_options.apply_batch_max, now);
+BatchWriter::Applied BatchWriter::apply_some(std::size_t limit) {
+    use_sync(std::min(m_intake_sync, k_sync_normal));
+    auto applied = m_applier.apply_next(limit, m_clock());
     if (!applied) {
         spdlog::warn("engine: applying stored events failed, will retry error={}", applied.error().message);
-        return false;
+        return Applied::failed;
     }
-    return applied->events > 0;
+    return applied->events > 0 ? Applied::some : Applied::none;
+}
+
+// While requests wait, apply a slice sized to the intake; when idle, a full batch.
+std::size_t BatchWriter::apply_limit(std::size_t group_size) const {
+    bool waiting = group_size > 0;
+    {
+        std::lock_guard lock(m_mutex);
+        waiting = waiting || !m_queue.empty();
+    }
+    if (!waiting) return m_options.apply_batch_max;
+    return std::clamp(2 * group_size, std::min(k_apply_slice_min, m_options.apply_batch_max),
+                      m_options.apply_batch_max);
+}
+
+// A write that needs disk space and the write lock, so a full disk or a held lock shows here.
+void BatchWriter::probe() {
+    auto written = m_store->write_transaction([&]() -> Result<bool> {
+        auto cursor = m_store->applied_cursor();
+        if (!cursor) return cursor.error();
+        return m_store->set_applied_cursor(*cursor);
+    });
+    if (written) {
+        spdlog::info("store: storage recovered, taking events again");
+        m_healthy = true;
+    }
+}
+
+std::deque<BatchWriter::Pending> BatchWriter::next_group(bool idle, std::chrono::steady_clock::time_point wake_at,
+                                                         bool& stopping) {
+    std::deque<Pending> group;
+    std::unique_lock lock(m_mutex);
+    if (idle) m_wake.wait_until(lock, wake_at, [&] { return m_stopping || !m_queue.empty(); });
+    while (!m_queue.empty() && group.size() < m_options.intake_batch_max) {
+        group.push_back(std::move(m_queue.front()));
+        m_queue.pop_front();
+    }
+    stopping = m_stopping && m_queue.empty();
+    return group;
 }
 
 void BatchWriter::run() {
     using namespace std::chrono;
+    const auto retry = milliseconds(m_options.storage_retry_ms);
     auto next_release_check = steady_clock::now();
-    bool more_to_apply = true;  // a restart applies whatever was stored and not yet applied
+    auto apply_at = steady_clock::now();  // also when the next probe of a failed store is due
+    bool more_to_apply = true;            // a restart applies whatever was stored and not yet applied
     for (;;) {
-        std::deque<Pending> group;
-        bool stopping;
-        {
-            std::unique_lock lock(m_mutex);
-            if (!more_to_apply) {
-                m_wake.wait_until(lock, next_release_check, [&] { return m_stopping || !m_queue.empty(); });
-            }
-            while (!m_queue.empty() && group.size() < m_options.intake_batch_max) {
-                group.push_back(std::move(m_queue.front()));
-                m_queue.pop_front();
-            }
-            stopping = m_stopping && m_queue.empty();
+        const bool apply_due = m_healthy && more_to_apply && steady_clock::now() >= apply_at;
+        auto wake_at = next_release_check;
+        if (!m_healthy || more_to_apply) wake_at = std::min(wake_at, apply_at);
+        bool stopping = false;
+        auto group = next_group(!apply_due, wake_at, stopping);
+        if (!group.empty()) {
+            commit_group(group);
+            more_to_apply = true;
+            if (!m_healthy) apply_at = steady_clock::now() + retry;
         }
-        if (!group.empty()) commit_group(group);
-        const Timestamp now = m_clock();
-        more_to_apply = apply_some(now) || !group.empty();
+        if (!m_healthy) {
+            if (steady_clock::now() >= apply_at) {
+                probe();
+                apply_at = steady_clock::now() + retry;
+            }
+            if (stopping) return;  // what is stored is applied after the restart
+            continue;
+        }
+        if (more_to_apply && steady_clock::now() >= apply_at) {
+            const Applied applied = apply_some(apply_limit(group.size()));
+            more_to_apply = applied != Applied::none;
+            if (applied == Applied::failed) {
+                apply_at = steady_clock::now() + retry;
+                if (stopping) return;
+            }
+        }
         if (steady_clock::now() >= next_release_check) {
-            if (auto r = m_applier.release_due(m_options.apply_batch_max, now); !r) {
+            use_sync(std::min(m_intake_sync, k_sync_normal));
+            if (auto r = m_applier.release_due(m_options.apply_batch_max, m_clock()); !r) {
                 spdlog::warn("engine: releasing due points failed error={}", r.error().message);
             }
             next_release_check = steady_clock::now() + milliseconds(m_options.release_check_interval_ms);
         }
         if (stopping && !more_to_apply) return;
-        if (!m_healthy && group.empty()) std::this_thread::sleep_for(milliseconds(50));
     }
 }
 

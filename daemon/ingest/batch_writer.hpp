@@ -1,8 +1,13 @@
 // The single writer. Request threads hand it stored-event candidates and wait; it commits them in
 // groups (one fsync for many requests: group commit), answers each request once its group is
 // durable, then applies stored events to the ledger and releases due points between groups.
+// A storage failure (disk full, database locked) answers the group's requests with an error and
+// nothing of the group is written; the writer keeps probing and recovers on its own.
 #pragma once
 
+#include <SQLiteCpp/Database.h>
+
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -11,8 +16,8 @@
 #include <mutex>
 #include <thread>
 
-#include "core/ledger_store.hpp"
 #include "ingest/ledger_applier.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace rewardd {
 
@@ -20,19 +25,25 @@ struct BatchWriterOptions {
     std::size_t intake_batch_max = 1024;
     std::size_t apply_batch_max = 512;
     std::int64_t release_check_interval_ms = 1000;
+    std::int64_t storage_retry_ms = 250;  // how often a failed store is probed until it recovers
 };
 
 struct BatchStats {
     std::uint64_t batches = 0;
     std::uint64_t events_committed = 0;
     std::uint64_t largest_batch = 0;
+    std::uint64_t failed_batches = 0;
 };
 
 class BatchWriter {
 public:
     using Clock = std::function<Timestamp()>;
+    // Extra writes that must land with a submission's events, in the same transaction on the
+    // writer's connection (a platform's delivery log, say). Runs on the writer thread.
+    using GroupWrite = std::function<Result<bool>(SQLite::Database&)>;
+    using Outcome = Result<std::vector<Appended>>;
 
-    BatchWriter(std::unique_ptr<LedgerStore> store, std::shared_ptr<const RewardEngine> engine,
+    BatchWriter(std::shared_ptr<SQLite::Database> db, std::shared_ptr<const RewardEngine> engine,
                 BatchWriterOptions options, Clock clock);
     ~BatchWriter();
 
@@ -40,7 +51,10 @@ public:
     // Stops taking new events, commits and applies what is queued, then joins the thread.
     void stop();
 
-    // The future resolves once the event is durable (inserted or duplicate) or failed to store.
+    // Resolves once all of `events` (and `also`) are durable together, each inserted or duplicate,
+    // or with the error that kept all of them out.
+    std::future<Outcome> submit(std::vector<InboxEvent> events, GroupWrite also = {});
+    // One event on its own: inserted or duplicate once durable, or the error that kept it out.
     std::future<Result<Appended>> submit(InboxEvent event);
 
     bool healthy() const { return m_healthy.load(); }
@@ -48,18 +62,30 @@ public:
 
 private:
     struct Pending {
-        InboxEvent event;
-        std::promise<Result<Appended>> done;
+        std::vector<InboxEvent> events;
+        GroupWrite also;
+        std::function<void(Outcome)> done;  // called once, on the writer thread
     };
 
-    void run();
-    void commit_group(std::deque<Pending>& group);
-    bool apply_some(Timestamp now);
+    void enqueue(Pending pending);
 
-    std::unique_ptr<LedgerStore> m_store;
+    void run();
+    std::deque<Pending> next_group(bool idle, std::chrono::steady_clock::time_point wake_at, bool& stopping);
+    void commit_group(std::deque<Pending>& group);
+    Result<std::vector<Appended>> write_group(const std::deque<Pending>& group);
+    enum class Applied { some, none, failed };
+    Applied apply_some(std::size_t limit);
+    std::size_t apply_limit(std::size_t group_size) const;
+    void probe();
+    void use_sync(int level);
+
+    std::shared_ptr<SQLite::Database> m_db;
+    std::unique_ptr<SqliteStore> m_store;
     LedgerApplier m_applier;
     BatchWriterOptions m_options;
     Clock m_clock;
+    int m_intake_sync = 2;  // PRAGMA synchronous as configured: group commits use it
+    int m_sync_now = 2;
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;

@@ -76,9 +76,9 @@ constexpr const char* k_event_columns =
 }  // namespace
 
 Result<std::vector<Appended>> SqliteStore::append_events(const std::vector<InboxEvent>& batch) {
-    return guarded([&]() -> Result<std::vector<Appended>> {
-        std::vector<Appended> out;
-        SQLite::Transaction tx(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::vector<Appended> out;
+    // Inside write_transaction so a caller can add its own writes to the same commit.
+    auto done = write_transaction([&]() -> Result<bool> {
         SQLite::Statement q(*m_db,
                             "INSERT OR IGNORE INTO events (shop_id, event_id, type, order_id, "
                             "occurred_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -93,9 +93,10 @@ Result<std::vector<Appended>> SqliteStore::append_events(const std::vector<Inbox
             out.push_back(q.exec() == 1 ? Appended::inserted : Appended::duplicate);
             q.reset();
         }
-        tx.commit();
-        return out;
+        return true;
     });
+    if (!done) return done.error();
+    return out;
 }
 
 Result<std::vector<InboxEvent>> SqliteStore::events_after(std::int64_t seq, std::size_t limit) {

@@ -44,6 +44,7 @@ public:
     void kill_hard();        // SIGKILL
     int last_exit_code() const { return m_exit_code; }
     int port() const { return m_port; }
+    int pid() const { return m_pid; }
     httplib::Client client() const;
     std::string log() const;  // what the daemon printed
 
