@@ -1,0 +1,141 @@
+// Ingest benchmark: distinct signed Shopify orders/paid webhooks from concurrent keep-alive
+// connections into three servers, one after the other on the same machine, printed side by side:
+//   naive    rewardd committing and fsyncing each request on its own (intake_batch_events_max = 1)
+//   rewardd  rewardd as configured by default (group commit)
+//   ceiling  the same HTTP stack, HMAC check and payload mapping, answering without storing
+// then rewardd paced at a fixed rate for its latency, and its resident memory idle and under load.
+// Usage: ingest_bench [--requests N] [--connections C] [--rate R] [--threads T]
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "bench/ceiling_server.hpp"
+#include "bench/load_generator.hpp"
+#include "bench/process_stats.hpp"
+#include "faults/shopify_history.hpp"
+#include "support/daemon_process.hpp"
+
+using namespace rewardd;
+using namespace rewardd::bench;
+using rewardd::test::DaemonProcess;
+using rewardd::test::TempDir;
+
+namespace {
+
+const std::string k_domain = "bench.myshopify.com";
+const std::string k_secret = "bench-shopify-client-secret";
+
+struct Options {
+    std::size_t requests = 40000;
+    int connections = 8;
+    int threads = 8;
+    double rate = 5000;
+};
+
+Options parse_options(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string key = argv[i];
+        const std::string value = argv[i + 1];
+        if (key == "--requests") o.requests = std::stoul(value);
+        else if (key == "--connections") o.connections = std::stoi(value);
+        else if (key == "--threads") o.threads = std::stoi(value);
+        else if (key == "--rate") o.rate = std::stod(value);
+        else throw std::runtime_error("unknown option " + key);
+    }
+    return o;
+}
+
+// N distinct paid orders as signed deliveries (order ids from `first_id`).
+std::vector<Request> paid_orders(std::size_t n, std::int64_t first_id) {
+    const auto paid = nlohmann::json::parse(test::read_file(std::string(REWARDD_FIXTURES_DIR) + "/shopify/orders-paid.json"));
+    std::vector<Request> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto id = first_id + static_cast<std::int64_t>(i);
+        std::string body = test::shopify::order_body(paid, id, static_cast<int>(i % 5000)).dump();
+        httplib::Headers h{{"X-Shopify-Shop-Domain", k_domain}, {"X-Shopify-Topic", "orders/paid"},
+                           {"X-Shopify-Hmac-Sha256", test::sign(k_secret, body)},
+                           {"X-Shopify-Webhook-Id", "bench-" + std::to_string(id)},
+                           {"X-Shopify-API-Version", "2026-07"}};
+        out.push_back({"/webhooks/shopify", std::move(h), std::move(body)});
+    }
+    return out;
+}
+
+// A data folder with the shop registered and a config: `extra` lines appended.
+std::string prepare(const TempDir& dir, const Options& o, const std::string& extra) {
+    const auto r = test::run_rewardd({"shop", "add", "s1", "--platform", "shopify", "--secret", "legacy-bench-secret",
+                                      "--domain", k_domain, "--client-id", "bench-client", "--client-secret", k_secret,
+                                      "--data", dir.str()});
+    if (r.exit_code != 0) throw std::runtime_error("shop add failed: " + r.err);
+    const std::string config = dir.str() + "/rewardd.toml";
+    std::ofstream(config) << "access_log_level = \"off\"\nhttp_threads = " << o.threads << "\n" << extra;
+    return config;
+}
+
+struct Row {
+    std::string name;
+    LoadResult load;
+};
+
+void print_row(const Row& row) {
+    std::printf("%-9s %10.0f %9.2f %9.2f %9zu %7zu\n", row.name.c_str(), row.load.per_second(),
+                row.load.percentile_ms(50), row.load.percentile_ms(99), row.load.answered_2xx, row.load.failed);
+}
+
+Row run_rewardd(const std::string& name, const Options& o, const std::string& extra, std::int64_t first_id,
+                double rate = 0, std::size_t count = 0) {
+    TempDir dir;
+    DaemonProcess daemon(dir.str(), {"--config", prepare(dir, o, extra)});
+    const auto requests = paid_orders(count ? count : o.requests, first_id);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const long idle_kib = proc_status_kib(daemon.pid(), "VmRSS");
+    Row row{name, run_load(daemon.port(), requests, o.connections, rate)};
+    const long peak_kib = proc_status_kib(daemon.pid(), "VmHWM");
+    std::fprintf(stderr, "%s: RSS idle %.1f MiB, peak under load %.1f MiB\n", name.c_str(), mib(idle_kib), mib(peak_kib));
+    daemon.stop_gracefully();
+    return row;
+}
+
+Row run_ceiling(const Options& o, std::int64_t first_id) {
+    const int port = test::free_port();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        serve_ceiling(port, o.threads, k_domain, k_secret);
+        _exit(0);
+    }
+    httplib::Client probe("127.0.0.1", port);
+    for (int i = 0; i < 500 && !probe.Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    Row row{"ceiling", run_load(port, paid_orders(o.requests, first_id), o.connections)};
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    return row;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Options o = parse_options(argc, argv);
+    std::printf("ingest: %zu distinct orders/paid webhooks, %d keep-alive connections, %d server threads\n",
+                o.requests, o.connections, o.threads);
+    std::vector<Row> rows;
+    rows.push_back(run_rewardd("naive", o, "intake_batch_events_max = 1\n", 1000000));
+    rows.push_back(run_rewardd("rewardd", o, "", 1000000));
+    rows.push_back(run_ceiling(o, 1000000));
+    std::printf("%-9s %10s %9s %9s %9s %7s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed");
+    for (const auto& row : rows) print_row(row);
+    std::printf("rewardd / naive = %.2fx, rewardd / ceiling = %.2fx\n", rows[1].load.per_second() / rows[0].load.per_second(),
+                rows[1].load.per_second() / rows[2].load.per_second());
+    const auto paced_count = static_cast<std::size_t>(o.rate * 4);
+    std::printf("\nrewardd paced at %.0f/s (%zu requests, latency from the scheduled send time):\n", o.rate, paced_count);
+    std::printf("%-9s %10s %9s %9s %9s %7s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed");
+    print_row(run_rewardd("paced", o, "", 1000000, o.rate, paced_count));
+    return 0;
+}

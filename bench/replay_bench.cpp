@@ -1,0 +1,106 @@
+// Replay and explain benchmark: a generated history of order events (refunds, cancellations,
+// completions, several currencies; tests/core/history_generator.hpp) is stored in a fresh
+// database, then the ledger is rebuilt from it by the daemon's own LedgerApplier with the
+// daemon's settings (durability full, batches of apply_batch_events_max). Then `rewardd explain`
+// (the real binary, process start included) of the customer with the most entries.
+// Usage: replay_bench [--events N] [--batch B] [--keep DIR]
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "adapters/neutral/event_json.hpp"
+#include "core/history_generator.hpp"
+#include "ingest/ledger_applier.hpp"
+#include "store/database.hpp"
+#include "store/sqlite_store.hpp"
+#include "support/daemon_process.hpp"
+
+using namespace rewardd;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Stores the history as the writer would (same columns, same canonical JSON), in one transaction.
+void store_history(SQLite::Database& db, const std::vector<test::GeneratedEvent>& log) {
+    SQLite::Transaction tx(db);
+    SQLite::Statement q(db, "INSERT INTO events (shop_id, event_id, type, order_id, occurred_at, received_at, body) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& g : log) {
+        q.bind(1, g.event.shop_id);
+        q.bind(2, g.event.id);
+        q.bind(3, event_type_id(g.event.type));
+        q.bind(4, g.event.order ? g.event.order->id : "");
+        q.bind(5, static_cast<std::int64_t>(g.event.occurred_at));
+        q.bind(6, static_cast<std::int64_t>(g.received_at));
+        q.bind(7, event_to_json(g.event));
+        q.exec();
+        q.reset();
+    }
+    tx.commit();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::size_t events = 1000000, batch = 512;
+    std::string keep;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string key = argv[i];
+        if (key == "--events") events = std::stoul(argv[i + 1]);
+        else if (key == "--batch") batch = std::stoul(argv[i + 1]);
+        else if (key == "--keep") keep = argv[i + 1];
+    }
+    test::TempDir tmp;
+    const std::string data = keep.empty() ? tmp.str() : keep;
+    auto start = Clock::now();
+    auto log = test::generate_history(events, 42);
+    for (auto& g : log) g.event.shop_id = "s1";
+    std::printf("generated %zu events in %.1f s\n", log.size(), seconds_since(start));
+    auto db = open_database({database_path(data), Durability::full});
+    if (!db) {
+        std::cerr << db.error().message << "\n";
+        return 1;
+    }
+    start = Clock::now();
+    store_history(**db, log);
+    std::printf("stored them in %.1f s\n", seconds_since(start));
+    const Timestamp now = log.back().received_at + 60 * k_seconds_per_day;
+    log.clear();
+    log.shrink_to_fit();
+
+    SqliteStore store(*db);
+    LedgerApplier applier(store, std::make_shared<RewardEngine>(RuleBook{{Rules{}}}));
+    start = Clock::now();
+    auto applied = applier.apply_all(batch, now);
+    const double replay_s = seconds_since(start);
+    if (!applied) {
+        std::cerr << applied.error().message << "\n";
+        return 1;
+    }
+    std::printf("replay: %zu events -> %zu ledger entries in %.2f s (%.0f events/s), batch %zu\n", applied->events,
+                applied->entries_written, replay_s, static_cast<double>(applied->events) / replay_s, batch);
+
+    const std::string busiest = (*db)->execAndGet(
+        "SELECT customer FROM ledger GROUP BY customer ORDER BY COUNT(*) DESC LIMIT 1").getString();
+    SQLite::Statement count(**db, "SELECT COUNT(*) FROM ledger WHERE customer = ?");
+    count.bind(1, busiest);
+    count.executeStep();
+    const auto entries = count.getColumn(0).getInt64();
+    db->reset();
+    for (const bool json : {false, true}) {
+        std::vector<std::string> args{"explain", busiest, "--data", data};
+        if (json) args.push_back("--json");
+        test::run_rewardd(args);  // warm the page cache as a second call would find it
+        start = Clock::now();
+        const auto r = test::run_rewardd(args);
+        std::printf("explain%s of %s (%lld entries): %.1f ms, exit %d, %zu bytes out\n", json ? " --json" : "",
+                    busiest.c_str(), static_cast<long long>(entries), seconds_since(start) * 1000, r.exit_code,
+                    r.out.size());
+    }
+    return 0;
+}
