@@ -12,7 +12,7 @@ struct Balance {
     std::int64_t available = 0;
     std::int64_t pending = 0;
     std::int64_t lifetime_earned = 0;    // points earned by orders plus positive adjustments
-    std::int64_t lifetime_redeemed = 0;  // points spent on rewards (redemption arrives with the rulebook)
+    std::int64_t lifetime_redeemed = 0;  // points turned into codes, net of codes released unused
     bool operator==(const Balance&) const = default;
 };
 

@@ -21,6 +21,11 @@ const char* error_id(ErrorCode code) {
         case ErrorCode::not_found: return "not_found";
         case ErrorCode::exists_with_different_content: return "exists_with_different_content";
         case ErrorCode::invalid_rules: return "invalid_rules";
+        case ErrorCode::insufficient_points: return "insufficient_points";
+        case ErrorCode::below_minimum_redemption: return "below_minimum_redemption";
+        case ErrorCode::exceeds_cart_share: return "exceeds_cart_share";
+        case ErrorCode::redemption_released: return "redemption_released";
+        case ErrorCode::redemption_committed: return "redemption_committed";
     }
     return "unknown_error";
 }

@@ -25,6 +25,11 @@ enum class ErrorCode {
     not_found,
     exists_with_different_content,
     invalid_rules,
+    insufficient_points,
+    below_minimum_redemption,
+    exceeds_cart_share,
+    redemption_released,
+    redemption_committed,
 };
 
 // The stable id shown in logs, HTTP bodies and CLI output (docs/errors.md lists them all).
