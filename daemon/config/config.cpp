@@ -73,6 +73,7 @@ const std::map<std::string, KeyHandler>& top_level_keys() {
         {"intake_batch_events_max", int_key(1, 100000, [](Config& c, std::int64_t v) { c.intake_batch_events_max = v; })},
         {"apply_batch_events_max", int_key(1, 100000, [](Config& c, std::int64_t v) { c.apply_batch_events_max = v; })},
         {"release_check_interval_ms", int_key(10, 3600000, [](Config& c, std::int64_t v) { c.release_check_interval_ms = v; })},
+        {"api_requests_per_minute_max", int_key(1, 1000000, [](Config& c, std::int64_t v) { c.api_requests_per_minute_max = v; })},
     };
     return keys;
 }
@@ -171,6 +172,9 @@ intake_batch_events_max = 1024
 apply_batch_events_max = 512
 # How often pending points are checked for release, in milliseconds.
 release_check_interval_ms = 1000
+# Requests each /api/v1 bearer token may make per minute (bursts up to this, then evenly);
+# over it the answer is 429 with Retry-After.
+api_requests_per_minute_max = 600
 
 [rules]
 # Points per currency unit: earn_points for every earn_per_units whole units of the base

@@ -21,6 +21,9 @@ const char* error_id(ErrorCode code) {
         case ErrorCode::not_found: return "not_found";
         case ErrorCode::exists_with_different_content: return "exists_with_different_content";
         case ErrorCode::invalid_rules: return "invalid_rules";
+        case ErrorCode::unauthorized: return "unauthorized";
+        case ErrorCode::forbidden: return "forbidden";
+        case ErrorCode::rate_limited: return "rate_limited";
     }
     return "unknown_error";
 }

@@ -25,6 +25,9 @@ enum class ErrorCode {
     not_found,
     exists_with_different_content,
     invalid_rules,
+    unauthorized,
+    forbidden,
+    rate_limited,
 };
 
 // The stable id shown in logs, HTTP bodies and CLI output (docs/errors.md lists them all).
