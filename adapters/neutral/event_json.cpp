@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/neutral/json_fields.hpp"
 #include "core/customer_key.hpp"
 #include "core/money.hpp"
 
@@ -19,24 +20,8 @@ Error field_error(ErrorCode code, const std::string& field, const std::string& w
     return make_error(code, field + ": " + why, field);
 }
 
-// Reads an optional/required string (ids may also come as integers, as platforms send them).
 Result<std::string> read_text(const json& obj, const char* key, const std::string& path, bool required) {
-    const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) {
-        if (required) return field_error(ErrorCode::missing_field, path, "is required");
-        return std::string{};
-    }
-    std::string value;
-    if (it->is_string()) {
-        value = it->get<std::string>();
-    } else if (it->is_number_integer()) {
-        value = it->dump();
-    } else {
-        return field_error(ErrorCode::invalid_field, path, "must be a string");
-    }
-    if (value.size() > k_max_text) return field_error(ErrorCode::invalid_field, path, "is too long");
-    if (required && value.empty()) return field_error(ErrorCode::invalid_field, path, "must not be empty");
-    return value;
+    return read_json_text(obj, key, path, required, k_max_text);
 }
 
 Result<std::int64_t> read_amount(const json& obj, const char* key, const std::string& path,

@@ -8,6 +8,7 @@
 
 #include "cli/cli_context.hpp"
 #include "cli/commands.hpp"
+#include "http/api_routes.hpp"
 #include "http/http_server.hpp"
 #include "http/shopify_webhook.hpp"
 #include "http/shopify_webhook_privacy.hpp"
@@ -70,6 +71,10 @@ int serve(const ServeOptions& o) {
     server.add_post_route("/webhooks/shopify", [&shopify_webhook](const httplib::Request& req, httplib::Response& res) {
         shopify_webhook.handle(req, res);
     });
+    auto api_db = open_database(db_options);
+    if (!api_db) return fail(api_db.error());
+    ApiRoutes api(*api_db, shops, engine, now_utc, {config->api_requests_per_minute_max, REWARDD_VERSION});
+    api.install(server);
     shopify_privacy.start();
     if (!server.bind()) return 1;
     writer.start();

@@ -74,6 +74,7 @@ const std::map<std::string, KeyHandler>& top_level_keys() {
         {"apply_batch_events_max", int_key(1, 100000, [](Config& c, std::int64_t v) { c.apply_batch_events_max = v; })},
         {"release_check_interval_ms", int_key(10, 3600000, [](Config& c, std::int64_t v) { c.release_check_interval_ms = v; })},
         {"database_busy_timeout_ms", int_key(0, 600000, [](Config& c, std::int64_t v) { c.database_busy_timeout_ms = v; })},
+        {"api_requests_per_minute_max", int_key(1, 1000000, [](Config& c, std::int64_t v) { c.api_requests_per_minute_max = v; })},
     };
     return keys;
 }
@@ -175,6 +176,9 @@ release_check_interval_ms = 1000
 # How long a write waits for another process's lock on the database (say `rewardd adjust`)
 # before the request is answered 503, in milliseconds.
 database_busy_timeout_ms = 5000
+# Requests each /api/v1 bearer token may make per minute (bursts up to this, then evenly);
+# over it the answer is 429 with Retry-After.
+api_requests_per_minute_max = 600
 
 [rules]
 # Points per currency unit: earn_points for every earn_per_units whole units of the base

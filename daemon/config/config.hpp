@@ -25,6 +25,7 @@ struct Config {
     std::int64_t apply_batch_events_max = 512;
     std::int64_t release_check_interval_ms = 1000;
     std::int64_t database_busy_timeout_ms = 5000;
+    std::int64_t api_requests_per_minute_max = 600;  // per /api/v1 token
     Rules rules;
 };
 

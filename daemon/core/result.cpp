@@ -26,6 +26,9 @@ const char* error_id(ErrorCode code) {
         case ErrorCode::exceeds_cart_share: return "exceeds_cart_share";
         case ErrorCode::redemption_released: return "redemption_released";
         case ErrorCode::redemption_committed: return "redemption_committed";
+        case ErrorCode::unauthorized: return "unauthorized";
+        case ErrorCode::forbidden: return "forbidden";
+        case ErrorCode::rate_limited: return "rate_limited";
     }
     return "unknown_error";
 }

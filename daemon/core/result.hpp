@@ -30,6 +30,9 @@ enum class ErrorCode {
     exceeds_cart_share,
     redemption_released,
     redemption_committed,
+    unauthorized,
+    forbidden,
+    rate_limited,
 };
 
 // The stable id shown in logs, HTTP bodies and CLI output (docs/errors.md lists them all).

@@ -77,4 +77,12 @@ void HttpServer::add_post_route(const std::string& pattern, httplib::Server::Han
     });
 }
 
+void HttpServer::add_get_route(const std::string& pattern, httplib::Server::Handler handler) {
+    m_server.Get(pattern, std::move(handler));
+}
+
+void HttpServer::add_delete_route(const std::string& pattern, httplib::Server::Handler handler) {
+    m_server.Delete(pattern, std::move(handler));
+}
+
 }  // namespace rewardd

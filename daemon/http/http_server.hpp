@@ -31,6 +31,9 @@ public:
     void stop();
     // Adds a POST route owned elsewhere (platform webhooks); call before serve().
     void add_post_route(const std::string& pattern, httplib::Server::Handler handler);
+    // The same for GET and DELETE (the /api/v1 routes, http/api_routes.*).
+    void add_get_route(const std::string& pattern, httplib::Server::Handler handler);
+    void add_delete_route(const std::string& pattern, httplib::Server::Handler handler);
 
 private:
     void install_routes();

@@ -33,4 +33,9 @@ std::size_t ShopDirectory::count() {
     return m_shops.size();
 }
 
+void ShopDirectory::invalidate() {
+    std::lock_guard lock(m_mutex);
+    m_loaded_at = {};
+}
+
 }  // namespace rewardd

@@ -19,6 +19,8 @@ public:
 
     std::optional<Shop> find(const std::string& id);
     std::size_t count();
+    // Forgets the cache: the next lookup re-reads (after /api/v1 changed a shop).
+    void invalidate();
 
 private:
     void reload_locked(std::chrono::steady_clock::time_point now);

@@ -86,7 +86,16 @@ CREATE VIEW ledger_pseudonymous AS
   FROM ledger l LEFT JOIN erased_customers e ON e.customer = l.customer;
 )SQL";
 
-constexpr std::array<const char*, 3> k_migrations{k_v1, k_v2, k_v3};
+// v4: bearer tokens for /api/v1 (only their SHA-256 is kept; daemon/store/token_store.*), and an
+// index so "when did this shop last send an event?" (GET /api/v1/status) is one index lookup.
+constexpr const char* k_v4 = R"SQL(
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, scope TEXT NOT NULL,
+  token_sha256 TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX events_shop_received ON events (shop_id, received_at);
+)SQL";
+
+constexpr std::array<const char*, 4> k_migrations{k_v1, k_v2, k_v3, k_v4};
 
 }  // namespace
 

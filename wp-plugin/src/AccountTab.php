@@ -382,9 +382,12 @@ final class AccountTab {
 			if ( ! is_array( $entry ) ) {
 				continue;
 			}
-			$date   = (string) ( $entry['at'] ?? $entry['created_at'] ?? $entry['occurred_at'] ?? '' );
-			$what   = (string) ( $entry['description'] ?? $entry['reason'] ?? $entry['kind'] ?? $entry['type'] ?? '' );
 			$points = (int) ( $entry['points'] ?? 0 );
+			if ( 0 === $points ) {
+				continue; // Tier changes, cashback and code bookkeeping move no points.
+			}
+			$date = (string) ( $entry['effective_at'] ?? $entry['at'] ?? '' );
+			$what = self::describe_entry( $entry );
 			printf(
 				'<tr><td>%1$s</td><td>%2$s</td><td class="rewardd-points-%3$s">%4$s</td></tr>',
 				esc_html( '' !== $date ? mysql2date( get_option( 'date_format' ), $date ) : '' ),
@@ -394,5 +397,46 @@ final class AccountTab {
 			);
 		}
 		echo '</tbody></table></section>';
+	}
+
+	/**
+	 * A customer-facing line for one ledger entry of GET /api/v1/customers/{email} (docs/API.md):
+	 * its kind and order, or the reason of a manual adjustment.
+	 *
+	 * @param array<string, mixed> $entry History entry.
+	 */
+	private static function describe_entry( array $entry ): string {
+		if ( isset( $entry['description'] ) ) {
+			return (string) $entry['description'];
+		}
+		$order = (string) ( $entry['order'] ?? '' );
+		switch ( (string) ( $entry['kind'] ?? '' ) ) {
+			case 'earn_pending':
+				/* translators: %s: order number */
+				return sprintf( __( 'Order #%s', 'rewardd' ), $order );
+			case 'release':
+				/* translators: %s: order number */
+				return sprintf( __( 'Order #%s: points now available', 'rewardd' ), $order );
+			case 'claw_back':
+				/* translators: %s: order number */
+				return sprintf( __( 'Order #%s: refund', 'rewardd' ), $order );
+			case 'reverse':
+				/* translators: %s: order number */
+				return sprintf( __( 'Order #%s: cancelled or refunded', 'rewardd' ), $order );
+			case 'referral_reward':
+				return __( 'Referral reward', 'rewardd' );
+			case 'expire':
+				return __( 'Points expired', 'rewardd' );
+			case 'reserve':
+				return __( 'Redeemed for a discount code', 'rewardd' );
+			case 'reserve_release':
+				return __( 'Unused discount code expired: points returned', 'rewardd' );
+			case 'adjust':
+				$reason = (string) ( $entry['reason'] ?? '' );
+				/* translators: %s: the reason the shop gave */
+				return '' !== $reason ? sprintf( __( 'Adjustment: %s', 'rewardd' ), $reason ) : __( 'Adjustment', 'rewardd' );
+			default:
+				return (string) ( $entry['reason'] ?? '' );
+		}
 	}
 }

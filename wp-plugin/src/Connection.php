@@ -93,6 +93,7 @@ final class Connection {
 				'url'             => home_url(),
 				'consumer_key'    => $key['consumer_key'],
 				'consumer_secret' => $key['consumer_secret'],
+				'currency'        => function_exists( 'get_woocommerce_currency' ) ? get_woocommerce_currency() : '',
 			),
 			ApiClient::WRITE_TIMEOUT_SECONDS
 		);

@@ -68,7 +68,11 @@ final class RewardsReader {
 		if ( $this->is_down() ) {
 			return null;
 		}
-		$result = $this->api->get( ApiClient::customer_path( $email ) . '?history=' . self::HISTORY_ENTRIES );
+		$query  = array(
+			'history'  => self::HISTORY_ENTRIES,
+			'currency' => self::shop_currency(),
+		);
+		$result = $this->api->get( ApiClient::customer_path( $email ) . '?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ) );
 		if ( 'not_found' === $result->error() ) {
 			$data = array(
 				'available' => 0,
@@ -108,7 +112,7 @@ final class RewardsReader {
 		if ( $this->is_down() ) {
 			return null;
 		}
-		$result = $this->api->get( ApiClient::customer_path( $email, '/referral' ) );
+		$result = $this->api->get( ApiClient::customer_path( $email, '/referral' ) . '?shop=' . rawurlencode( $this->settings->shop_id() ) );
 		$code   = $result->ok() && isset( $result->data()['code'] ) ? Referral::sanitize_code( (string) $result->data()['code'] ) : '';
 		if ( '' === $code ) {
 			if ( ! $result->answered() ) {
@@ -145,6 +149,14 @@ final class RewardsReader {
 		$points = max( 0, (int) $result->data()['points'] );
 		set_transient( $key, (string) $points, self::QUOTE_SECONDS );
 		return $points;
+	}
+
+	/**
+	 * The shop's currency, so rewardd prices the points in it (docs/API.md ?currency=).
+	 */
+	private static function shop_currency(): string {
+		$currency = function_exists( 'get_woocommerce_currency' ) ? get_woocommerce_currency() : get_option( 'woocommerce_currency', '' );
+		return strtoupper( (string) $currency );
 	}
 
 	/**

@@ -52,11 +52,14 @@ function fake_route( FakeState $state, string $method, string $path, array $quer
 		fake_answer( 200, array( 'removed' => $id ) );
 	}
 	if ( 'GET' === $method && preg_match( '#^/api/v1/customers/([^/]+)/referral$#', $path, $m ) ) {
+		if ( empty( $query['shop'] ) || ! is_string( $query['shop'] ) ) {
+			fake_error( 400, 'missing_field', 'shop: is required', 'shop' );
+		}
 		$email = fake_email( rawurldecode( $m[1] ) );
-		fake_answer( 200, array( 'code' => 'REF' . strtoupper( substr( md5( $email ), 0, 8 ) ) ) );
+		fake_answer( 200, array( 'code' => 'REF' . strtoupper( substr( md5( $email ), 0, 8 ) ), 'shop' => $query['shop'] ) );
 	}
 	if ( 'GET' === $method && preg_match( '#^/api/v1/customers/([^/]+)$#', $path, $m ) ) {
-		fake_customer( $state, fake_email( rawurldecode( $m[1] ) ), isset( $query['history'] ) ? (int) $query['history'] : 20 );
+		fake_customer( $state, fake_email( rawurldecode( $m[1] ) ), isset( $query['history'] ) ? (int) $query['history'] : 20, (string) ( $query['currency'] ?? '' ) );
 	}
 	if ( 'POST' === $method && '/api/v1/quote' === $path ) {
 		fake_quote( $state, $body );
@@ -120,17 +123,18 @@ function fake_add_shop( FakeState $state, array $body ): void {
 /**
  * GET /api/v1/customers/{email}.
  *
- * @param FakeState $state   State.
- * @param string    $email   Normalised e-mail.
- * @param int       $history How many entries.
+ * @param FakeState $state    State.
+ * @param string    $email    Normalised e-mail.
+ * @param int       $history  How many entries.
+ * @param string    $currency ?currency= (the shop's), which wins over the customer's own, as in rewardd.
  */
-function fake_customer( FakeState $state, string $email, int $history ): void {
+function fake_customer( FakeState $state, string $email, int $history, string $currency ): void {
 	$customers = $state->read()['customers'];
 	if ( ! isset( $customers[ $email ] ) ) {
 		fake_error( 404, 'not_found', 'No such customer.' );
 	}
 	$c        = $customers[ $email ];
-	$currency = $c['currency'] ?? 'NOK';
+	$currency = '' !== $currency ? strtoupper( $currency ) : ( $c['currency'] ?? 'NOK' );
 	$answer   = array(
 		'customer'           => array( 'id' => 'c-' . substr( md5( $email ), 0, 6 ), 'email' => $email ),
 		'available'          => (int) $c['available'],

@@ -36,10 +36,12 @@ final class AccountTabTest extends TestCase {
 					'tier'      => 'Silver',
 					'currency'  => 'NOK',
 					'next_tier' => array( 'name' => 'Gold', 'spend_needed_minor' => 150000 ),
+					// The shape of rewardd's `customer show --json` history entries (docs/cli.md).
 					'history'   => array(
-						array( 'at' => '2026-11-20T10:00:00Z', 'description' => 'Order #1001', 'points' => 398 ),
-						array( 'at' => '2026-11-21T10:00:00Z', 'description' => '<script>alert("x")</script> & "bonus"', 'points' => 50 ),
-						array( 'at' => '2026-11-22T10:00:00Z', 'description' => 'Redeemed', 'points' => -500 ),
+						array( 'effective_at' => '2026-11-20T10:00:00Z', 'kind' => 'earn_pending', 'order' => '1001', 'reason' => '', 'points' => 398 ),
+						array( 'effective_at' => '2026-11-21T10:00:00Z', 'kind' => 'tier_change', 'order' => '1001', 'reason' => 'none -> Silver', 'points' => 0 ),
+						array( 'effective_at' => '2026-11-21T10:00:00Z', 'kind' => 'adjust', 'order' => '', 'reason' => '<script>alert("x")</script> & "bonus"', 'points' => 50 ),
+						array( 'effective_at' => '2026-11-22T10:00:00Z', 'kind' => 'reserve', 'order' => '', 'reason' => 'code RWD-1', 'points' => -500 ),
 					),
 				);
 				return $s;
@@ -78,10 +80,12 @@ final class AccountTabTest extends TestCase {
 		$this->assertStringContainsString( 'You are Silver. Spend 1,500.00 NOK more to reach Gold.', self::text( $html ) );
 
 		$rows = $xpath->query( '//table[contains(@class,"rewardd-history-table")]/tbody/tr' );
-		$this->assertSame( 3, $rows->length );
+		$this->assertSame( 3, $rows->length, 'the tier change moves no points and is not listed' );
 		$this->assertSame( '+398', trim( $rows->item( 0 )->lastChild->textContent ) );
+		$this->assertSame( 'Order #1001', $rows->item( 0 )->childNodes->item( 1 )->textContent );
 		$this->assertSame( '-500', trim( $rows->item( 2 )->lastChild->textContent ) );
-		$this->assertSame( '<script>alert("x")</script> & "bonus"', $rows->item( 1 )->childNodes->item( 1 )->textContent, 'shown as text' );
+		$this->assertSame( 'Redeemed for a discount code', $rows->item( 2 )->childNodes->item( 1 )->textContent );
+		$this->assertSame( 'Adjustment: <script>alert("x")</script> & "bonus"', $rows->item( 1 )->childNodes->item( 1 )->textContent, 'shown as text' );
 		$this->assertSame( 0, $xpath->query( '//script' )->length, 'no markup from rewardd reaches the page' );
 		$this->assertStringContainsString( '&lt;script&gt;', $html );
 
