@@ -73,6 +73,11 @@ const std::map<std::string, KeyHandler>& top_level_keys() {
         {"intake_batch_events_max", int_key(1, 100000, [](Config& c, std::int64_t v) { c.intake_batch_events_max = v; })},
         {"apply_batch_events_max", int_key(1, 100000, [](Config& c, std::int64_t v) { c.apply_batch_events_max = v; })},
         {"release_check_interval_ms", int_key(10, 3600000, [](Config& c, std::int64_t v) { c.release_check_interval_ms = v; })},
+        {"outbox_retry_base_ms", int_key(10, 3600000, [](Config& c, std::int64_t v) { c.outbox_retry_base_ms = v; })},
+        {"outbox_retry_max_ms", int_key(10, 86400000, [](Config& c, std::int64_t v) { c.outbox_retry_max_ms = v; })},
+        {"outbox_attempts_max", int_key(1, 1000, [](Config& c, std::int64_t v) { c.outbox_attempts_max = v; })},
+        {"outbox_poll_interval_ms", int_key(10, 600000, [](Config& c, std::int64_t v) { c.outbox_poll_interval_ms = v; })},
+        {"platform_timeout_ms", int_key(100, 300000, [](Config& c, std::int64_t v) { c.platform_timeout_ms = v; })},
     };
     return keys;
 }
@@ -171,6 +176,17 @@ intake_batch_events_max = 1024
 apply_batch_events_max = 512
 # How often pending points are checked for release, in milliseconds.
 release_check_interval_ms = 1000
+
+# Outbox (rewards delivered to shops as coupons): the first retry waits outbox_retry_base_ms,
+# each further one twice as long (with jitter, at most outbox_retry_max_ms; a platform's longer
+# Retry-After wins); after outbox_attempts_max failures the item is parked for `rewardd outbox retry`.
+outbox_retry_base_ms = 1000
+outbox_retry_max_ms = 300000
+outbox_attempts_max = 20
+# How often the outbox looks for due items, in milliseconds.
+outbox_poll_interval_ms = 1000
+# Timeout of each call to a platform's API (WooCommerce REST), connect included, in milliseconds.
+platform_timeout_ms = 10000
 
 [rules]
 # Points per currency unit: earn_points for every earn_per_units whole units of the base

@@ -43,6 +43,9 @@ public:
     // The future resolves once the event is durable (inserted or duplicate) or failed to store.
     std::future<Result<Appended>> submit(InboxEvent event);
 
+    // See LedgerApplier::set_entry_hook; call before start().
+    void set_entry_hook(LedgerApplier::EntryHook hook) { m_applier.set_entry_hook(std::move(hook)); }
+
     bool healthy() const { return m_healthy.load(); }
     BatchStats stats() const;
 
