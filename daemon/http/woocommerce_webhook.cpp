@@ -76,10 +76,14 @@ void WooCommerceWebhook::handle(const httplib::Request& req, httplib::Response& 
     if (!plan->deleted_order_id.empty()) {
         const auto order = known_order(shop->id, plan->deleted_order_id);
         if (!order) {
+            res.set_header("Retry-After", "5");
+            return send_error(res, 503, order.error());
+        }
+        if (!*order) {
             spdlog::info("woocommerce: deleted order not known shop={} order={}", shop->id, plan->deleted_order_id);
             return send_json(res, 200, {{"status", "ignored"}, {"reason", "order not known"}});
         }
-        plan->events.push_back(woocommerce::cancel_deleted(shop->id, *order, m_clock()));
+        plan->events.push_back(woocommerce::cancel_deleted(shop->id, **order, m_clock()));
     }
     if (plan->events.empty()) {
         spdlog::info("woocommerce: nothing to store shop={} topic={} reason={}", shop->id, topic_text, plan->note);
@@ -111,18 +115,15 @@ void WooCommerceWebhook::store_events(const Shop& shop, const std::string& topic
                          {"new_events", inserted}});
 }
 
-std::optional<Order> WooCommerceWebhook::known_order(const std::string& shop_id, const std::string& order_id) {
+Result<std::optional<Order>> WooCommerceWebhook::known_order(const std::string& shop_id, const std::string& order_id) {
     std::lock_guard lock(m_db_mutex);
     auto stored = SqliteStore(m_db).order_events(shop_id, order_id);
-    if (!stored) {
-        spdlog::warn("woocommerce: cannot read stored order shop={} error={}", shop_id, stored.error().message);
-        return std::nullopt;
-    }
+    if (!stored) return stored.error();
     for (auto it = stored->rbegin(); it != stored->rend(); ++it) {
         auto event = parse_event_json(it->body, shop_id);
-        if (event && event->order) return event->order;
+        if (event && event->order) return std::optional<Order>{event->order};
     }
-    return std::nullopt;
+    return std::optional<Order>{};
 }
 
 }  // namespace rewardd

@@ -29,7 +29,7 @@ public:
 private:
     void store_events(const Shop& shop, const std::string& topic, std::vector<Event> events,
                       httplib::Response& res);
-    std::optional<Order> known_order(const std::string& shop_id, const std::string& order_id);
+    Result<std::optional<Order>> known_order(const std::string& shop_id, const std::string& order_id);
 
     ShopDirectory& m_shops;
     std::shared_ptr<SQLite::Database> m_db;
