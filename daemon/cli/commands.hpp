@@ -16,5 +16,7 @@ void register_export(CLI::App& app, int& exit_code);
 void register_backup(CLI::App& app, int& exit_code);
 void register_gdpr(CLI::App& app, int& exit_code);
 void register_token(CLI::App& app, int& exit_code);
+void register_outbox(CLI::App& app, int& exit_code);
+void register_redeem(CLI::App& app, int& exit_code);
 
 }  // namespace rewardd

@@ -12,6 +12,10 @@
 #include "http/http_server.hpp"
 #include "http/shopify_webhook.hpp"
 #include "http/shopify_webhook_privacy.hpp"
+#include "http/woocommerce_webhook.hpp"
+#include "outbox/outbox_worker.hpp"
+#include "outbox/woocommerce_coupon_deliverer.hpp"
+#include "rewards/cashback_grants.hpp"
 #include "store/data_dir_lock.hpp"
 #include "store/rule_repository.hpp"
 
@@ -75,9 +79,29 @@ int serve(const ServeOptions& o) {
     if (!api_db) return fail(api_db.error());
     ApiRoutes api(*api_db, shops, engine, now_utc, {config->api_requests_per_minute_max, REWARDD_VERSION});
     api.install(server);
+    // WooCommerce: native webhooks in (own read connection for order.deleted lookups).
+    auto woocommerce_db = open_database(db_options);
+    if (!woocommerce_db) return fail(woocommerce_db.error());
+    WooCommerceWebhook woocommerce_webhook(shops, *woocommerce_db, writer, now_utc);
+    server.add_post_route(WooCommerceWebhook::route_pattern(),
+                          [&woocommerce_webhook](const httplib::Request& req, httplib::Response& res) {
+                              woocommerce_webhook.handle(req, res);
+                          });
+    // Outbox: rewards committed with their ledger entries, delivered to shops by one worker.
+    auto outbox_db = open_database(db_options);
+    if (!outbox_db) return fail(outbox_db.error());
+    OutboxWorker outbox(*outbox_db,
+                        {{config->outbox_retry_base_ms, config->outbox_retry_max_ms,
+                          static_cast<int>(config->outbox_attempts_max)},
+                         config->outbox_poll_interval_ms},
+                        unix_ms_now);
+    outbox.add_deliverer(std::make_unique<WooCommerceCouponDeliverer>(
+        WooCommerceRest(std::make_shared<CurlHttpClient>(), config->platform_timeout_ms, now_utc)));
+    writer.set_entry_hook(cashback_grant_hook(*writer_db, {"woocommerce"}));
     shopify_privacy.start();
     if (!server.bind()) return 1;
     writer.start();
+    outbox.start();
     g_server = &server;
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
@@ -87,6 +111,7 @@ int serve(const ServeOptions& o) {
     g_server = nullptr;
     shopify_privacy.stop();
     writer.stop();
+    outbox.stop();
     spdlog::info("rewardd: stopped");
     return 0;
 }

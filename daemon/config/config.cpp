@@ -75,6 +75,11 @@ const std::map<std::string, KeyHandler>& top_level_keys() {
         {"release_check_interval_ms", int_key(10, 3600000, [](Config& c, std::int64_t v) { c.release_check_interval_ms = v; })},
         {"database_busy_timeout_ms", int_key(0, 600000, [](Config& c, std::int64_t v) { c.database_busy_timeout_ms = v; })},
         {"api_requests_per_minute_max", int_key(1, 1000000, [](Config& c, std::int64_t v) { c.api_requests_per_minute_max = v; })},
+        {"outbox_retry_base_ms", int_key(10, 3600000, [](Config& c, std::int64_t v) { c.outbox_retry_base_ms = v; })},
+        {"outbox_retry_max_ms", int_key(10, 86400000, [](Config& c, std::int64_t v) { c.outbox_retry_max_ms = v; })},
+        {"outbox_attempts_max", int_key(1, 1000, [](Config& c, std::int64_t v) { c.outbox_attempts_max = v; })},
+        {"outbox_poll_interval_ms", int_key(10, 600000, [](Config& c, std::int64_t v) { c.outbox_poll_interval_ms = v; })},
+        {"platform_timeout_ms", int_key(100, 300000, [](Config& c, std::int64_t v) { c.platform_timeout_ms = v; })},
     };
     return keys;
 }
@@ -179,6 +184,17 @@ database_busy_timeout_ms = 5000
 # Requests each /api/v1 bearer token may make per minute (bursts up to this, then evenly);
 # over it the answer is 429 with Retry-After.
 api_requests_per_minute_max = 600
+
+# Outbox (rewards delivered to shops as coupons): the first retry waits outbox_retry_base_ms,
+# each further one twice as long (with jitter, at most outbox_retry_max_ms; a platform's longer
+# Retry-After wins); after outbox_attempts_max failures the item is parked for `rewardd outbox retry`.
+outbox_retry_base_ms = 1000
+outbox_retry_max_ms = 300000
+outbox_attempts_max = 20
+# How often the outbox looks for due items, in milliseconds.
+outbox_poll_interval_ms = 1000
+# Timeout of each call to a platform's API (WooCommerce REST), connect included, in milliseconds.
+platform_timeout_ms = 10000
 
 [rules]
 # Points per currency unit: earn_points for every earn_per_units whole units of the base

@@ -26,6 +26,11 @@ struct Config {
     std::int64_t release_check_interval_ms = 1000;
     std::int64_t database_busy_timeout_ms = 5000;
     std::int64_t api_requests_per_minute_max = 600;  // per /api/v1 token
+    std::int64_t outbox_retry_base_ms = 1000;      // first retry delay; doubles per attempt
+    std::int64_t outbox_retry_max_ms = 300000;     // longest backoff (a longer Retry-After wins)
+    std::int64_t outbox_attempts_max = 20;         // then the item is parked
+    std::int64_t outbox_poll_interval_ms = 1000;   // how often the outbox looks for due items
+    std::int64_t platform_timeout_ms = 10000;      // each platform API call, connect included
     Rules rules;
 };
 

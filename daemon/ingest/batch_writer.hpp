@@ -57,6 +57,9 @@ public:
     // One event on its own: inserted or duplicate once durable, or the error that kept it out.
     std::future<Result<Appended>> submit(InboxEvent event);
 
+    // See LedgerApplier::set_entry_hook; call before start().
+    void set_entry_hook(LedgerApplier::EntryHook hook) { m_applier.set_entry_hook(std::move(hook)); }
+
     bool healthy() const { return m_healthy.load(); }
     BatchStats stats() const;
 

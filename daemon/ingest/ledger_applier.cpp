@@ -110,7 +110,12 @@ Result<bool> LedgerApplier::write(const LedgerEntry& entry, Timestamp now, Apply
     if (!customer) return customer.error();
     auto written = m_store.append_entry(entry, now);
     if (!written) return written.error();
-    if (*written == EntryWrite::inserted) ++stats.entries_written;
+    if (*written == EntryWrite::inserted) {
+        ++stats.entries_written;
+        if (m_entry_hook) {
+            if (auto r = m_entry_hook(entry, now); !r) return r;
+        }
+    }
     if (*written == EntryWrite::conflict) {
         ++stats.conflicts;
         spdlog::warn("engine: exists_with_different_content key={} (not applied)", entry.key);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -31,6 +32,11 @@ public:
     // Applies everything waiting (the CLI uses this after writing an adjustment).
     Result<ApplyStats> apply_all(std::size_t batch, Timestamp now);
 
+    // Called for every entry newly written, inside the batch's transaction (a due cashback
+    // enqueues its grant beside it); an error rolls the whole batch back.
+    using EntryHook = std::function<Result<bool>(const LedgerEntry& entry, Timestamp now)>;
+    void set_entry_hook(EntryHook hook) { m_entry_hook = std::move(hook); }
+
 private:
     using OrderRef = std::pair<std::string, std::string>;
     Result<bool> apply_order(const OrderRef& order, Timestamp now, ApplyStats& stats);
@@ -39,6 +45,7 @@ private:
 
     LedgerStore& m_store;
     std::shared_ptr<const RewardEngine> m_engine;
+    EntryHook m_entry_hook;
 };
 
 }  // namespace rewardd

@@ -1,0 +1,156 @@
+// Field-by-field reading of the order JSON.
+#include "order_snapshot.hpp"
+
+#include "core/customer_key.hpp"
+#include "core/money.hpp"
+
+namespace rewardd::woocommerce {
+namespace {
+
+#define TRY_ASSIGN(target, expr)    \
+    do {                            \
+        auto _r = (expr);           \
+        if (!_r) return _r.error(); \
+        target = std::move(*_r);    \
+    } while (0)
+
+const json& array_or_empty(const json& obj, const char* key) {
+    static const json empty = json::array();
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_array() ? *it : empty;
+}
+
+// "59.90" -> 5990 in the order's currency. Absent or null is 0 unless required.
+Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, const std::string& path,
+                                bool required = false) {
+    const auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) {
+        if (required) return field_error(ErrorCode::missing_field, path, "is required");
+        return std::int64_t{0};
+    }
+    if (!it->is_string()) return field_error(ErrorCode::invalid_field, path, "must be a decimal string");
+    auto minor = parse_decimal_minor(it->get<std::string>(), exponent);
+    if (!minor) return field_error(minor.error().code, path, minor.error().message);
+    return *minor;
+}
+
+Result<OrderLine> read_line(const json& item, int exponent, const std::string& path) {
+    if (!item.is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
+    OrderLine line;
+    TRY_ASSIGN(line.id, read_id(item, "id", path + ".id"));
+    TRY_ASSIGN(line.product_id, read_id(item, "product_id", path + ".product_id"));
+    const auto qty = item.find("quantity");
+    if (qty == item.end() || !qty->is_number_integer() || qty->get<std::int64_t>() < 0) {
+        return field_error(ErrorCode::invalid_field, path + ".quantity", "must be a non-negative integer");
+    }
+    line.quantity = qty->get<std::int64_t>();
+    TRY_ASSIGN(line.total_minor, read_money(item, "total", exponent, path + ".total", true));
+    // Categories are not in the order JSON; a category list given by an extension is kept.
+    for (const auto& c : array_or_empty(item, "categories")) {
+        const std::string slug = c.is_object() ? read_string(c, "slug") : (c.is_string() ? c.get<std::string>() : "");
+        if (!slug.empty()) line.categories.push_back(slug);
+    }
+    return line;
+}
+
+std::optional<std::string> read_referral_code(const json& doc) {
+    for (const auto& meta : array_or_empty(doc, "meta_data")) {
+        const std::string key = meta.is_object() ? read_string(meta, "key") : "";
+        if (key != k_referral_meta_key && key != std::string("_") + k_referral_meta_key) continue;
+        const std::string value = read_string(meta, "value");
+        if (!value.empty() && value.size() <= 64) return value;
+    }
+    return std::nullopt;
+}
+
+CustomerRef read_customer(const json& doc) {
+    CustomerRef ref;
+    if (const auto id = doc.find("customer_id"); id != doc.end() && id->is_number_integer() && id->get<std::int64_t>() > 0) {
+        ref.id = id->dump();
+    }
+    if (const auto billing = doc.find("billing"); billing != doc.end() && billing->is_object()) {
+        ref.email = normalise_email(read_string(*billing, "email"));
+    }
+    if (ref.email.find('@') == std::string::npos) ref.email.clear();
+    return ref;
+}
+
+Result<std::vector<RefundSummary>> read_refunds(const json& doc, int exponent) {
+    std::vector<RefundSummary> refunds;
+    const json& list = array_or_empty(doc, "refunds");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string path = "refunds[" + std::to_string(i) + "]";
+        if (!list[i].is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
+        RefundSummary r;
+        TRY_ASSIGN(r.id, read_id(list[i], "id", path + ".id"));
+        std::int64_t total = 0;
+        TRY_ASSIGN(total, read_money(list[i], "total", exponent, path + ".total", true));
+        r.amount_minor = total < 0 ? -total : total;
+        refunds.push_back(std::move(r));
+    }
+    return refunds;
+}
+
+}  // namespace
+
+Error field_error(ErrorCode code, const std::string& field, const std::string& why) {
+    return make_error(code, field + ": " + why, field);
+}
+
+std::string read_string(const json& obj, const char* key) {
+    const auto it = obj.find(key);
+    if (it == obj.end() || !it->is_string()) return {};
+    return it->get<std::string>();
+}
+
+Result<std::string> read_id(const json& obj, const char* key, const std::string& path) {
+    const auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return field_error(ErrorCode::missing_field, path, "is required");
+    if (it->is_number_unsigned() || (it->is_number_integer() && it->get<std::int64_t>() >= 0)) return it->dump();
+    return field_error(ErrorCode::invalid_field, path, "must be a non-negative integer id");
+}
+
+Result<std::optional<Timestamp>> read_gmt(const json& obj, const char* key) {
+    const std::string text = read_string(obj, key);
+    if (text.empty()) return std::optional<Timestamp>{};
+    auto t = parse_timestamp(text);
+    if (!t) return field_error(ErrorCode::invalid_field, key, "must be a date-time");
+    return std::optional<Timestamp>{*t};
+}
+
+Result<OrderSnapshot> read_order(const json& doc) {
+    if (!doc.is_object()) return field_error(ErrorCode::invalid_field, "order", "must be an object");
+    OrderSnapshot s;
+    TRY_ASSIGN(s.order.id, read_id(doc, "id", "id"));
+    s.status = read_string(doc, "status");
+    if (s.status.rfind("wc-", 0) == 0) s.status.erase(0, 3);
+    if (s.status.empty()) return field_error(ErrorCode::missing_field, "status", "is required");
+    s.order.currency = read_string(doc, "currency");
+    const auto exponent = currency_exponent(s.order.currency);
+    if (!exponent) return field_error(ErrorCode::unknown_currency, "currency", "unknown ISO 4217 currency");
+    s.order.customer = read_customer(doc);
+    const json& items = array_or_empty(doc, "line_items");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        OrderLine line;
+        TRY_ASSIGN(line, read_line(items[i], *exponent, "line_items[" + std::to_string(i) + "]"));
+        s.order.lines.push_back(std::move(line));
+    }
+    // Coupon amounts are already inside the line totals (INTEGRATION.md N1b): discount stays 0.
+    TRY_ASSIGN(s.order.tax_minor, read_money(doc, "total_tax", *exponent, "total_tax"));
+    TRY_ASSIGN(s.order.shipping_minor, read_money(doc, "shipping_total", *exponent, "shipping_total"));
+    TRY_ASSIGN(s.order.total_minor, read_money(doc, "total", *exponent, "total", true));
+    s.order.referral_code = read_referral_code(doc);
+
+    std::optional<Timestamp> created, modified;
+    TRY_ASSIGN(created, read_gmt(doc, "date_created_gmt"));
+    if (!created) return field_error(ErrorCode::missing_field, "date_created_gmt", "is required");
+    s.created_at = *created;
+    TRY_ASSIGN(modified, read_gmt(doc, "date_modified_gmt"));
+    s.modified_at = modified.value_or(s.created_at);
+    TRY_ASSIGN(s.paid_at, read_gmt(doc, "date_paid_gmt"));
+    TRY_ASSIGN(s.completed_at, read_gmt(doc, "date_completed_gmt"));
+    TRY_ASSIGN(s.refunds, read_refunds(doc, *exponent));
+    return s;
+}
+
+}  // namespace rewardd::woocommerce

@@ -1,0 +1,49 @@
+// A WooCommerce order as one webhook body shows it (REST v3 shape, INTEGRATION.md W2): the neutral
+// order, its status and the dates and refunds that decide which events it implies. Money strings
+// become minor units through core's exact decimal parser, never a double.
+// Depends on core and nlohmann-json only.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/result.hpp"
+
+namespace rewardd::woocommerce {
+
+using nlohmann::json;
+
+// The order meta key the WordPress plugin writes the referral code under (a key without a leading
+// underscore, which REST output could hide: INTEGRATION.md W2).
+inline constexpr const char* k_referral_meta_key = "rewardd_referral_code";
+
+struct RefundSummary {
+    std::string id;
+    std::int64_t amount_minor = 0;  // positive: WooCommerce lists refunds with a negative total
+};
+
+struct OrderSnapshot {
+    Order order;
+    std::string status;  // without the "wc-" prefix
+    Timestamp created_at = 0;
+    Timestamp modified_at = 0;  // when WooCommerce built this body, near enough
+    std::optional<Timestamp> paid_at;
+    std::optional<Timestamp> completed_at;
+    std::vector<RefundSummary> refunds;
+};
+
+// Reads the order; errors name the field at fault ("line_items[0].total").
+Result<OrderSnapshot> read_order(const json& doc);
+
+// Helpers shared with the customer mapping.
+Error field_error(ErrorCode code, const std::string& field, const std::string& why);
+std::string read_string(const json& obj, const char* key);
+Result<std::string> read_id(const json& obj, const char* key, const std::string& path);
+// A *_gmt date (UTC without offset); nullopt when null or absent.
+Result<std::optional<Timestamp>> read_gmt(const json& obj, const char* key);
+
+}  // namespace rewardd::woocommerce

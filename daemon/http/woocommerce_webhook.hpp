@@ -1,0 +1,41 @@
+// POST /webhooks/woocommerce/{shop_id}: WooCommerce's native webhook deliveries. Answers the
+// unsigned ping with exactly 200 (so saving the webhook in WooCommerce succeeds), checks
+// X-WC-Webhook-Signature over the raw body in constant time (401), maps the order snapshot to
+// neutral events (400 naming the field when malformed) and answers 200 only once they are stored.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <mutex>
+
+#include "http/shop_directory.hpp"
+#include "ingest/batch_writer.hpp"
+
+namespace rewardd {
+
+class WooCommerceWebhook {
+public:
+    // The route pattern to register (the shop id is its one capture).
+    static const char* route_pattern();
+
+    // `db` is a read connection of its own: an order.deleted body names only the order, which is
+    // then looked up in the stored events.
+    WooCommerceWebhook(ShopDirectory& shops, std::shared_ptr<SQLite::Database> db, BatchWriter& writer,
+                       BatchWriter::Clock clock);
+
+    void handle(const httplib::Request& req, httplib::Response& res);
+
+private:
+    void store_events(const Shop& shop, const std::string& topic, std::vector<Event> events,
+                      httplib::Response& res);
+    Result<std::optional<Order>> known_order(const std::string& shop_id, const std::string& order_id);
+
+    ShopDirectory& m_shops;
+    std::shared_ptr<SQLite::Database> m_db;
+    std::mutex m_db_mutex;  // the connection is opened without SQLite's own mutex
+    BatchWriter& m_writer;
+    BatchWriter::Clock m_clock;
+};
+
+}  // namespace rewardd

@@ -1,0 +1,284 @@
+// The fake shop's routes. Authentication follows WooCommerce's class-wc-rest-authentication.php:
+// over plain http only OAuth 1.0a is tried; the base string is rebuilt here independently of
+// rewardd's signer (PHP's rawurlencode, strcmp order, k=v pairs encoded and joined by %26).
+#include "fakes/fake_woocommerce.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+
+#include "support/daemon_process.hpp"
+
+namespace rewardd::test {
+namespace {
+
+using nlohmann::json;
+
+std::string rawurlencode(const std::string& text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        }
+    }
+    return out;
+}
+
+std::string hmac_sha1_base64(const std::string& key, const std::string& message) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+         message.size(), digest, &length);
+    static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (unsigned int i = 0; i < length; i += 3) {
+        const unsigned int n = (digest[i] << 16) | ((i + 1 < length ? digest[i + 1] : 0) << 8) |
+                               (i + 2 < length ? digest[i + 2] : 0);
+        out += table[(n >> 18) & 63];
+        out += table[(n >> 12) & 63];
+        out += i + 1 < length ? table[(n >> 6) & 63] : '=';
+        out += i + 2 < length ? table[n & 63] : '=';
+    }
+    return out;
+}
+
+void send_wc_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+    res.status = status;
+    res.set_content(json{{"code", code}, {"message", message}, {"data", {{"status", status}}}}.dump(),
+                    "application/json; charset=UTF-8");
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+}  // namespace
+
+FakeWooCommerce::FakeWooCommerce(std::string consumer_key, std::string consumer_secret)
+    : m_key(std::move(consumer_key)), m_secret(std::move(consumer_secret)) {
+    m_server.Post("/wp-json/wc/v3/coupons", [this](const httplib::Request& req, httplib::Response& res) {
+        create_coupon(req, res);
+    });
+    m_server.Get("/wp-json/wc/v3/coupons", [this](const httplib::Request& req, httplib::Response& res) {
+        list_coupons(req, res);
+    });
+    m_port = m_server.bind_to_any_port("127.0.0.1");
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    for (int i = 0; i < 200 && !m_server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+FakeWooCommerce::~FakeWooCommerce() {
+    release();
+    m_server.stop();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+std::string FakeWooCommerce::url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+void FakeWooCommerce::fail_next_creates(int n, int status) {
+    std::lock_guard lock(m_mutex);
+    m_fail_creates = n;
+    m_fail_status = status;
+}
+
+void FakeWooCommerce::rate_limit_next(int n, int retry_after_s) {
+    std::lock_guard lock(m_mutex);
+    m_rate_limited = n;
+    m_retry_after_s = retry_after_s;
+}
+
+void FakeWooCommerce::lose_next_create_answers(int n) {
+    std::lock_guard lock(m_mutex);
+    m_lose_answers = n;
+}
+
+void FakeWooCommerce::hold_create_answers(int ms) {
+    std::lock_guard lock(m_mutex);
+    m_hold_ms = ms;
+    m_released = false;
+}
+
+void FakeWooCommerce::release() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_released = true;
+        m_hold_ms = 0;
+    }
+    m_released_cv.notify_all();
+}
+
+void FakeWooCommerce::add_coupon(const std::string& code, const std::string& grant_id) {
+    std::lock_guard lock(m_mutex);
+    store_locked(code, "1.00", grant_id, "{}");
+}
+
+std::vector<FakeCoupon> FakeWooCommerce::coupons() const {
+    std::lock_guard lock(m_mutex);
+    return m_coupons;
+}
+
+std::vector<RecordedRequest> FakeWooCommerce::requests() const {
+    std::lock_guard lock(m_mutex);
+    return m_requests;
+}
+
+int FakeWooCommerce::count(const std::string& method) const {
+    std::lock_guard lock(m_mutex);
+    return static_cast<int>(std::count_if(m_requests.begin(), m_requests.end(),
+                                          [&](const auto& r) { return r.method == method; }));
+}
+
+void FakeWooCommerce::record(const httplib::Request& req, const std::string& auth, int status) {
+    std::lock_guard lock(m_mutex);
+    m_requests.push_back({req.method, req.path, auth, status, req.body});
+}
+
+// WooCommerce over plain http: Basic is never attempted; OAuth 1.0a with a fresh nonce, a
+// timestamp within 15 minutes and a signature over the rebuilt base string.
+bool FakeWooCommerce::authenticate(const httplib::Request& req, httplib::Response& res, std::string& kind) {
+    kind = req.has_param("oauth_signature") ? "oauth" : (req.has_header("Authorization") ? "basic" : "none");
+    if (kind != "oauth") {
+        send_wc_error(res, 401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.");
+        return false;
+    }
+    std::map<std::string, std::string> params;  // std::map orders keys as strcmp does
+    for (const auto& [k, v] : req.params) {
+        if (k != "oauth_signature") params[k] = v;
+    }
+    if (params["oauth_consumer_key"] != m_key) {
+        send_wc_error(res, 401, "woocommerce_rest_authentication_error", "Consumer key is invalid.");
+        return false;
+    }
+    const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+    const long long ts = std::atoll(params["oauth_timestamp"].c_str());
+    if (ts < now - 900 || ts > now + 900) {
+        send_wc_error(res, 401, "woocommerce_rest_authentication_error", "Invalid timestamp.");
+        return false;
+    }
+    std::string joined;
+    for (const auto& [k, v] : params) {
+        if (!joined.empty()) joined += "%26";
+        joined += rawurlencode(rawurlencode(k) + "=" + rawurlencode(v));
+    }
+    const std::string base = req.method + "&" + rawurlencode(url() + req.path) + "&" + joined;
+    if (hmac_sha1_base64(m_secret + "&", base) != req.get_param_value("oauth_signature")) {
+        send_wc_error(res, 401, "woocommerce_rest_authentication_error",
+                      "Invalid signature - provided signature does not match.");
+        return false;
+    }
+    std::lock_guard lock(m_mutex);
+    const std::string nonce = params["oauth_nonce"];
+    if (nonce.empty() || std::find(m_nonces.begin(), m_nonces.end(), nonce) != m_nonces.end()) {
+        send_wc_error(res, 401, "woocommerce_rest_authentication_error", "Invalid nonce - nonce has already been used.");
+        return false;
+    }
+    m_nonces.push_back(nonce);
+    return true;
+}
+
+FakeCoupon FakeWooCommerce::store_locked(const std::string& code, const std::string& amount,
+                                         const std::string& grant_id, const std::string& request_body) {
+    FakeCoupon c{m_next_id++, lower(code), amount, grant_id, ""};
+    json doc = json::parse(request_body);
+    doc["id"] = c.id;
+    doc["code"] = c.code;
+    doc["amount"] = amount;
+    doc["usage_count"] = 0;
+    doc["meta_data"] = json::array({{{"id", c.id * 10}, {"key", "rewardd_grant_id"}, {"value", grant_id}}});
+    c.body = doc.dump();
+    m_coupons.push_back(c);
+    return c;
+}
+
+void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Response& res) {
+    std::string auth;
+    int rate_limited_after = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_rate_limited > 0) {
+            --m_rate_limited;
+            rate_limited_after = m_retry_after_s;
+        }
+    }
+    if (rate_limited_after > 0) {
+        res.set_header("Retry-After", std::to_string(rate_limited_after));
+        send_wc_error(res, 429, "rest_too_many_requests", "Too many requests.");
+    } else if (authenticate(req, res, auth)) {
+        std::unique_lock lock(m_mutex);
+        if (m_fail_creates > 0) {
+            --m_fail_creates;
+            lock.unlock();
+            send_wc_error(res, m_fail_status, "internal_server_error", "There has been a critical error.");
+        } else {
+            json doc = json::parse(req.body, nullptr, false);
+            const std::string code = doc.is_object() ? doc.value("code", "") : "";
+            std::string grant_id;
+            if (doc.is_object() && doc.contains("meta_data")) {
+                for (const auto& m : doc["meta_data"]) {
+                    if (m.value("key", "") == "rewardd_grant_id") grant_id = m.value("value", "");
+                }
+            }
+            const bool taken = std::any_of(m_coupons.begin(), m_coupons.end(),
+                                           [&](const auto& c) { return c.code == lower(code); });
+            if (code.empty()) {
+                lock.unlock();
+                send_wc_error(res, 400, "woocommerce_rest_empty_coupon_code", "The coupon code cannot be empty.");
+            } else if (taken) {
+                lock.unlock();
+                res.status = 400;
+                res.set_content(read_file(std::string(REWARDD_FIXTURES_DIR) +
+                                          "/woocommerce/wc-rest-coupon-duplicate-error.json"),
+                                "application/json; charset=UTF-8");
+            } else {
+                const FakeCoupon c = store_locked(code, doc.value("amount", ""), grant_id, req.body);
+                if (m_hold_ms > 0) {
+                    m_released_cv.wait_for(lock, std::chrono::milliseconds(m_hold_ms), [this] { return m_released; });
+                }
+                const bool lose = m_lose_answers > 0;
+                if (lose) --m_lose_answers;
+                lock.unlock();
+                if (lose) {
+                    send_wc_error(res, 500, "internal_server_error", "There has been a critical error.");
+                } else {
+                    res.status = 201;
+                    res.set_header("Location", url() + "/wp-json/wc/v3/coupons/" + std::to_string(c.id));
+                    res.set_content(c.body, "application/json; charset=UTF-8");
+                }
+            }
+        }
+    }
+    record(req, auth, res.status);
+}
+
+void FakeWooCommerce::list_coupons(const httplib::Request& req, httplib::Response& res) {
+    std::string auth;
+    if (authenticate(req, res, auth)) {
+        const std::string code = lower(req.get_param_value("code"));
+        json out = json::array();
+        std::lock_guard lock(m_mutex);
+        for (const auto& c : m_coupons) {
+            if (code.empty() || c.code == code) out.push_back(json::parse(c.body));
+        }
+        res.status = 200;
+        res.set_header("X-WP-Total", std::to_string(out.size()));
+        res.set_content(out.dump(), "application/json; charset=UTF-8");
+    }
+    record(req, auth, res.status);
+}
+
+}  // namespace rewardd::test

@@ -1,0 +1,87 @@
+// A fake WooCommerce shop for tests: cpp-httplib on 127.0.0.1 (a free port) serving the REST
+// coupons endpoints as INTEGRATION.md W3 describes them: OAuth 1.0a one-legged over plain http
+// (Basic refused there, as WooCommerce does), codes stored lower-case, duplicates refused with
+// woocommerce_rest_coupon_code_already_exists, lookup by ?code=. It records every request and can
+// be told to fail: 500, 429 + Retry-After, slow answers, or a created coupon whose answer is lost.
+#pragma once
+
+#include <httplib.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace rewardd::test {
+
+struct FakeCoupon {
+    int id = 0;
+    std::string code;
+    std::string amount;
+    std::string grant_id;  // meta_data rewardd_grant_id
+    std::string body;      // the JSON WooCommerce answers with
+};
+
+struct RecordedRequest {
+    std::string method;
+    std::string path;
+    std::string auth;  // "oauth", "basic" or "none"
+    int status = 0;    // what the fake answered
+    std::string body;
+};
+
+class FakeWooCommerce {
+public:
+    FakeWooCommerce(std::string consumer_key, std::string consumer_secret);
+    ~FakeWooCommerce();
+
+    std::string url() const;  // http://127.0.0.1:PORT, the shop's home URL
+    int port() const { return m_port; }
+
+    // The next `n` coupon creations answer `status` (500, 503...) without creating anything.
+    void fail_next_creates(int n, int status = 500);
+    // The next `n` requests answer 429 with Retry-After: seconds.
+    void rate_limit_next(int n, int retry_after_s);
+    // The next `n` coupon creations create the coupon, then answer 500 (the answer is "lost").
+    void lose_next_create_answers(int n);
+    // Coupon creations create the coupon, then hold the answer up to `ms` (or until release()).
+    void hold_create_answers(int ms);
+    void release();
+    // A coupon created by someone else (another grant id).
+    void add_coupon(const std::string& code, const std::string& grant_id);
+
+    std::vector<FakeCoupon> coupons() const;
+    std::vector<RecordedRequest> requests() const;
+    int count(const std::string& method) const;
+
+private:
+    bool authenticate(const httplib::Request& req, httplib::Response& res, std::string& kind);
+    void create_coupon(const httplib::Request& req, httplib::Response& res);
+    void list_coupons(const httplib::Request& req, httplib::Response& res);
+    void record(const httplib::Request& req, const std::string& auth, int status);
+    FakeCoupon store_locked(const std::string& code, const std::string& amount, const std::string& grant_id,
+                            const std::string& request_body);
+
+    std::string m_key;
+    std::string m_secret;
+    httplib::Server m_server;
+    std::thread m_thread;
+    int m_port = 0;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_released_cv;
+    bool m_released = false;
+    int m_fail_creates = 0;
+    int m_fail_status = 500;
+    int m_rate_limited = 0;
+    int m_retry_after_s = 1;
+    int m_lose_answers = 0;
+    int m_hold_ms = 0;
+    int m_next_id = 100;
+    std::vector<FakeCoupon> m_coupons;
+    std::vector<RecordedRequest> m_requests;
+    std::vector<std::string> m_nonces;
+};
+
+}  // namespace rewardd::test

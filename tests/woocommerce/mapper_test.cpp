@@ -1,0 +1,145 @@
+// The WooCommerce adapter on the real 7.9 captures: snapshot -> the events it implies, with exact
+// money, deterministic ids and the shop's status meanings.
+#include <doctest/doctest.h>
+
+#include "adapters/woocommerce/webhook_mapper.hpp"
+#include "woocommerce/capture.hpp"
+
+using namespace rewardd;
+using namespace rewardd::woocommerce;
+using rewardd::test::woocommerce::read_capture;
+
+namespace {
+
+std::vector<Event> events_of(const std::string& body, const StatusMap& map = {}) {
+    auto plan = plan_delivery(Topic::order_updated, body, "wc1", map);
+    REQUIRE_MESSAGE(plan.ok(), (plan ? std::string() : plan.error().message));
+    return plan->events;
+}
+
+std::vector<std::string> ids_of(const std::vector<Event>& events) {
+    std::vector<std::string> ids;
+    for (const auto& e : events) ids.push_back(e.id);
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("the captured new order (processing, paid) becomes placed and paid with exact money") {
+    const auto events = events_of(read_capture("003-order.created.http").body);
+    REQUIRE(ids_of(events) == std::vector<std::string>{"woocommerce:wc1:order:12:placed", "woocommerce:wc1:order:12:paid"});
+    const Event& paid = events[1];
+    CHECK(paid.type == EventType::order_paid);
+    CHECK(paid.occurred_at == *parse_timestamp("2026-11-22T10:12:08Z"));
+    CHECK(paid.order->currency == "USD");
+    CHECK(paid.order->total_minor == 5000);
+    CHECK(paid.order->customer.email == "ada@example.test");
+    CHECK(paid.order->customer.id.empty());  // a guest: customer_id 0
+    REQUIRE(paid.order->lines.size() == 1);
+    CHECK(paid.order->lines[0].id == "1");
+    CHECK(paid.order->lines[0].product_id == "10");
+    CHECK(paid.order->lines[0].quantity == 2);
+    CHECK(paid.order->lines[0].total_minor == 5000);
+}
+
+TEST_CASE("the captured completed order adds completed at date_completed_gmt") {
+    const auto events = events_of(read_capture("005-order.updated.http").body);
+    REQUIRE(events.size() == 3);
+    CHECK(events[2].id == "woocommerce:wc1:order:12:completed");
+    CHECK(events[2].occurred_at == *parse_timestamp("2026-11-22T10:12:10Z"));
+}
+
+TEST_CASE("the captured refunded order implies paid, completed and each refund once by its id") {
+    const auto events = events_of(read_capture("007-order.updated.http").body);
+    REQUIRE(ids_of(events) == std::vector<std::string>{
+                                  "woocommerce:wc1:order:12:placed", "woocommerce:wc1:order:12:paid",
+                                  "woocommerce:wc1:order:12:completed", "woocommerce:wc1:order:12:refund:15",
+                                  "woocommerce:wc1:order:12:refund:14"});
+    CHECK(events[3].refund->amount_minor == 3000);  // "-30.00" listed, refunded 30.00
+    CHECK(events[4].refund->amount_minor == 2000);
+    CHECK(events[4].refund->lines.empty());
+    CHECK(events[3].occurred_at == *parse_timestamp("2026-11-22T10:12:13Z"));
+}
+
+TEST_CASE("a synthetic order: customer id, mixed-case e-mail, coupon inside the lines, referral meta") {
+    const std::string body = test::read_file(std::string(REWARDD_FIXTURES_DIR) +
+                                       "/woocommerce/wc-order-with-coupon-and-refund.SYNTHETIC.json");
+    const auto events = events_of(body);
+    REQUIRE(events.size() == 3);
+    const Order& o = *events[1].order;
+    CHECK(o.currency == "NOK");
+    CHECK(o.customer.id == "7");
+    CHECK(o.customer.email == "kari@example.com");
+    CHECK(o.total_minor == 21125);
+    CHECK(o.tax_minor == 4225);
+    CHECK(o.shipping_minor == 4900);
+    CHECK(o.discount_minor == 0);
+    REQUIRE(o.lines.size() == 2);
+    CHECK(o.lines[0].total_minor == 4615);
+    CHECK(o.lines[1].total_minor == 7385);
+    CHECK(o.referral_code == std::optional<std::string>("OLA-7Q2"));
+    CHECK(events[2].refund->amount_minor == 9231);
+}
+
+TEST_CASE("status meanings: defaults, a shop's overrides, and a cancelled order that had been paid") {
+    std::string body = read_capture("003-order.created.http").body;
+    const auto with_status = [&](const std::string& status) {
+        std::string b = body;
+        b.replace(b.find("\"status\":\"processing\""), 21, "\"status\":\"" + status + "\"");
+        return b;
+    };
+    CHECK(events_of(with_status("on-hold")).size() == 1);  // placed only
+    CHECK(events_of(with_status("checkout-draft")).empty());
+    const auto cancelled = events_of(with_status("cancelled"));
+    REQUIRE(cancelled.size() == 3);  // date_paid_gmt is set: placed, paid, cancelled
+    CHECK(cancelled[2].type == EventType::order_cancelled);
+    CHECK(events_of(with_status("failed")).back().type == EventType::order_cancelled);
+
+    auto custom = StatusMap::parse("on-hold=paid, wc-processing=placed");
+    REQUIRE(custom);
+    CHECK(events_of(with_status("on-hold"), *custom).size() == 2);
+    CHECK(events_of(with_status("processing"), *custom).size() == 1);
+    CHECK_FALSE(StatusMap::parse("on-hold=maybe"));
+    CHECK(StatusMap::parse("on-hold=maybe").error().field == "status_map");
+}
+
+TEST_CASE("refunded status without refunds covering the total refunds the rest") {
+    std::string body = read_capture("003-order.created.http").body;
+    body.replace(body.find("\"status\":\"processing\""), 21, "\"status\":\"refunded\"");
+    const auto events = events_of(body);
+    REQUIRE(events.size() == 3);
+    CHECK(events[2].id == "woocommerce:wc1:order:12:refund:status-refunded");
+    CHECK(events[2].refund->amount_minor == 5000);
+}
+
+TEST_CASE("malformed bodies are refused naming the field; the ping is recognised") {
+    CHECK(plan_delivery(Topic::order_updated, "{not json", "wc1", {}).error().code == ErrorCode::malformed_json);
+    std::string body = read_capture("003-order.created.http").body;
+    std::string bad_total = body;
+    bad_total.replace(bad_total.find("\"total\":\"50.00\""), 15, "\"total\":\"50.001\"");
+    CHECK(plan_delivery(Topic::order_updated, bad_total, "wc1", {}).error().field == "total");
+    std::string bad_line = body;
+    bad_line.replace(bad_line.rfind("\"total\":\"50.00\""), 15, "\"total\":50.0");
+    CHECK(plan_delivery(Topic::order_updated, bad_line, "wc1", {}).error().field == "line_items[0].total");
+    std::string bad_currency = body;
+    bad_currency.replace(bad_currency.find("\"USD\""), 5, "\"XXX\"");
+    CHECK(plan_delivery(Topic::order_updated, bad_currency, "wc1", {}).error().field == "currency");
+
+    CHECK(is_ping("webhook_id=1"));
+    CHECK(is_ping(read_capture("002-ping.http").body));
+    CHECK_FALSE(is_ping("webhook_id="));
+    CHECK_FALSE(is_ping("webhook_id=1&x=2"));
+    CHECK(plan_delivery(Topic::order_deleted, "{\"id\":12}", "wc1", {})->deleted_order_id == "12");
+}
+
+TEST_CASE("customer.created becomes a customer event keyed by the customer id") {
+    auto plan = plan_delivery(Topic::customer_created,
+                              R"({"id":7,"email":" Kari@Example.com","date_created_gmt":"2026-11-22T10:00:00",)"
+                              R"("meta_data":[{"id":1,"key":"rewardd_referral_code","value":"OLA-7Q2"}]})",
+                              "wc1", {});
+    REQUIRE(plan);
+    REQUIRE(plan->events.size() == 1);
+    CHECK(plan->events[0].id == "woocommerce:wc1:customer:7:created");
+    CHECK(plan->events[0].customer->email == "kari@example.com");
+    CHECK(plan->events[0].referral_code == std::optional<std::string>("OLA-7Q2"));
+}
