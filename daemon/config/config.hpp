@@ -24,6 +24,13 @@ struct Config {
     std::int64_t intake_batch_events_max = 1024;
     std::int64_t apply_batch_events_max = 512;
     std::int64_t release_check_interval_ms = 1000;
+    // Shopify and HTTPS (docs/shopify.md, docs/https.md).
+    std::string public_url;                  // https address Shopify delivers webhooks to
+    std::string shopify_api_version = "2026-07";
+    std::int64_t shopify_timeout_ms = 10000;
+    std::int64_t shopify_subscription_check_interval_s = 10800;
+    std::string tls_cert;                    // PEM paths; both set: serve HTTPS itself
+    std::string tls_key;
     Rules rules;
 };
 
