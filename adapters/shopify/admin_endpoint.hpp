@@ -13,7 +13,7 @@ namespace rewardd::shopify {
 struct AdminOptions {
     std::string api_version = "2026-07";  // pinned; Shopify "falls forward" from expired ones
     std::int64_t timeout_ms = 10000;      // one Admin API request, connect included
-    std::int64_t throttle_wait_ms_max = 30000;  // longest we pace inside one call before giving up
+    std::int64_t throttle_wait_ms_max = 10000;  // longest we pace inside one call before giving up
 };
 
 // "https://jsmith.myshopify.com", or the shop's `api_base` setting when set (tests point it at a

@@ -33,12 +33,26 @@ std::int64_t as_points(const nlohmann::json& v) {
 
 std::int64_t throttle_wait_ms(const ThrottleState& s, std::int64_t cost, std::int64_t now_ms) {
     if (!s.known || s.restore_per_s <= 0) return 0;
-    const std::int64_t elapsed_ms = std::max<std::int64_t>(0, now_ms - s.at_ms);
-    const std::int64_t refilled = s.available + s.restore_per_s * elapsed_ms / 1000;
+    // A reservation may have moved the estimate's reference time into the future.
+    const std::int64_t from_ms = std::max(now_ms, s.at_ms);
+    const std::int64_t refilled = s.available + s.restore_per_s * (from_ms - s.at_ms) / 1000;
     const std::int64_t available = s.maximum > 0 ? std::min(s.maximum, refilled) : refilled;
     const std::int64_t needed = s.maximum > 0 ? std::min(cost, s.maximum) : cost;
-    if (available >= needed) return 0;
-    return ((needed - available) * 1000 + s.restore_per_s - 1) / s.restore_per_s;
+    const std::int64_t ahead_ms = from_ms - now_ms;
+    if (available >= needed) return ahead_ms;
+    return ahead_ms + ((needed - available) * 1000 + s.restore_per_s - 1) / s.restore_per_s;
+}
+
+void reserve(ThrottleState& s, std::int64_t cost, std::int64_t now_ms, std::int64_t wait_ms) {
+    if (!s.known) return;
+    // The points this call will spend are taken from our estimate now, so another thread pacing
+    // against the same shop waits for its own share instead of sending into an empty bucket.
+    const std::int64_t send_at_ms = now_ms + wait_ms;
+    const std::int64_t elapsed_ms = std::max<std::int64_t>(0, send_at_ms - s.at_ms);
+    std::int64_t available = s.available + s.restore_per_s * elapsed_ms / 1000;
+    if (s.maximum > 0) available = std::min(s.maximum, available);
+    s.available = std::max<std::int64_t>(0, available - cost);
+    s.at_ms = std::max(s.at_ms, send_at_ms);
 }
 
 bool read_throttle_status(const nlohmann::json& answer, std::int64_t now_ms, ThrottleState& state) {
@@ -63,10 +77,13 @@ CallOutcome GraphqlClient::pace(const Shop& shop, std::int64_t cost) {
     std::int64_t wait_ms = 0;
     {
         std::lock_guard lock(m_mutex);
-        wait_ms = throttle_wait_ms(m_throttle[shop.id], cost, m_clock());
-    }
-    if (wait_ms > m_options.throttle_wait_ms_max) {
-        return CallOutcome::retry("throttled: bucket refills in " + std::to_string(wait_ms) + " ms", wait_ms);
+        auto& state = m_throttle[shop.id];
+        const std::int64_t now_ms = m_clock();
+        wait_ms = throttle_wait_ms(state, cost, now_ms);
+        if (wait_ms > m_options.throttle_wait_ms_max) {
+            return CallOutcome::retry("throttled: bucket refills in " + std::to_string(wait_ms) + " ms", wait_ms);
+        }
+        reserve(state, cost, now_ms, wait_ms);
     }
     if (wait_ms > 0) {
         spdlog::debug("shopify: pacing shop={} wait_ms={} cost={}", shop.id, wait_ms, cost);

@@ -27,6 +27,8 @@ struct ThrottleState {
 
 // Milliseconds to wait before `cost` points are available; 0 when they are (or nothing is known).
 std::int64_t throttle_wait_ms(const ThrottleState& state, std::int64_t cost, std::int64_t now_ms);
+// Spends `cost` from the estimate at the moment the call will be sent (now + wait).
+void reserve(ThrottleState& state, std::int64_t cost, std::int64_t now_ms, std::int64_t wait_ms);
 // Reads extensions.cost.throttleStatus; false when the answer carries none.
 bool read_throttle_status(const nlohmann::json& answer, std::int64_t now_ms, ThrottleState& state);
 

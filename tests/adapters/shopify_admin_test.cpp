@@ -166,3 +166,12 @@ TEST_CASE("store credit is sent in the shop currency and found again by its fing
     CHECK(read_store_credit_create(fixture("graphql-store-credit-account-credit.response.SYNTHETIC.json")["data"])
               .transaction_id == "gid://shopify/StoreCreditAccountCreditTransaction/3482019");
 }
+
+TEST_CASE("a reserved share of the bucket makes the next caller wait for its own") {
+    ThrottleState s{100, 10, 50, 0, true};
+    CHECK(throttle_wait_ms(s, 10, 0) == 0);
+    reserve(s, 10, 0, 0);
+    CHECK(throttle_wait_ms(s, 10, 0) == 200);  // 10 points at 50/s
+    reserve(s, 10, 0, 200);
+    CHECK(throttle_wait_ms(s, 10, 0) == 400);
+}

@@ -14,10 +14,14 @@
 
 namespace rewardd::test::shopify_out {
 
-inline std::string write_config(const TempDir& dir, const std::string& extra = "") {
+enum class Subscriptions { managed, unmanaged };  // unmanaged: no public_url, no keeper traffic
+
+inline std::string write_config(const TempDir& dir, const std::string& extra = "",
+                                Subscriptions subscriptions = Subscriptions::managed) {
     const std::string path = dir.str() + "/rewardd.conf";
+    const bool managed = subscriptions == Subscriptions::managed;
     std::ofstream(path) << "data_dir = \"" << dir.str() << "\"\n"
-                        << "public_url = \"https://loyalty.example.com\"\n"
+                        << (managed ? "public_url = \"https://loyalty.example.com\"\n" : "")
                         << "shopify_timeout_ms = 1000\n"
                         << extra;
     return path;

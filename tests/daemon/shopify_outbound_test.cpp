@@ -177,7 +177,7 @@ TEST_CASE("store credit cashback is credited once even when the answer is lost")
 
 TEST_CASE("with an empty throttle bucket no request is sent until it has refilled") {
     TempDir dir;
-    write_config(dir);
+    write_config(dir, "", Subscriptions::unmanaged);  // one thread talking to the shop
     FakeShopify::Options options;
     options.bucket_max = 100;
     options.restore_per_s = 50;
@@ -190,8 +190,10 @@ TEST_CASE("with an empty throttle bucket no request is sent until it has refille
         return delivered(dir, "t-1") && delivered(dir, "t-2") && delivered(dir, "t-3") && delivered(dir, "t-4");
     }, 20000));
     CHECK(fake.discounts().size() == 4);
-    // Only the first request, sent before the daemon had heard of the bucket, met it empty.
-    CHECK(fake.throttled_answers() == 1);
+    // At most the first request, sent before the daemon had heard of the bucket, met it short;
+    // without pacing each later one would arrive at an empty bucket and be THROTTLED too.
+    CHECK(fake.throttled_answers() <= 1);
+    CHECK(fake.operations("discountCodeBasicCreate") == 4);
 }
 
 TEST_CASE("a token Shopify stops accepting is renewed once and the delivery goes through") {
