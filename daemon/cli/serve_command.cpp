@@ -18,6 +18,9 @@
 #include "rewards/cashback_grants.hpp"
 #include "store/data_dir_lock.hpp"
 #include "store/rule_repository.hpp"
+#include "adapters/shopify/shopify_reward_deliverer.hpp"
+#include "cli/shopify_shop_setup.hpp"
+#include "http/shopify_subscription_keeper.hpp"
 
 namespace rewardd {
 namespace {
@@ -63,7 +66,8 @@ int serve(const ServeOptions& o) {
     ShopDirectory shops(*reader_db, std::chrono::seconds(2));
     EventIntake intake(shops, writer, now_utc);
     HttpServer server({config->listen_host, config->listen_port, config->http_threads,
-                       static_cast<std::size_t>(config->webhook_body_bytes_max), config->access_log_level},
+                       static_cast<std::size_t>(config->webhook_body_bytes_max), config->access_log_level,
+                       config->tls_cert, config->tls_key},
                       intake, [&writer] { return writer.healthy(); });
     // Shopify: webhooks in (own connection for its delivery log), privacy requests after the answer.
     auto shopify_db = open_database(db_options);
@@ -98,10 +102,19 @@ int serve(const ServeOptions& o) {
     outbox.add_deliverer(std::make_unique<WooCommerceCouponDeliverer>(
         WooCommerceRest(std::make_shared<CurlHttpClient>(), config->platform_timeout_ms, now_utc)));
     writer.set_entry_hook(cashback_grant_hook(*writer_db, {"woocommerce"}));
+    // Shopify out: discount codes and store credit through the Admin API; subscriptions kept.
+    auto shopify_api = shopify::make_admin_api(shopify_admin_options(*config));
+    outbox.add_deliverer(std::make_unique<shopify::ShopifyRewardDeliverer>(shopify_api, now_utc));
+    auto keeper_db = open_database(db_options);
+    if (!keeper_db) return fail(keeper_db.error());
+    ShopifySubscriptionKeeper shopify_keeper(*keeper_db, shopify_api, config->public_url,
+                                             std::chrono::seconds(config->shopify_subscription_check_interval_s),
+                                             std::chrono::seconds(60));
     shopify_privacy.start();
     if (!server.bind()) return 1;
     writer.start();
     outbox.start();
+    shopify_keeper.start();
     g_server = &server;
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
@@ -110,6 +123,7 @@ int serve(const ServeOptions& o) {
     server.serve();  // returns once stopped and in-flight requests are done
     g_server = nullptr;
     shopify_privacy.stop();
+    shopify_keeper.stop();
     writer.stop();
     outbox.stop();
     spdlog::info("rewardd: stopped");

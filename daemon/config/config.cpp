@@ -49,6 +49,22 @@ KeyHandler choice_key(std::set<std::string> allowed, std::function<void(Config&,
     };
 }
 
+KeyHandler string_key(bool (*valid)(const std::string&), const char* expected,
+                      std::function<void(Config&, const std::string&)> set) {
+    return [=](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+        const auto v = node.value<std::string>();
+        if (!v || !valid(*v)) return r.fail(key, node, expected);
+        set(c, *v);
+        return std::nullopt;
+    };
+}
+
+bool is_public_url(const std::string& v) { return v.empty() || v.rfind("https://", 0) == 0 || v.rfind("http://", 0) == 0; }
+bool is_api_version(const std::string& v) {
+    return v == "unstable" || (v.size() == 7 && v[4] == '-' && v.find_first_not_of("0123456789-") == std::string::npos);
+}
+bool is_any_path(const std::string&) { return true; }
+
 const std::map<std::string, KeyHandler>& top_level_keys() {
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
     static const std::map<std::string, KeyHandler> keys{
@@ -80,6 +96,16 @@ const std::map<std::string, KeyHandler>& top_level_keys() {
         {"outbox_attempts_max", int_key(1, 1000, [](Config& c, std::int64_t v) { c.outbox_attempts_max = v; })},
         {"outbox_poll_interval_ms", int_key(10, 600000, [](Config& c, std::int64_t v) { c.outbox_poll_interval_ms = v; })},
         {"platform_timeout_ms", int_key(100, 300000, [](Config& c, std::int64_t v) { c.platform_timeout_ms = v; })},
+        {"public_url", string_key(is_public_url, "must be an https:// address (or empty)",
+                                  [](Config& c, const std::string& v) { c.public_url = v; })},
+        {"shopify_api_version", string_key(is_api_version, "must be YYYY-MM",
+                                           [](Config& c, const std::string& v) { c.shopify_api_version = v; })},
+        {"shopify_timeout_ms", int_key(100, 120000, [](Config& c, std::int64_t v) { c.shopify_timeout_ms = v; })},
+        {"shopify_subscription_check_interval_s", int_key(1, 86400, [](Config& c, std::int64_t v) {
+             c.shopify_subscription_check_interval_s = v;
+         })},
+        {"tls_cert", string_key(is_any_path, "must be a path", [](Config& c, const std::string& v) { c.tls_cert = v; })},
+        {"tls_key", string_key(is_any_path, "must be a path", [](Config& c, const std::string& v) { c.tls_key = v; })},
     };
     return keys;
 }
@@ -143,6 +169,9 @@ Result<Config> load_config(const std::string& path) {
     }
     const Reader reader{path};
     if (auto e = read_table(reader, table, "", top_level_keys(), config)) return *e;
+    if (config.tls_cert.empty() != config.tls_key.empty()) {
+        return make_error(ErrorCode::bad_config, path + ": tls_cert and tls_key must be set together", "tls_cert");
+    }
     if (auto valid = validate_rules(config.rules); !valid) {
         return make_error(ErrorCode::bad_config, path + ": key 'rules." + valid.error().field + "': " +
                                                      valid.error().message);
@@ -195,6 +224,21 @@ outbox_attempts_max = 20
 outbox_poll_interval_ms = 1000
 # Timeout of each call to a platform's API (WooCommerce REST), connect included, in milliseconds.
 platform_timeout_ms = 10000
+
+# The public https address of this daemon as Shopify sees it (your reverse proxy or, with
+# tls_cert/tls_key, the daemon itself). Webhook subscriptions point at <public_url>/webhooks/shopify.
+# Empty: rewardd does not manage Shopify subscriptions.
+public_url = ""
+# The Shopify Admin API version rewardd speaks (YYYY-MM), pinned so payloads do not change under it.
+shopify_api_version = "2026-07"
+# Longest one Shopify Admin API request may take, in milliseconds.
+shopify_timeout_ms = 10000
+# How often the Shopify webhook subscriptions are checked and re-created, in seconds (3 h).
+shopify_subscription_check_interval_s = 10800
+# PEM certificate (chain) and private key: when both are set, `serve` speaks HTTPS itself.
+# Empty: plain HTTP (put a TLS reverse proxy in front; docs/https.md).
+tls_cert = ""
+tls_key = ""
 
 [rules]
 # Points per currency unit: earn_points for every earn_per_units whole units of the base

@@ -31,6 +31,13 @@ struct Config {
     std::int64_t outbox_attempts_max = 20;         // then the item is parked
     std::int64_t outbox_poll_interval_ms = 1000;   // how often the outbox looks for due items
     std::int64_t platform_timeout_ms = 10000;      // each platform API call, connect included
+    // Shopify and HTTPS (docs/shopify.md, docs/https.md).
+    std::string public_url;                  // https address Shopify delivers webhooks to
+    std::string shopify_api_version = "2026-07";
+    std::int64_t shopify_timeout_ms = 10000;
+    std::int64_t shopify_subscription_check_interval_s = 10800;
+    std::string tls_cert;                    // PEM paths; both set: serve HTTPS itself
+    std::string tls_key;
     Rules rules;
 };
 

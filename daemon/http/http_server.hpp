@@ -18,6 +18,8 @@ struct HttpOptions {
     int threads = 8;
     std::size_t body_bytes_max = 1048576;
     std::string access_log_level = "info";
+    std::string tls_cert;  // PEM paths; both set: HTTPS (cpp-httplib's OpenSSL server)
+    std::string tls_key;
 };
 
 class HttpServer {
@@ -41,7 +43,7 @@ private:
     HttpOptions m_options;
     EventIntake& m_intake;
     std::function<bool()> m_ready;
-    httplib::Server m_server;
+    std::unique_ptr<httplib::Server> m_server;  // an httplib::SSLServer when TLS is configured
 };
 
 }  // namespace rewardd

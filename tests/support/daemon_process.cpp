@@ -76,8 +76,8 @@ CommandResult run_rewardd(const std::vector<std::string>& args) {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out_path), read_file(err_path)};
 }
 
-DaemonProcess::DaemonProcess(std::string data_dir, std::vector<std::string> extra_args)
-    : m_data_dir(std::move(data_dir)), m_extra(std::move(extra_args)) {
+DaemonProcess::DaemonProcess(std::string data_dir, std::vector<std::string> extra_args, Scheme scheme)
+    : m_data_dir(std::move(data_dir)), m_extra(std::move(extra_args)), m_scheme(scheme) {
     m_log_path = m_data_dir + "/daemon.log";
     start();
 }
@@ -134,7 +134,9 @@ void DaemonProcess::kill_hard() {
 }
 
 httplib::Client DaemonProcess::client() const {
-    httplib::Client cli("127.0.0.1", m_port);
+    const char* scheme = m_scheme == Scheme::https ? "https://" : "http://";
+    httplib::Client cli(scheme + std::string("127.0.0.1:") + std::to_string(m_port));
+    cli.enable_server_certificate_verification(false);  // the tests' certificate is self-signed
     cli.set_connection_timeout(2, 0);
     cli.set_read_timeout(10, 0);
     return cli;

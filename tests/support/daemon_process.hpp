@@ -33,10 +33,13 @@ struct CommandResult {
 // Runs `rewardd <args...>` and captures stdout/stderr.
 CommandResult run_rewardd(const std::vector<std::string>& args);
 
+enum class Scheme { http, https };  // https: the daemon serves TLS (self-signed in tests)
+
 class DaemonProcess {
 public:
     // Starts `rewardd serve --data DIR --listen 127.0.0.1:PORT [extra...]` and waits for /healthz.
-    explicit DaemonProcess(std::string data_dir, std::vector<std::string> extra_args = {});
+    explicit DaemonProcess(std::string data_dir, std::vector<std::string> extra_args = {},
+                           Scheme scheme = Scheme::http);
     ~DaemonProcess();
 
     void start();
@@ -51,6 +54,7 @@ public:
 private:
     std::string m_data_dir;
     std::vector<std::string> m_extra;
+    Scheme m_scheme = Scheme::http;
     int m_port = 0;
     int m_pid = -1;
     int m_exit_code = -1;

@@ -1,0 +1,177 @@
+// The Shopify Admin API pieces without a network: token renewal before expiry and after a 401,
+// throttle pacing arithmetic, and the reward mutations compared with the fixtures.
+#include <doctest/doctest.h>
+
+#include <deque>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/shopify/admin_api.hpp"
+#include "adapters/shopify/reward_requests.hpp"
+
+using namespace rewardd;
+using namespace rewardd::shopify;
+using nlohmann::json;
+
+namespace {
+
+json fixture(const std::string& name) {
+    std::ifstream in(std::string(REWARDD_FIXTURES_DIR) + "/shopify/" + name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return json::parse(text.str());
+}
+
+// Answers queued responses in order and remembers the requests.
+struct ScriptedHttp final : HttpClient {
+    std::deque<HttpResponse> answers;
+    std::vector<HttpRequest> requests;
+    HttpResponse send(const HttpRequest& request) override {
+        requests.push_back(request);
+        if (answers.empty()) return {TransportError::connect, "no answer scripted"};
+        auto a = answers.front();
+        answers.pop_front();
+        return a;
+    }
+};
+
+HttpResponse ok_json(const json& body) { return {TransportError::none, "", 200, {}, body.dump()}; }
+
+Shop dev_dashboard_shop() {
+    Shop shop;
+    shop.id = "s1";
+    shop.platform = "shopify";
+    shop.settings = {{"domain", "jsmith.myshopify.com"}, {"client_id", "id"}, {"client_secret", "secret"}};
+    return shop;
+}
+
+}  // namespace
+
+TEST_CASE("a client credentials token is reused, then renewed shortly before it expires") {
+    ScriptedHttp http;
+    std::int64_t now_ms = 1'000'000;
+    AccessTokens tokens(http, {}, [&] { return now_ms; });
+    http.answers.push_back(ok_json({{"access_token", "tok-1"}, {"scope", "write_discounts"}, {"expires_in", 86399}}));
+    http.answers.push_back(ok_json({{"access_token", "tok-2"}, {"scope", "write_discounts"}, {"expires_in", 86399}}));
+    AccessToken t;
+    REQUIRE(tokens.get(dev_dashboard_shop(), t).ok());
+    CHECK(t.value == "tok-1");
+    CHECK(http.requests[0].url == "https://jsmith.myshopify.com/admin/oauth/access_token");
+    CHECK(http.requests[0].body == "grant_type=client_credentials&client_id=id&client_secret=secret");
+    now_ms += (86399 - 301) * 1000LL;  // still more than 5 minutes left
+    REQUIRE(tokens.get(dev_dashboard_shop(), t).ok());
+    CHECK(t.value == "tok-1");
+    now_ms += 2000;  // inside the last 5 minutes: renew
+    REQUIRE(tokens.get(dev_dashboard_shop(), t).ok());
+    CHECK(t.value == "tok-2");
+    CHECK(http.requests.size() == 2);
+}
+
+TEST_CASE("a 401 from the Admin API renews the token once and repeats the call") {
+    AdminApi api(std::make_unique<ScriptedHttp>(), {}, [] { return 0; }, [](std::int64_t) {});
+    auto& scripted = static_cast<ScriptedHttp&>(*api.http);
+    scripted.answers.push_back(ok_json({{"access_token", "old"}, {"expires_in", 86399}}));
+    scripted.answers.push_back({TransportError::none, "", 401, {}, R"({"errors":"[API] Invalid API key"})"});
+    scripted.answers.push_back(ok_json({{"access_token", "new"}, {"expires_in", 86399}}));
+    scripted.answers.push_back(ok_json({{"data", {{"shop", {{"name", "x"}}}}}}));
+    json data;
+    const auto outcome = api.graphql.call(dev_dashboard_shop(), "query { shop { name } }", json::object(), data);
+    CHECK(outcome.ok());
+    CHECK(data["shop"]["name"] == "x");
+    REQUIRE(scripted.requests.size() == 4);
+    CHECK(scripted.requests[3].url == "https://jsmith.myshopify.com/admin/api/2026-07/graphql.json");
+    CHECK(std::find(scripted.requests[3].headers.begin(), scripted.requests[3].headers.end(),
+                    std::pair<std::string, std::string>{"X-Shopify-Access-Token", "new"}) !=
+          scripted.requests[3].headers.end());
+}
+
+TEST_CASE("the throttle waits exactly until the bucket holds the call's cost") {
+    ThrottleState s;
+    REQUIRE(read_throttle_status(fixture("graphql-throttled.json"), 10'000, s));
+    CHECK(s.maximum == 1000);
+    CHECK(s.available == 666);
+    CHECK(s.restore_per_s == 50);
+    CHECK(throttle_wait_ms(s, 752, 10'000) == 1720);  // 86 points at 50/s
+    CHECK(throttle_wait_ms(s, 752, 11'720) == 0);
+    CHECK(throttle_wait_ms(s, 10, 10'000) == 0);
+    CHECK(throttle_wait_ms(ThrottleState{}, 10, 0) == 0);  // nothing known yet: no wait
+}
+
+TEST_CASE("a THROTTLED answer is retried after the refill, without a second blind request") {
+    std::int64_t now_ms = 0;
+    std::vector<std::int64_t> slept;
+    AdminApi api(std::make_unique<ScriptedHttp>(), {}, [&] { return now_ms; },
+                 [&](std::int64_t ms) { slept.push_back(ms); now_ms += ms; });
+    auto& scripted = static_cast<ScriptedHttp&>(*api.http);
+    Shop shop = dev_dashboard_shop();
+    shop.settings = {{"domain", "jsmith.myshopify.com"}, {"token", "shpat_x"}};
+    scripted.answers.push_back(ok_json(fixture("graphql-throttled.json")));
+    scripted.answers.push_back(ok_json(fixture("graphql-discount-code-basic-create.response.SYNTHETIC.json")));
+    json data;
+    CHECK(api.graphql.call(shop, "mutation {}", json::object(), data, 10).ok());
+    CHECK(slept == std::vector<std::int64_t>{1720});
+    CHECK(scripted.requests.size() == 2);
+}
+
+TEST_CASE("the discount code mutation matches the fixture's request") {
+    const json expected = fixture("graphql-discount-code-basic-create.request.SYNTHETIC.json");
+    RewardGrant g;
+    g.grant_id = "g-000123";
+    g.code = "RWD-7K2M-9X4P";
+    g.amount_minor = 1000;
+    g.currency = "USD";
+    g.customer_platform_id = "207119551";
+    g.description = "redemption";
+    g.expires_at = *parse_timestamp("2027-02-20T23:59:59Z");
+    auto doc = discount_code_create(g, *parse_timestamp("2026-11-22T10:00:00Z"), "2026-07");
+    REQUIRE(doc);
+    CHECK(doc->query == expected["query"]);
+    CHECK(doc->variables == expected["variables"]);
+    auto older = discount_code_create(g, 0, "2025-07");
+    CHECK(older->variables["basicCodeDiscount"].contains("customerSelection"));
+    CHECK_FALSE(older->variables["basicCodeDiscount"].contains("context"));
+}
+
+TEST_CASE("discount answers: created, taken, and our own code found by its title") {
+    const auto created = read_discount_create(fixture("graphql-discount-code-basic-create.response.SYNTHETIC.json")["data"]);
+    CHECK(created.node_id == "gid://shopify/DiscountCodeNode/1057371234");
+    const auto taken = read_discount_create(fixture("graphql-discount-code-basic-create.taken.SYNTHETIC.json")["data"]);
+    CHECK(taken.code_taken);
+    CHECK(taken.node_id.empty());
+    CHECK(title_names_grant("rewardd redemption g-000123", "g-000123"));
+    CHECK_FALSE(title_names_grant("rewardd redemption g-0001234", "g-000123"));
+}
+
+TEST_CASE("store credit is sent in the shop currency and found again by its fingerprint") {
+    RewardGrant g;
+    g.grant_id = "cb-1";
+    g.shop_id = "s1";
+    g.kind = RewardKind::store_credit;
+    g.amount_minor = 1250;
+    g.currency = "USD";
+    g.customer_platform_id = "207119551";
+    auto doc = store_credit_create(g);
+    REQUIRE(doc);
+    const json expected = fixture("graphql-store-credit-account-credit.request.SYNTHETIC.json");
+    CHECK(doc->query == expected["query"]);
+    CHECK(doc->variables["id"] == "gid://shopify/Customer/207119551");
+    CHECK(doc->variables["creditInput"]["creditAmount"] == expected["variables"]["creditInput"]["creditAmount"]);
+    const std::string expires = doc->variables["creditInput"]["expiresAt"];
+    const json found = {{"customer", {{"storeCreditAccounts", {{"nodes", json::array({{{"id", "a"},
+        {"transactions", {{"nodes", json::array({{{"id", "tx-9"}, {"amount", {{"amount", "12.5"}, {"currencyCode", "USD"}}},
+                                                  {"expiresAt", expires}}})}}}}})}}}}}};
+    CHECK(find_store_credit(found, g) == std::optional<std::string>("tx-9"));
+    g.grant_id = "cb-2";  // another grant of the same amount is not mistaken for this one
+    CHECK_FALSE(find_store_credit(found, g));
+    CHECK(read_store_credit_create(fixture("graphql-store-credit-account-credit.response.SYNTHETIC.json")["data"])
+              .transaction_id == "gid://shopify/StoreCreditAccountCreditTransaction/3482019");
+}
+
+TEST_CASE("a reserved share of the bucket makes the next caller wait for its own") {
+    ThrottleState s{100, 10, 50, 0, true};
+    CHECK(throttle_wait_ms(s, 10, 0) == 0);
+    reserve(s, 10, 0, 0);
+    CHECK(throttle_wait_ms(s, 10, 0) == 200);  // 10 points at 50/s
+    reserve(s, 10, 0, 200);
+    CHECK(throttle_wait_ms(s, 10, 0) == 400);
+}

@@ -1,0 +1,339 @@
+// The fake's state machine. Everything is under one mutex; a hang waits on the condition variable
+// so the destructor (or release_hangs) can end it.
+#include "fakes/fake_shopify.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace rewardd::test {
+namespace {
+
+using nlohmann::json;
+
+std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+    return s;
+}
+
+// Shopify prints Decimal amounts without trailing zeros ("12.5"), as in the fixture.
+std::string shopify_decimal(std::string amount) {
+    if (amount.find('.') == std::string::npos) return amount;
+    while (amount.back() == '0') amount.pop_back();
+    if (amount.back() == '.') amount += '0';
+    return amount;
+}
+
+json user_error(const json& field, const std::string& code, const std::string& message) {
+    return json::array({{{"field", field}, {"code", code}, {"message", message}}});
+}
+
+}  // namespace
+
+FakeShopify::FakeShopify(Options options) : m_options(std::move(options)) {
+    m_available = m_options.bucket_max;
+    m_bucket_at_ms = steady_ms();
+    m_server.Post("/admin/oauth/access_token", [this](const httplib::Request& req, httplib::Response& res) {
+        on_token(req, res);
+    });
+    m_server.Post(R"(/admin/api/([^/]+)/graphql\.json)", [this](const httplib::Request& req, httplib::Response& res) {
+        if (req.matches[1] != m_options.api_version) {
+            std::lock_guard lock(m_mutex);
+            ++m_wrong_version;
+            res.status = 404;
+            res.set_content(R"({"errors":"Not Found"})", "application/json");
+            return;
+        }
+        on_graphql(req, res);
+    });
+    m_port = m_options.port;
+    if (m_port == 0) m_port = m_server.bind_to_any_port("127.0.0.1");
+    else m_server.bind_to_port("127.0.0.1", m_port);
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+FakeShopify::~FakeShopify() {
+    release_hangs();
+    m_server.stop();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void FakeShopify::on_token(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    ++m_token_requests;
+    const bool ok = req.get_param_value("grant_type") == "client_credentials" &&
+                    req.get_param_value("client_id") == m_options.client_id &&
+                    req.get_param_value("client_secret") == m_options.client_secret;
+    if (!ok) {
+        res.status = 401;
+        res.set_content(R"({"error":"invalid_client","error_description":"Client authentication failed"})",
+                        "application/json");
+        return;
+    }
+    const std::string token = "shpca_fake_" + std::to_string(++m_next_id);
+    m_tokens[token] = steady_ms() + m_options.token_lifetime_s * 1000;
+    std::string scope;
+    for (const auto& s : m_options.scopes) scope += (scope.empty() ? "" : ",") + s;
+    res.set_content(json{{"access_token", token}, {"scope", scope}, {"expires_in", m_options.token_lifetime_s}}.dump(),
+                    "application/json");
+}
+
+bool FakeShopify::token_ok(const std::string& token) {
+    if (!m_options.static_token.empty() && token == m_options.static_token) return m_tokens.count("!revoked") == 0;
+    const auto it = m_tokens.find(token);
+    return it != m_tokens.end() && steady_ms() < it->second;
+}
+
+bool FakeShopify::take_from_bucket(std::int64_t cost, std::int64_t& available_after) {
+    const std::int64_t now = steady_ms();
+    const std::int64_t rate = std::max<std::int64_t>(1, m_options.restore_per_s);
+    const std::int64_t gained = rate * (now - m_bucket_at_ms) / 1000;  // whole points only
+    m_bucket_at_ms += gained * 1000 / rate;  // the fraction of a point earned so far is kept
+    m_available += gained;
+    if (m_available >= m_options.bucket_max) {
+        m_available = m_options.bucket_max;
+        m_bucket_at_ms = now;
+    }
+    const bool ok = m_available >= cost;
+    if (ok) m_available -= cost;
+    available_after = m_available;
+    return ok;
+}
+
+void FakeShopify::on_graphql(const httplib::Request& req, httplib::Response& res) {
+    std::unique_lock lock(m_mutex);
+    if (!token_ok(req.get_header_value("X-Shopify-Access-Token"))) {
+        ++m_unauthorized;
+        res.status = 401;
+        res.set_content(R"J({"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"})J",
+                        "application/json");
+        return;
+    }
+    if (m_fail_count > 0) {
+        --m_fail_count;
+        res.status = m_fail_status;
+        if (m_fail_status == 429) res.set_header("Retry-After", "1.0");
+        res.set_content(R"({"errors":"Service unavailable"})", "application/json");
+        return;
+    }
+    const json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("query") || !body["query"].is_string()) {
+        res.status = 400;
+        res.set_content(R"({"errors":{"query":"Required parameter missing or invalid"}})", "application/json");
+        return;
+    }
+    const std::string query = body["query"];
+    const bool mutation = query.rfind("mutation", 0) == 0;
+    const std::int64_t cost = mutation ? 10 : 2;
+    std::int64_t available = 0;
+    const json throttle = [&] {
+        const bool ok = take_from_bucket(cost, available);
+        return json{{"requestedQueryCost", cost}, {"actualQueryCost", ok ? json(cost) : json(nullptr)},
+                    {"throttleStatus", {{"maximumAvailable", double(m_options.bucket_max)},
+                                        {"currentlyAvailable", available},
+                                        {"restoreRate", double(m_options.restore_per_s)}}}};
+    }();
+    if (throttle["actualQueryCost"].is_null()) {
+        ++m_throttled;
+        res.set_content(json{{"errors", json::array({{{"message", "Throttled"},
+                                                      {"extensions", {{"code", "THROTTLED"}}}}})},
+                             {"extensions", {{"cost", throttle}}}}
+                            .dump(),
+                        "application/json");
+        return;
+    }
+    json answer = json::parse(run_operation(query, body.value("variables", json::object())));
+    answer["extensions"] = {{"cost", throttle}};
+    res.set_content(answer.dump(), "application/json");
+    if (mutation && m_hang_count > 0) {
+        --m_hang_count;
+        ++m_hangs_started;
+        m_cv.wait_for(lock, std::chrono::milliseconds(m_hang_ms), [this] { return m_release; });
+    }
+}
+
+std::string FakeShopify::run_operation(const std::string& query, const json& vars) {
+    const auto has = [&](const char* name) { return query.find(name) != std::string::npos; };
+    json data;
+    if (has("discountCodeBasicCreate")) {
+        ++m_operations["discountCodeBasicCreate"];
+        const json& in = vars.at("basicCodeDiscount");
+        const std::string code = in.at("code");
+        json payload;
+        if (m_discounts.count(upper(code))) {
+            payload = {{"codeDiscountNode", nullptr},
+                       {"userErrors", user_error({"basicCodeDiscount", "code"}, "TAKEN",
+                                                 "Code must be unique. Please try a different code.")}};
+        } else {
+            const json& customers = in.contains("context") ? in["context"] : in.at("customerSelection");
+            Discount d{"gid://shopify/DiscountCodeNode/" + std::to_string(++m_next_id), code, in.at("title"),
+                       customers.at("customers").at("add").at(0), in["customerGets"]["value"]["discountAmount"]["amount"],
+                       in.value("endsAt", json()).is_string() ? in["endsAt"].get<std::string>() : "",
+                       in.value("usageLimit", 0)};
+            m_discounts[upper(code)] = d;
+            payload = {{"codeDiscountNode", {{"id", d.id}, {"codeDiscount", {{"title", d.title}, {"status", "ACTIVE"},
+                        {"usageLimit", d.usage_limit}, {"codes", {{"nodes", json::array({{{"code", code}}})}}}}}}},
+                       {"userErrors", json::array()}};
+        }
+        data["discountCodeBasicCreate"] = payload;
+    } else if (has("codeDiscountNodeByCode")) {
+        ++m_operations["codeDiscountNodeByCode"];
+        const auto it = m_discounts.find(upper(vars.at("code")));
+        data["codeDiscountNodeByCode"] = it == m_discounts.end()
+            ? json(nullptr) : json{{"id", it->second.id}, {"codeDiscount", {{"title", it->second.title}}}};
+    } else if (has("storeCreditAccountCredit")) {
+        ++m_operations["storeCreditAccountCredit"];
+        const json& in = vars.at("creditInput");
+        Credit c{"gid://shopify/StoreCreditAccountCreditTransaction/" + std::to_string(++m_next_id), vars.at("id"),
+                 shopify_decimal(in.at("creditAmount").at("amount")), in["creditAmount"].at("currencyCode"),
+                 in.value("expiresAt", json()).is_string() ? in["expiresAt"].get<std::string>() : ""};
+        m_credits.push_back(c);
+        data["storeCreditAccountCredit"] = {
+            {"storeCreditAccountTransaction", {{"id", c.id}, {"amount", {{"amount", c.amount}, {"currencyCode", c.currency}}},
+                                               {"expiresAt", c.expires_at.empty() ? json(nullptr) : json(c.expires_at)}}},
+            {"userErrors", json::array()}};
+    } else if (has("storeCreditAccounts")) {
+        ++m_operations["storeCreditAccounts"];
+        json txs = json::array();
+        for (auto it = m_credits.rbegin(); it != m_credits.rend(); ++it) {
+            if (it->customer != vars.at("id")) continue;
+            txs.push_back({{"id", it->id}, {"amount", {{"amount", it->amount}, {"currencyCode", it->currency}}},
+                           {"expiresAt", it->expires_at.empty() ? json(nullptr) : json(it->expires_at)}});
+        }
+        json accounts = txs.empty() ? json::array()
+                                    : json::array({{{"id", "gid://shopify/StoreCreditAccount/1"},
+                                                    {"transactions", {{"nodes", txs}}}}});
+        data["customer"] = {{"id", vars.at("id")}, {"storeCreditAccounts", {{"nodes", accounts}}}};
+    } else if (has("webhookSubscriptionCreate")) {
+        ++m_operations["webhookSubscriptionCreate"];
+        Subscription s{"gid://shopify/WebhookSubscription/" + std::to_string(++m_next_id), vars.at("topic"),
+                       vars.at("webhookSubscription").at("uri")};
+        m_subscriptions.push_back(s);
+        data["webhookSubscriptionCreate"] = {{"webhookSubscription", {{"id", s.id}, {"topic", s.topic}, {"uri", s.uri}}},
+                                             {"userErrors", json::array()}};
+    } else if (has("webhookSubscriptions")) {
+        ++m_operations["webhookSubscriptions"];
+        json nodes = json::array();
+        for (const auto& s : m_subscriptions) nodes.push_back({{"id", s.id}, {"topic", s.topic}, {"uri", s.uri}});
+        data["webhookSubscriptions"] = {{"nodes", nodes}};
+    } else if (has("currentAppInstallation")) {
+        ++m_operations["currentAppInstallation"];
+        json scopes = json::array();
+        for (const auto& s : m_options.scopes) scopes.push_back({{"handle", s}});
+        data["currentAppInstallation"] = {{"accessScopes", scopes}};
+    } else {
+        return json{{"errors", json::array({{{"message", "Field is not defined on QueryRoot"}}})}}.dump();
+    }
+    return json{{"data", data}}.dump();
+}
+
+void FakeShopify::fail_next(int count, int status) {
+    std::lock_guard lock(m_mutex);
+    m_fail_count = count;
+    m_fail_status = status;
+}
+
+void FakeShopify::hang_after_commit(int count, int hang_ms) {
+    std::lock_guard lock(m_mutex);
+    m_hang_count = count;
+    m_hang_ms = hang_ms;
+    m_release = false;
+}
+
+void FakeShopify::drain_bucket() {
+    std::lock_guard lock(m_mutex);
+    m_available = 0;
+    m_bucket_at_ms = steady_ms();
+}
+
+void FakeShopify::revoke_tokens() {
+    std::lock_guard lock(m_mutex);
+    for (auto& [token, expiry] : m_tokens) expiry = 0;
+    m_tokens["!revoked"] = 0;
+}
+
+void FakeShopify::remove_subscriptions() {
+    std::lock_guard lock(m_mutex);
+    m_subscriptions.clear();
+}
+
+void FakeShopify::release_hangs() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_release = true;
+    }
+    m_cv.notify_all();
+}
+
+std::vector<FakeShopify::Discount> FakeShopify::discounts() const {
+    std::lock_guard lock(m_mutex);
+    std::vector<Discount> out;
+    for (const auto& [code, d] : m_discounts) out.push_back(d);
+    return out;
+}
+
+std::vector<FakeShopify::Credit> FakeShopify::credits() const {
+    std::lock_guard lock(m_mutex);
+    return m_credits;
+}
+
+std::vector<FakeShopify::Subscription> FakeShopify::subscriptions() const {
+    std::lock_guard lock(m_mutex);
+    return m_subscriptions;
+}
+
+std::vector<std::string> FakeShopify::issued_tokens() const {
+    std::lock_guard lock(m_mutex);
+    std::vector<std::string> out;
+    for (const auto& [token, expiry] : m_tokens) {
+        if (token != "!revoked") out.push_back(token);
+    }
+    return out;
+}
+
+int FakeShopify::token_requests() const {
+    std::lock_guard lock(m_mutex);
+    return m_token_requests;
+}
+
+int FakeShopify::throttled_answers() const {
+    std::lock_guard lock(m_mutex);
+    return m_throttled;
+}
+
+int FakeShopify::unauthorized_answers() const {
+    std::lock_guard lock(m_mutex);
+    return m_unauthorized;
+}
+
+int FakeShopify::wrong_version_requests() const {
+    std::lock_guard lock(m_mutex);
+    return m_wrong_version;
+}
+
+int FakeShopify::operations(const std::string& name) const {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_operations.find(name);
+    return it == m_operations.end() ? 0 : it->second;
+}
+
+int FakeShopify::hangs_started() const {
+    std::lock_guard lock(m_mutex);
+    return m_hangs_started;
+}
+
+bool FakeShopify::wait_until(const std::function<bool()>& done, int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return done();
+}
+
+}  // namespace rewardd::test

@@ -1,0 +1,104 @@
+// A fake Shopify for tests (cpp-httplib on 127.0.0.1, a free port) that follows INTEGRATION.md S1,
+// S4, S5: the client credentials token endpoint with expiring tokens, and the Admin GraphQL
+// endpoint of one pinned version that checks the token, keeps a cost-based leaky bucket (THROTTLED
+// when short), and answers discountCodeBasicCreate (TAKEN on a repeated code), codeDiscountNodeByCode,
+// storeCreditAccountCredit, the customer's store credit accounts, webhookSubscriptions(+Create) and
+// currentAppInstallation. Knobs inject 5xx/429, hangs after the mutation was committed, a drained
+// bucket and revoked tokens.
+#pragma once
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace rewardd::test {
+
+class FakeShopify {
+public:
+    struct Options {
+        int port = 0;                             // 0: any free port
+        std::string api_version = "2026-07";
+        std::string client_id = "fake-client-id";
+        std::string client_secret = "fake-client-secret-0123456789abcdef";
+        std::string static_token;                 // accepted as well when set (legacy custom app)
+        std::int64_t token_lifetime_s = 86399;
+        std::int64_t bucket_max = 1000;           // points
+        std::int64_t restore_per_s = 50;          // points per second
+        std::vector<std::string> scopes{"read_orders", "read_customers", "write_discounts",
+                                        "write_store_credit_account_transactions"};
+    };
+    struct Discount {
+        std::string id, code, title, customer, amount, ends_at;
+        int usage_limit = 0;
+    };
+    struct Credit {
+        std::string id, customer, amount, currency, expires_at;
+    };
+    struct Subscription {
+        std::string id, topic, uri;
+    };
+
+    FakeShopify() : FakeShopify(Options{}) {}
+    explicit FakeShopify(Options options);
+    ~FakeShopify();
+
+    int port() const { return m_port; }
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+    // Knobs.
+    void fail_next(int count, int status = 503);  // the next GraphQL requests answer `status`
+    void hang_after_commit(int count, int hang_ms);  // next mutations commit, then answer late
+    void drain_bucket();                          // currentlyAvailable = 0 from now
+    void revoke_tokens();                         // every issued token answers 401 from now
+    void remove_subscriptions();                  // as Shopify does after failed deliveries
+    void release_hangs();                         // hanging requests answer now
+
+    // Observations.
+    std::vector<Discount> discounts() const;
+    std::vector<Credit> credits() const;
+    std::vector<Subscription> subscriptions() const;
+    std::vector<std::string> issued_tokens() const;
+    int token_requests() const;
+    int throttled_answers() const;
+    int unauthorized_answers() const;
+    int wrong_version_requests() const;
+    int operations(const std::string& name) const;  // e.g. "discountCodeBasicCreate"
+    int hangs_started() const;
+    // Polls `done` until it holds or `timeout_ms` passes (bounded wait for asynchronous effects).
+    static bool wait_until(const std::function<bool()>& done, int timeout_ms = 10000);
+
+private:
+    void on_token(const httplib::Request& req, httplib::Response& res);
+    void on_graphql(const httplib::Request& req, httplib::Response& res);
+    bool token_ok(const std::string& token);
+    bool take_from_bucket(std::int64_t cost, std::int64_t& available_after);
+    std::string run_operation(const std::string& query, const nlohmann::json& variables);
+
+    Options m_options;
+    httplib::Server m_server;
+    std::thread m_thread;
+    int m_port = 0;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::map<std::string, std::int64_t> m_tokens;  // token -> expiry (steady ms); 0 = revoked
+    std::map<std::string, Discount> m_discounts;   // by upper-case code
+    std::vector<Credit> m_credits;
+    std::vector<Subscription> m_subscriptions;
+    std::map<std::string, int> m_operations;
+    int m_token_requests = 0, m_throttled = 0, m_unauthorized = 0, m_wrong_version = 0;
+    int m_fail_count = 0, m_fail_status = 503, m_hang_count = 0, m_hang_ms = 0, m_hangs_started = 0;
+    bool m_release = false;
+    std::int64_t m_available = 0, m_bucket_at_ms = 0;
+    int m_next_id = 1000;
+};
+
+}  // namespace rewardd::test
