@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     rewardd::register_export(app, exit_code);
     rewardd::register_backup(app, exit_code);
     rewardd::register_gdpr(app, exit_code);
+    rewardd::register_rules(app, exit_code);
     CLI11_PARSE(app, argc, argv);
     return exit_code;
 }

@@ -15,5 +15,6 @@ void register_adjust(CLI::App& app, int& exit_code);
 void register_export(CLI::App& app, int& exit_code);
 void register_backup(CLI::App& app, int& exit_code);
 void register_gdpr(CLI::App& app, int& exit_code);
+void register_rules(CLI::App& app, int& exit_code);
 
 }  // namespace rewardd
