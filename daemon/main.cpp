@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     rewardd::register_token(app, exit_code);
     rewardd::register_outbox(app, exit_code);
     rewardd::register_redeem(app, exit_code);
+    rewardd::register_rules(app, exit_code);
     CLI11_PARSE(app, argc, argv);
     return exit_code;
 }

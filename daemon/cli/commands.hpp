@@ -18,5 +18,6 @@ void register_gdpr(CLI::App& app, int& exit_code);
 void register_token(CLI::App& app, int& exit_code);
 void register_outbox(CLI::App& app, int& exit_code);
 void register_redeem(CLI::App& app, int& exit_code);
+void register_rules(CLI::App& app, int& exit_code);
 
 }  // namespace rewardd

@@ -5,8 +5,23 @@
 
 #include "adapters/neutral/event_json.hpp"
 #include "core/customer_key.hpp"
+#include "core/customer_walk.hpp"
+#include "core/tier_timeline.hpp"
 
 namespace rewardd {
+namespace {
+
+// A customer's own walk (tiers, expiry) is woken through the wakeups table under this pseudo shop.
+constexpr const char* k_customer_wakeup_shop = "~customer";
+
+std::string order_customer(const std::vector<Event>& events) {
+    for (const auto& e : events) {
+        if (e.order) return customer_key(e.shop_id, e.order->customer);
+    }
+    return {};
+}
+
+}  // namespace
 
 Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
     ApplyStats stats;
@@ -40,7 +55,9 @@ Result<ApplyStats> LedgerApplier::release_due(std::size_t limit, Timestamp now) 
         auto due = m_store.due_wakeups(now, limit);
         if (!due) return due.error();
         for (const auto& w : *due) {
-            if (auto r = apply_order({w.shop_id, w.order_id}, now, stats); !r) return r;
+            auto r = w.shop_id == k_customer_wakeup_shop ? walk_customer_entries(w.order_id, now, stats)
+                                                         : apply_order({w.shop_id, w.order_id}, now, stats);
+            if (!r) return r;
         }
         return true;
     });
@@ -74,7 +91,15 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
     }
     auto existing = m_store.order_entries(order.first, order.second);
     if (!existing) return existing.error();
-    const auto outcome = m_engine->apply_order(events, *existing, now);
+    // The customer's other orders decide the tier this order earns at.
+    const std::string customer = order_customer(events);
+    CustomerHistory history;
+    if (!customer.empty()) {
+        auto entries = m_store.customer_entries(customer);
+        if (!entries) return entries.error();
+        history = history_for_order(*entries, order.first + ":order:" + order.second);
+    }
+    const auto outcome = m_engine->apply_order(events, *existing, history, now);
     for (const auto& key : outcome.conflicts) {
         ++stats.conflicts;
         spdlog::warn("engine: exists_with_different_content key={} (kept the recorded entry)", key);
@@ -82,8 +107,22 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
     for (const auto& entry : outcome.new_entries) {
         if (auto r = write(entry, now, stats); !r) return r;
     }
+    if (!customer.empty()) {
+        if (auto r = walk_customer_entries(customer, now, stats); !r) return r;
+    }
     if (outcome.next_release_at) return m_store.set_wakeup({order.first, order.second, *outcome.next_release_at});
     return m_store.clear_wakeup(order.first, order.second);
+}
+
+Result<bool> LedgerApplier::walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats) {
+    auto entries = m_store.customer_entries(customer);
+    if (!entries) return entries.error();
+    const auto outcome = walk_customer(m_engine->rules(), customer, *entries, now);
+    for (const auto& entry : outcome.new_entries) {
+        if (auto r = write(entry, now, stats); !r) return r;
+    }
+    if (outcome.next_check_at) return m_store.set_wakeup({k_customer_wakeup_shop, customer, *outcome.next_check_at});
+    return m_store.clear_wakeup(k_customer_wakeup_shop, customer);
 }
 
 Result<bool> LedgerApplier::apply_other(const InboxEvent& stored, Timestamp now, ApplyStats& stats) {
@@ -92,7 +131,11 @@ Result<bool> LedgerApplier::apply_other(const InboxEvent& stored, Timestamp now,
         spdlog::error("engine: stored event unreadable seq={} error={}", stored.seq, event.error().message);
         return true;
     }
-    if (event->type == EventType::points_adjusted) return write(m_engine->adjustment_entry(*event), now, stats);
+    if (event->type == EventType::points_adjusted) {
+        const LedgerEntry entry = m_engine->adjustment_entry(*event);
+        if (auto r = write(entry, now, stats); !r || entry.customer.empty()) return r;
+        return walk_customer_entries(entry.customer, now, stats);
+    }
     if (event->type == EventType::customer_created && event->customer) {
         const auto key = customer_key(event->shop_id, *event->customer);
         if (!key.empty()) {

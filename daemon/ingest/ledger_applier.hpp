@@ -42,6 +42,8 @@ private:
     Result<bool> apply_order(const OrderRef& order, Timestamp now, ApplyStats& stats);
     Result<bool> apply_other(const InboxEvent& stored, Timestamp now, ApplyStats& stats);
     Result<bool> write(const LedgerEntry& entry, Timestamp now, ApplyStats& stats);
+    // The customer's own walk (tier changes, expiry, negative balances) after their entries moved.
+    Result<bool> walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats);
 
     LedgerStore& m_store;
     std::shared_ptr<const RewardEngine> m_engine;

@@ -2,6 +2,7 @@
 #include "customer_view.hpp"
 
 #include "core/customer_key.hpp"
+#include "core/customer_walk.hpp"
 
 namespace rewardd {
 
@@ -57,7 +58,7 @@ nlohmann::json customer_show_json(const CustomerView& view, std::size_t history_
     return {{"customer", customer_header(view)},
             {"available", view.balance.available},
             {"pending", view.balance.pending},
-            {"tier", "none"},
+            {"tier", recorded_tier(view.entries)},
             {"lifetime_earned", view.balance.lifetime_earned},
             {"lifetime_redeemed", view.balance.lifetime_redeemed},
             {"history", history}};

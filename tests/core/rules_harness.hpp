@@ -1,15 +1,17 @@
 // A pure stand-in for the applier in the rulebook tests: each delivered event re-runs its order
 // with the customer's history (their other orders' entries), then the customer's own walk
-// (tiers, expiry, referrals), appending only new entries, as the daemon does, without storage.
+// (tiers, lots and expiry, negative balances), appending only new entries, as the daemon does, without storage.
 #pragma once
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/balance.hpp"
 #include "core/customer_key.hpp"
+#include "core/customer_walk.hpp"
 #include "core/reward_engine.hpp"
 
 namespace rewardd::test {
@@ -71,6 +73,8 @@ public:
                 events.push_back(event);
             }
             added = run_order(key, now);
+            auto walked = run_customer(customer_key(event.shop_id, event.order->customer), now);
+            added.insert(added.end(), walked.begin(), walked.end());
         }
         return added;
     }
@@ -81,6 +85,12 @@ public:
         for (const auto& [key, _] : m_events) {
             auto added = run_order(key, now);
             out.insert(out.end(), added.begin(), added.end());
+        }
+        std::set<std::string> customers;
+        for (const auto& e : m_entries) customers.insert(e.customer);
+        for (const auto& c : customers) {
+            auto walked = run_customer(c, now);
+            out.insert(out.end(), walked.begin(), walked.end());
         }
         return out;
     }
@@ -104,6 +114,14 @@ public:
         return sum_entries(customer_entries(customer));
     }
     const RewardEngine& engine() const { return m_engine; }
+    CustomerOutcome customer(const std::string& c = "kari@example.com", Timestamp now = 0) const {
+        return walk_customer(m_engine.rules(), c, customer_entries(c), now);
+    }
+    // Appends entries written outside orders (adjustments, redemptions), then walks the customer.
+    std::vector<LedgerEntry> append(const std::vector<LedgerEntry>& added, Timestamp now) {
+        m_entries.insert(m_entries.end(), added.begin(), added.end());
+        return added.empty() ? added : run_customer(added.front().customer, now);
+    }
 
 private:
     std::vector<LedgerEntry> run_order(const std::string& key, Timestamp now) {
@@ -115,6 +133,13 @@ private:
         }
         const auto history = history_for_order(customer_entries(customer), key);
         auto outcome = m_engine.apply_order(events, existing, history, now);
+        m_entries.insert(m_entries.end(), outcome.new_entries.begin(), outcome.new_entries.end());
+        return outcome.new_entries;
+    }
+
+    std::vector<LedgerEntry> run_customer(const std::string& customer, Timestamp now) {
+        if (customer.empty()) return {};
+        auto outcome = walk_customer(m_engine.rules(), customer, customer_entries(customer), now);
         m_entries.insert(m_entries.end(), outcome.new_entries.begin(), outcome.new_entries.end());
         return outcome.new_entries;
     }

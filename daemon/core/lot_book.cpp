@@ -1,0 +1,213 @@
+// The lot walk: the customer's entries in business-time order, expiries inserted at their exact
+// instants, outflows taking the oldest lots first. Entries already written are frozen facts: the
+// walk re-derives them by key and uses their recorded amounts.
+#include "lot_book.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace rewardd {
+namespace {
+
+bool takes_back_earnings(const LedgerEntry& e) {
+    return e.kind == EntryKind::claw_back || e.kind == EntryKind::reverse;
+}
+
+std::string order_prefix(const LedgerEntry& e) {
+    return e.order_id.empty() ? std::string{} : e.shop_id + ":order:" + e.order_id + ":";
+}
+
+}  // namespace
+
+bool is_activity(const LedgerEntry& e) {
+    switch (e.kind) {
+        case EntryKind::earn_pending:
+        case EntryKind::release:
+        case EntryKind::adjust:
+        case EntryKind::reserve:
+        case EntryKind::redeem_commit:
+        case EntryKind::referral_reward:
+            return true;
+        default:
+            return false;
+    }
+}
+
+LotBook::LotBook(const RuleBook& rules, std::vector<LedgerEntry> customer_entries)
+    : m_rules(rules), m_entries(std::move(customer_entries)) {
+    // Inflows before outflows at the same instant, so a release and a spend in one second agree.
+    std::stable_sort(m_entries.begin(), m_entries.end(), [](const LedgerEntry& a, const LedgerEntry& b) {
+        return std::make_tuple(a.effective_at, a.available_delta <= 0, a.key) <
+               std::make_tuple(b.effective_at, b.available_delta <= 0, b.key);
+    });
+    for (const auto& e : m_entries) m_existing.emplace(e.key, &e);
+}
+
+LotOutcome LotBook::run(Timestamp now) {
+    for (const auto& entry : m_entries) {
+        expire_due(entry.effective_at);
+        process(entry);
+    }
+    expire_due(now);
+    std::map<Timestamp, std::int64_t> by_instant;
+    for (const auto& lot : m_lots) {
+        if (lot.expired || lot.remaining <= 0) continue;
+        if (const auto at = lot_expiry(lot)) by_instant[*at] += lot.remaining;
+    }
+    for (const auto& [at, points] : by_instant) m_outcome.upcoming.push_back({at, points});
+    if (!by_instant.empty()) m_outcome.next_check_at = by_instant.begin()->first;
+    return std::move(m_outcome);
+}
+
+void LotBook::process(const LedgerEntry& e) {
+    if (!m_visited.insert(e.key).second) return;  // re-derived by the walk already
+    if (is_activity(e)) m_last_activity = e.effective_at;
+    if (e.kind == EntryKind::expire) {
+        // An expiry written under other circumstances (an older view): it still took its lot.
+        for (auto& lot : m_lots) {
+            if (lot.key != e.refers_to) continue;
+            lot.remaining = std::max<std::int64_t>(0, lot.remaining + e.available_delta);
+            lot.expired = true;
+        }
+        return;
+    }
+    if (e.kind == EntryKind::negative_balance) {
+        m_debt = std::max<std::int64_t>(0, m_debt - e.available_delta);
+        return;
+    }
+    if (e.available_delta > 0) add_lot(e);
+    if (e.available_delta < 0) take(e, -e.available_delta);
+}
+
+void LotBook::add_lot(const LedgerEntry& e) {
+    const std::int64_t repaid = std::min(m_debt, e.available_delta);
+    m_debt -= repaid;
+    Lot lot{e.key, e.shop_id, order_prefix(e), e.effective_at, e.available_delta - repaid, std::nullopt, 0, false};
+    const Rules& rules = m_rules.at(e.effective_at);
+    if (rules.expiry.lifetime_days > 0) {
+        lot.lifetime_end = e.effective_at + rules.expiry.lifetime_days * k_seconds_per_day;
+        lot.lifetime_version = rules.version;
+    }
+    m_lots.push_back(std::move(lot));
+}
+
+std::int64_t LotBook::take_from(Lot& lot, std::int64_t points) {
+    if (lot.expired || lot.remaining <= 0) return 0;
+    const std::int64_t taken = std::min(lot.remaining, points);
+    lot.remaining -= taken;
+    return taken;
+}
+
+void LotBook::take(const LedgerEntry& e, std::int64_t points) {
+    if (takes_back_earnings(e)) {
+        const std::string own = order_prefix(e);  // a claw-back takes from its own order's lot first
+        for (auto& lot : m_lots) {
+            if (!own.empty() && lot.order_ref == own) points -= take_from(lot, points);
+        }
+    }
+    for (auto& lot : m_lots) {
+        if (points == 0) break;
+        points -= take_from(lot, points);
+    }
+    if (points <= 0) return;
+    m_debt += points;
+    if (takes_back_earnings(e)) apply_negative_policy(e, points);
+}
+
+void LotBook::apply_negative_policy(const LedgerEntry& source, std::int64_t shortfall) {
+    const Rules& rules = m_rules.at(source.effective_at);
+    LedgerEntry e;
+    e.key = source.key + ":negative";
+    e.customer = source.customer;
+    e.shop_id = source.shop_id;
+    e.kind = EntryKind::negative_balance;  // no order_id: an order's walk owns those entries
+    e.rule_version = rules.version;
+    e.effective_at = source.effective_at;
+    e.refers_to = source.key;
+    e.rate = negative_policy_id(rules.negative_policy);
+    if (rules.negative_policy == NegativePolicy::write_off) {
+        e.available_delta = shortfall;
+        e.reason = std::to_string(shortfall) + " points clawed back were already spent: written off";
+    } else {
+        e.reason = std::to_string(shortfall) +
+                   " points clawed back were already spent: carried as a negative balance, recovered from "
+                   "future earnings";
+    }
+    const LedgerEntry actual = commit(e);
+    m_debt = std::max<std::int64_t>(0, m_debt - actual.available_delta);
+}
+
+std::optional<Timestamp> LotBook::inactivity_end(int* version) const {
+    if (!m_last_activity) return std::nullopt;
+    const Rules& rules = m_rules.at(*m_last_activity);
+    if (rules.expiry.inactive_days <= 0) return std::nullopt;
+    if (version) *version = rules.version;
+    return *m_last_activity + rules.expiry.inactive_days * k_seconds_per_day;
+}
+
+std::optional<Timestamp> LotBook::lot_expiry(const Lot& lot) const {
+    std::optional<Timestamp> at = lot.lifetime_end;
+    if (auto idle = inactivity_end(nullptr)) {
+        idle = std::max(*idle, lot.available_at);
+        at = at ? std::min(*at, *idle) : *idle;
+    }
+    return at;
+}
+
+// Expires, in time order, every lot whose expiry instant is at or before t.
+void LotBook::expire_due(Timestamp t) {
+    for (;;) {
+        Lot* next = nullptr;
+        bool any_left = false;
+        for (auto& lot : m_lots) {
+            if (lot.expired || lot.remaining <= 0) continue;
+            any_left = true;
+            if (!lot.lifetime_end || *lot.lifetime_end > t) continue;
+            if (!next || *lot.lifetime_end < *next->lifetime_end) next = &lot;
+        }
+        int idle_version = 0;
+        const auto idle = inactivity_end(&idle_version);
+        if (any_left && idle && *idle <= t && (!next || *idle < *next->lifetime_end)) {
+            const std::string reason = "no activity for " +
+                                       std::to_string(m_rules.at(*m_last_activity).expiry.inactive_days) +
+                                       " days since " + format_timestamp(*m_last_activity);
+            for (auto& lot : m_lots) {
+                // A lot that arrived after the idle deadline (a released reservation) expires on arrival.
+                if (!lot.expired && lot.remaining > 0) expire_lot(lot, std::max(*idle, lot.available_at), idle_version, reason);
+            }
+            continue;
+        }
+        if (!next) return;
+        const std::int64_t days = (*next->lifetime_end - next->available_at) / k_seconds_per_day;
+        expire_lot(*next, *next->lifetime_end, next->lifetime_version,
+                   "lifetime of " + std::to_string(days) + " days since " + format_timestamp(next->available_at));
+    }
+}
+
+void LotBook::expire_lot(Lot& lot, Timestamp at, int rule_version, const std::string& reason) {
+    LedgerEntry e;
+    e.key = lot.key + ":expire";
+    e.customer = m_entries.front().customer;
+    e.shop_id = lot.shop_id;
+    e.kind = EntryKind::expire;
+    e.available_delta = -lot.remaining;
+    e.rule_version = rule_version;
+    e.effective_at = at;
+    e.refers_to = lot.key;
+    e.reason = std::to_string(lot.remaining) + " points: " + reason;
+    const LedgerEntry actual = commit(e);
+    lot.remaining = std::max<std::int64_t>(0, lot.remaining + actual.available_delta);
+    lot.expired = true;
+}
+
+LedgerEntry LotBook::commit(const LedgerEntry& candidate) {
+    const auto it = m_existing.find(candidate.key);
+    if (it != m_existing.end()) {
+        m_visited.insert(candidate.key);
+        return *it->second;
+    }
+    m_outcome.new_entries.push_back(candidate);
+    return candidate;
+}
+
+}  // namespace rewardd

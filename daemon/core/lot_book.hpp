@@ -1,0 +1,86 @@
+// Lots, expiry and negative balances: one customer's available points as lots. Every inflow of
+// available points (a release, a positive adjustment, a released reservation, a referral reward)
+// is a lot with its own availability date and expiry; every outflow takes the oldest lots first
+// (a claw-back or reversal first takes from its own order's lot). Pure; the entries are the input.
+//
+// Expiry (both off by default, docs/rules.md):
+//   lifetime_days  a lot expires lifetime_days after it became available (the rules in force then)
+//   inactive_days  every lot expires when the customer had no activity (an order paid, an
+//                  adjustment, a redemption, a referral reward) for inactive_days (the rules in
+//                  force at the last activity)
+// An expiry is an `expire` entry keyed "<lot key>:expire" at the exact expiry instant, so the
+// result does not depend on when the periodic check ran.
+//
+// Negative balances: when a claw-back or reversal takes available points the customer has already
+// spent, the shortfall is recorded as a `negative_balance` entry keyed "<claw-back key>:negative":
+// `carry` (zero delta: the balance stays negative and later earnings pay it off first) or
+// `write_off` (the shortfall is given back, the balance returns to zero).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger_entry.hpp"
+#include "rules.hpp"
+
+namespace rewardd {
+
+// "N points expire on D".
+struct ExpiringPoints {
+    Timestamp at = 0;
+    std::int64_t points = 0;
+    bool operator==(const ExpiringPoints&) const = default;
+};
+
+struct LotOutcome {
+    std::vector<LedgerEntry> new_entries;
+    std::vector<ExpiringPoints> upcoming;      // after `now`, soonest first
+    std::optional<Timestamp> next_check_at;    // the next expiry instant, when one is scheduled
+};
+
+class LotBook {
+public:
+    LotBook(const RuleBook& rules, std::vector<LedgerEntry> customer_entries);
+    LotOutcome run(Timestamp now);
+
+private:
+    struct Lot {
+        std::string key;
+        std::string shop_id;
+        std::string order_ref;  // "<shop>:order:<id>:" when the lot came from an order
+        Timestamp available_at = 0;
+        std::int64_t remaining = 0;
+        std::optional<Timestamp> lifetime_end;
+        int lifetime_version = 0;
+        bool expired = false;
+    };
+
+    void process(const LedgerEntry& entry);
+    void add_lot(const LedgerEntry& entry);
+    void take(const LedgerEntry& entry, std::int64_t points);
+    std::int64_t take_from(Lot& lot, std::int64_t points);
+    void apply_negative_policy(const LedgerEntry& entry, std::int64_t shortfall);
+    void expire_due(Timestamp t);
+    void expire_lot(Lot& lot, Timestamp at, int rule_version, const std::string& reason);
+    std::optional<Timestamp> inactivity_end(int* version) const;
+    std::optional<Timestamp> lot_expiry(const Lot& lot) const;
+    LedgerEntry commit(const LedgerEntry& candidate);  // the existing entry of that key, or the candidate (new)
+
+    const RuleBook& m_rules;
+    std::vector<LedgerEntry> m_entries;  // sorted by business time
+    std::map<std::string, const LedgerEntry*> m_existing;
+    std::set<std::string> m_visited;
+    LotOutcome m_outcome;
+    std::vector<Lot> m_lots;  // oldest first
+    std::int64_t m_debt = 0;  // points owed from a carried negative balance
+    std::optional<Timestamp> m_last_activity;
+};
+
+// Whether an entry counts as the customer's own activity (for inactivity expiry).
+bool is_activity(const LedgerEntry& entry);
+
+}  // namespace rewardd

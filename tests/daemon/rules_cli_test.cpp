@@ -1,0 +1,147 @@
+// `rewardd rules set` and `rules show` through the real binary: a real program in one file is
+// recorded as a new version, a bad file names file, key and problem and changes nothing, and a
+// restart of serve keeps the version the file set.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/daemon_process.hpp"
+
+using namespace rewardd::test;
+using nlohmann::json;
+
+namespace {
+
+std::string write_file(const TempDir& dir, const std::string& name, const std::string& text) {
+    const auto path = (dir.path() / name).string();
+    std::ofstream(path) << text;
+    return path;
+}
+
+const char* k_program = R"(# A tiered program with a weekend double-points campaign, 5% cashback over 500, referrals.
+effective_from = "2099-12-01T00:00:00Z"
+pending_days = 14
+redeem_cart_share_max = "50"
+negative_policy = "write_off"
+
+[multipliers.categories]
+shoes = "1.5"
+
+[[tiers]]
+name = "bronze"
+threshold = 0
+multiplier = 1
+
+[[tiers]]
+name = "silver"
+threshold = "1000.00"
+multiplier = "1.25"
+
+[[tiers]]
+name = "gold"
+threshold = "5000.00"
+multiplier = 2
+
+[[campaigns]]
+id = "weekend"
+starts = "2026-12-05T00:00:00Z"
+ends = "2026-12-07T00:00:00Z"
+multiplier = 2
+
+[cashback]
+rate = 5
+min_order = "500.00"
+
+[referral]
+referee_points = 200
+referrer_points = 500
+
+[expiry]
+inactive_days = 365
+)";
+
+json show(const std::string& data) {
+    const auto r = run_rewardd({"rules", "show", "--json", "--all", "--data", data});
+    REQUIRE(r.exit_code == 0);
+    return json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("a whole program in one rules file becomes a new version that show prints back") {
+    TempDir dir;
+    const auto path = write_file(dir, "program.toml", k_program);
+    const auto set = run_rewardd({"rules", "set", path, "--data", dir.str()});
+    CHECK(set.exit_code == 0);
+    CHECK(set.out.find("rules version 2 recorded, effective from 2099-12-01T00:00:00Z") != std::string::npos);
+
+    const json shown = show(dir.str());
+    REQUIRE(shown["versions"].size() == 2);
+    CHECK(shown["versions"][0]["source"] == "config");
+    const json& v2 = shown["versions"][1];
+    CHECK(v2["version"] == 2);
+    CHECK(v2["effective_from"] == "2099-12-01T00:00:00Z");
+    CHECK(v2["source"] == "file:" + path);
+    const json& rules = v2["rules"];
+    CHECK(rules["tiers"].size() == 3);
+    CHECK(rules["tiers"][1]["threshold_milli"] == 1000000);
+    CHECK(rules["tiers"][1]["multiplier_percent"] == 125);
+    CHECK(rules["campaigns"][0]["multiplier_percent"] == 200);
+    CHECK(rules["cashback"]["rate_bp"] == 500);
+    CHECK(rules["cashback"]["min_order_milli"] == 500000);
+    CHECK(rules["category_multipliers"]["shoes"] == 150);
+    CHECK(rules["redeem_cart_share_max_bp"] == 5000);
+    CHECK(rules["referral"]["referrer_points"] == 500);
+    CHECK(rules["expiry"]["inactive_days"] == 365);
+    CHECK(rules["negative_policy"] == "write_off");
+
+    // The text form reads back to the same rules: setting it again changes nothing.
+    const auto text = run_rewardd({"rules", "show", "--data", dir.str()});
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("# version 2 (scheduled)") != std::string::npos);
+    const auto again = run_rewardd({"rules", "set", path, "--data", dir.str()});
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find("rules unchanged: version 2") != std::string::npos);
+
+    // A restart of serve with the default config keeps the file's version as the latest.
+    { DaemonProcess daemon(dir.str()); }
+    CHECK(show(dir.str())["versions"].size() == 2);
+}
+
+TEST_CASE("a bad rules file names the file, the key and the problem, and changes nothing") {
+    TempDir dir;
+    const auto good = write_file(dir, "good.toml", "pending_days = 7\n");
+    REQUIRE(run_rewardd({"rules", "set", good, "--data", dir.str()}).exit_code == 0);
+    struct Row { std::string text; std::string key; std::string problem; };
+    const Row rows[] = {
+        {"pending_days = \"two weeks\"\n", "pending_days", "must be an integer"},
+        {"colour = \"blue\"\n", "colour", "unknown key"},
+        {"[[tiers]]\nname = \"silver\"\nthreshold = \"lots\"\n", "tiers[0].threshold", "not a decimal amount"},
+        {"[multipliers.categories]\nshoes = 1.5\n", "multipliers.categories.shoes", "as a string"},
+        {"[cashback]\nrate = 150\n", "cashback.rate", "must be 0..100"},
+        {"[[campaigns]]\nid = \"w\"\nstarts = \"2026-12-07T00:00:00Z\"\nends = \"2026-12-05T00:00:00Z\"\n",
+         "campaigns[0].ends", "must be after starts"},
+        {"[[tiers]]\nname = \"a\"\nthreshold = 10\n[[tiers]]\nname = \"b\"\nthreshold = 5\n", "tiers[1].threshold",
+         "increasing"},
+        {"negative_policy = \"forgive\"\n", "negative_policy", "carry, write_off"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.text);
+        const auto path = write_file(dir, "bad.toml", row.text);
+        const auto r = run_rewardd({"rules", "set", path, "--data", dir.str()});
+        CHECK(r.exit_code != 0);
+        CHECK(r.err.find("invalid_rules") != std::string::npos);
+        CHECK(r.err.find(path) != std::string::npos);
+        CHECK(r.err.find(row.key) != std::string::npos);
+        CHECK(r.err.find(row.problem) != std::string::npos);
+    }
+    const auto syntax = write_file(dir, "syntax.toml", "pending_days = \n");
+    const auto r = run_rewardd({"rules", "set", syntax, "--data", dir.str()});
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("line 1") != std::string::npos);
+    const json shown = show(dir.str());
+    REQUIRE(shown["versions"].size() == 2);
+    CHECK(shown["versions"][1]["rules"]["pending_days"] == 7);
+}
