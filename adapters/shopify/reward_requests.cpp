@@ -46,14 +46,14 @@ std::string text(const json& obj, const char* key) {
     return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+}  // namespace
+
 std::string first_user_error(const json& payload) {
     const auto errors = payload.value("userErrors", json::array());
     if (!errors.is_array() || errors.empty()) return "";
     const auto& e = errors[0];
     return (text(e, "code").empty() ? std::string("USER_ERROR") : text(e, "code")) + ": " + text(e, "message");
 }
-
-}  // namespace
 
 std::string customer_gid(const std::string& customer_id) {
     if (customer_id.rfind("gid://", 0) == 0) return customer_id;

@@ -18,6 +18,9 @@ struct GraphqlDocument {
     nlohmann::json variables;
 };
 
+// "CODE: message" of a mutation payload's first userError; "" when there is none.
+std::string first_user_error(const nlohmann::json& payload);
+
 // "207119551" -> "gid://shopify/Customer/207119551"; a gid is kept as it is.
 std::string customer_gid(const std::string& customer_id);
 // The grant's code, or (when it has none) one derived from the grant id: "RWD-" + 12 of [A-Z0-9].

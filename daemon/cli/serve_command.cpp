@@ -21,6 +21,8 @@
 #include "adapters/shopify/shopify_reward_deliverer.hpp"
 #include "cli/shopify_shop_setup.hpp"
 #include "http/shopify_subscription_keeper.hpp"
+#include "http/shopify_metafield_writer.hpp"
+#include "rewards/entry_hooks.hpp"
 
 namespace rewardd {
 namespace {
@@ -101,7 +103,8 @@ int serve(const ServeOptions& o) {
                         unix_ms_now);
     outbox.add_deliverer(std::make_unique<WooCommerceCouponDeliverer>(
         WooCommerceRest(std::make_shared<CurlHttpClient>(), config->platform_timeout_ms, now_utc)));
-    writer.set_entry_hook(cashback_grant_hook(*writer_db, {"woocommerce"}));
+    writer.set_entry_hook(chain_entry_hooks({cashback_grant_hook(*writer_db, {"woocommerce", "shopify"}),
+                                             metafield_mark_hook(*writer_db, unix_ms_now)}));
     // Shopify out: discount codes and store credit through the Admin API; subscriptions kept.
     auto shopify_api = shopify::make_admin_api(shopify_admin_options(*config));
     outbox.add_deliverer(std::make_unique<shopify::ShopifyRewardDeliverer>(shopify_api, now_utc));
@@ -110,11 +113,17 @@ int serve(const ServeOptions& o) {
     ShopifySubscriptionKeeper shopify_keeper(*keeper_db, shopify_api, config->public_url,
                                              std::chrono::seconds(config->shopify_subscription_check_interval_s),
                                              std::chrono::seconds(60));
+    auto metafield_db = open_database(db_options);
+    if (!metafield_db) return fail(metafield_db.error());
+    ShopifyMetafieldWriter shopify_metafields(*metafield_db, shopify_api,
+                                              {config->shopify_metafield_quiet_ms, config->shopify_metafield_max_delay_ms},
+                                              unix_ms_now);
     shopify_privacy.start();
     if (!server.bind()) return 1;
     writer.start();
     outbox.start();
     shopify_keeper.start();
+    shopify_metafields.start();
     g_server = &server;
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
@@ -124,6 +133,7 @@ int serve(const ServeOptions& o) {
     g_server = nullptr;
     shopify_privacy.stop();
     shopify_keeper.stop();
+    shopify_metafields.stop();
     writer.stop();
     outbox.stop();
     spdlog::info("rewardd: stopped");

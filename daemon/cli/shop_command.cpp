@@ -87,7 +87,7 @@ void register_shop(CLI::App& app, int& exit_code) {
     add_cmd->add_option("--platform", add->shop.platform, "woocommerce | shopify | custom")->required();
     add_cmd->add_option("--secret", add->shop.secret, "webhook/event signing secret (Shopify: the client secret)");
     for (const char* name : {"url", "consumer-key", "consumer-secret", "domain", "client-id", "client-secret", "token",
-                             "status-map", "currency"}) {
+                             "status-map", "currency", "cashback-as"}) {
         std::string key(name);
         std::replace(key.begin(), key.end(), '-', '_');
         add_cmd->add_option(std::string("--") + name, add->flags[key]);

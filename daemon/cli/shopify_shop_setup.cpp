@@ -6,6 +6,7 @@
 
 #include "adapters/shopify/webhook_subscriptions.hpp"
 #include "cli/cli_context.hpp"
+#include "rewards/shopify_grants.hpp"
 #include "store/shopify_delivery_log.hpp"
 
 namespace rewardd {
@@ -102,6 +103,9 @@ std::optional<Error> prepare_shopify_shop(Shop& shop) {
     if (shopify::credential_kind(shop) == shopify::CredentialKind::none) {
         return make_error(ErrorCode::missing_field, "give --client-id and --client-secret (Dev Dashboard app) or --token",
                           "--client-id");
+    }
+    if (const auto it = shop.settings.find("cashback_as"); it != shop.settings.end() && !is_cashback_choice(it->second)) {
+        return make_error(ErrorCode::invalid_field, "--cashback-as must be code or store-credit", "--cashback-as");
     }
     if (shop.secret.empty()) shop.secret = shopify::setting(shop, "client_secret");
     return std::nullopt;

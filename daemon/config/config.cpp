@@ -104,6 +104,12 @@ const std::map<std::string, KeyHandler>& top_level_keys() {
         {"shopify_subscription_check_interval_s", int_key(1, 86400, [](Config& c, std::int64_t v) {
              c.shopify_subscription_check_interval_s = v;
          })},
+        {"shopify_metafield_quiet_ms", int_key(0, 3600000, [](Config& c, std::int64_t v) {
+             c.shopify_metafield_quiet_ms = v;
+         })},
+        {"shopify_metafield_max_delay_ms", int_key(0, 86400000, [](Config& c, std::int64_t v) {
+             c.shopify_metafield_max_delay_ms = v;
+         })},
         {"tls_cert", string_key(is_any_path, "must be a path", [](Config& c, const std::string& v) { c.tls_cert = v; })},
         {"tls_key", string_key(is_any_path, "must be a path", [](Config& c, const std::string& v) { c.tls_key = v; })},
     };
@@ -235,6 +241,11 @@ shopify_api_version = "2026-07"
 shopify_timeout_ms = 10000
 # How often the Shopify webhook subscriptions are checked and re-created, in seconds (3 h).
 shopify_subscription_check_interval_s = 10800
+# A customer's balance and tier are written to their Shopify metafields once their changes have
+# been quiet this long (a burst of orders makes one write), in milliseconds ...
+shopify_metafield_quiet_ms = 2000
+# ... but never later than this after the first change, in milliseconds.
+shopify_metafield_max_delay_ms = 60000
 # PEM certificate (chain) and private key: when both are set, `serve` speaks HTTPS itself.
 # Empty: plain HTTP (put a TLS reverse proxy in front; docs/https.md).
 tls_cert = ""

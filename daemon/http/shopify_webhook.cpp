@@ -8,9 +8,11 @@
 
 #include "adapters/neutral/event_json.hpp"
 #include "adapters/shopify/webhook_mapper.hpp"
+#include "core/customer_key.hpp"
 #include "http/json_response.hpp"
 #include "net/signature.hpp"
 #include "store/privacy_store.hpp"
+#include "store/shopify_customers.hpp"
 #include "store/shopify_delivery_log.hpp"
 
 namespace rewardd {
@@ -54,6 +56,23 @@ InboxEvent to_inbox(const Event& e, Timestamp received_at) {
     stored.received_at = received_at;
     stored.body = event_to_json(e);
     return stored;
+}
+
+struct KnownCustomer {
+    std::string key;  // the ledger's customer key
+    std::string shopify_id;
+};
+
+// The Shopify ids the events carry (orders' customers, customers/create), for grants and metafields.
+std::vector<KnownCustomer> known_customers(const std::vector<Event>& events) {
+    std::vector<KnownCustomer> out;
+    for (const auto& e : events) {
+        const CustomerRef* ref = e.order ? &e.order->customer : e.customer ? &*e.customer : nullptr;
+        if (!ref || ref->id.empty()) continue;
+        const std::string key = customer_key(e.shop_id, *ref);
+        if (!key.empty()) out.push_back({key, ref->id});
+    }
+    return out;
 }
 
 }  // namespace
@@ -124,10 +143,18 @@ void ShopifyWebhook::store_events(const Delivery& d, std::vector<Event> events, 
     std::vector<InboxEvent> stored;
     for (const auto& e : events) stored.push_back(to_inbox(e, d.received_at));
     // The delivery is logged in the same group commit as its events: all of it lands or none.
+    // So are the customers' Shopify ids, before the applier writes entries that need them.
     const ShopifyDelivery logged{d.shop.id, d.webhook_id, d.event_id, d.topic, d.received_at};
-    auto outcome = m_writer.submit(std::move(stored), [logged](SQLite::Database& db) -> Result<bool> {
+    auto customers = known_customers(events);
+    auto outcome = m_writer.submit(std::move(stored), [logged, customers](SQLite::Database& db) -> Result<bool> {
         auto r = ShopifyDeliveryLog(db).record(logged);
         if (!r) return r.error();
+        for (const auto& c : customers) {
+            if (auto known = ShopifyCustomers(db).remember(logged.shop_id, c.key, c.shopify_id, logged.received_at);
+                !known) {
+                return known.error();
+            }
+        }
         return true;
     }).get();
     if (!outcome) {

@@ -6,6 +6,7 @@
 #include "core/customer_key.hpp"
 #include "outbox/outbox_store.hpp"
 #include "rewards/grant_code.hpp"
+#include "rewards/shopify_grants.hpp"
 
 namespace rewardd {
 
@@ -30,15 +31,23 @@ LedgerApplier::EntryHook cashback_grant_hook(std::shared_ptr<SQLite::Database> w
         auto shop = ShopRegistry(db).find(entry.shop_id);
         if (!shop) return shop.error();
         if (!shop->has_value() || !platforms.count((*shop)->platform)) return true;
-        const RewardGrant grant = cashback_grant(entry);
-        if (grant.customer_email.empty()) {
+        RewardGrant grant = cashback_grant(entry);
+        if ((*shop)->platform == "shopify") {
+            auto addressed = address_shopify_grant(*db, entry.customer, grant);
+            if (!addressed) return addressed.error();
+            if (!*addressed) {
+                spdlog::warn("outbox: cashback for a customer without a known Shopify id not issued key={}", entry.key);
+                return true;
+            }
+            apply_cashback_choice(**shop, grant);
+        } else if (grant.customer_email.empty()) {
             spdlog::warn("outbox: cashback without e-mail not issued key={}", entry.key);
             return true;
         }
         auto queued = OutboxStore(db).enqueue(grant, now);
         if (!queued) return queued.error();
-        spdlog::info("outbox: cashback queued grant={} shop={} customer={}", grant.grant_id, grant.shop_id,
-                     mask_email(grant.customer_email));
+        spdlog::info("outbox: cashback queued grant={} shop={} kind={} customer={}", grant.grant_id, grant.shop_id,
+                     reward_kind_id(grant.kind), mask_email(grant.customer_email));
         return true;
     };
 }

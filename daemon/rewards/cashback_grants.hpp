@@ -1,5 +1,6 @@
 // Cashback that becomes due (ledger entry kind cashback_due, written by the applier) is issued as a
-// coupon: the grant is enqueued in the outbox inside the same transaction as the entry, on the
+// coupon (Shopify: a discount code for the customer's Shopify id, or store credit where the shop
+// chose it): the grant is enqueued in the outbox inside the same transaction as the entry, on the
 // writer's own connection, so a crash can lose neither or both.
 #pragma once
 

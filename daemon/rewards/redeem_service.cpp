@@ -11,6 +11,8 @@
 #include "core/money.hpp"
 #include "outbox/outbox_store.hpp"
 #include "rewards/grant_code.hpp"
+#include "rewards/shopify_grants.hpp"
+#include "store/shopify_metafield_queue.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace rewardd {
@@ -127,8 +129,20 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
             outcome = o.error();
             return true;
         }
+        RewardGrant grant = coupon_grant(r, *o);
+        if ((*shop)->platform == "shopify") {
+            auto addressed = address_shopify_grant(*db, r.customer_email, grant);
+            if (!addressed) return addressed.error();
+            if (!*addressed) {
+                outcome = make_error(ErrorCode::not_found,
+                                     "no Shopify customer id known for this customer in shop " + r.shop_id +
+                                         " (it comes with their orders)", "customer");
+                return true;
+            }
+            if (auto m = ShopifyMetafieldQueue(*db).mark(r.customer_email, now * 1000); !m) return m.error();
+        }
         if (auto w = store.append_entry(reserve_entry(r, *o, in_force, now), now); !w) return w.error();
-        if (auto q = OutboxStore(db).enqueue(coupon_grant(r, *o), now); !q) return q.error();
+        if (auto q = OutboxStore(db).enqueue(grant, now); !q) return q.error();
         outcome = *o;
         return true;
     });

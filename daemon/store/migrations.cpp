@@ -95,7 +95,22 @@ CREATE TABLE api_tokens (
 CREATE INDEX events_shop_received ON events (shop_id, received_at);
 )SQL";
 
-constexpr std::array<const char*, 4> k_migrations{k_v1, k_v2, k_v3, k_v4};
+// v5: each Shopify customer's id per shop (from orders and customers webhooks; grants and metafields
+// need it), and the durable queue of customers whose Shopify metafields are stale: one row per
+// (shop, customer), re-marked by every change, written once it has been quiet (docs/shopify.md).
+constexpr const char* k_v5 = R"SQL(
+CREATE TABLE shopify_customers (
+  shop_id TEXT NOT NULL, customer TEXT NOT NULL, shopify_id TEXT NOT NULL, updated_at INTEGER NOT NULL,
+  PRIMARY KEY (shop_id, customer));
+CREATE INDEX shopify_customers_customer ON shopify_customers (customer);
+CREATE TABLE shopify_metafield_queue (
+  shop_id TEXT NOT NULL, customer TEXT NOT NULL, first_marked_ms INTEGER NOT NULL,
+  last_marked_ms INTEGER NOT NULL, generation INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (shop_id, customer));
+)SQL";
+
+constexpr std::array<const char*, 5> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5};
 
 }  // namespace
 

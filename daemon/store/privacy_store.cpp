@@ -1,5 +1,6 @@
 // SQL for privacy requests, erasure and export (tables privacy_requests, erased_customers, v3).
 #include "privacy_store.hpp"
+#include "shopify_customers.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -178,6 +179,7 @@ Result<ErasureOutcome> PrivacyStore::erase_customer(const PrivacyTarget& target,
             SQLite::Statement blank(m_db, "UPDATE customers SET email = '' WHERE key = ?");
             blank.bind(1, key);
             blank.exec();
+            if (auto forgot = ShopifyCustomers(m_db).forget(key); !forgot) return forgot.error();
             out.pseudonyms.push_back(alias);
         }
         tx.commit();
@@ -204,6 +206,7 @@ Result<ErasureOutcome> PrivacyStore::erase_shop_customers(const std::string& sho
             if (!email.empty() || !id.empty()) people.emplace(email, id);
         }
         ErasureOutcome total;
+        if (auto forgot = ShopifyCustomers(m_db).forget_shop(shop_id); !forgot) return forgot.error();
         for (const auto& [email, id] : people) {
             SQLite::Statement other(m_db, "SELECT 1 FROM events WHERE shop_id <> ? AND instr(body, ?) > 0 LIMIT 1");
             other.bind(1, shop_id);

@@ -3,6 +3,7 @@
 #include "fakes/fake_shopify.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 namespace rewardd::test {
@@ -209,6 +210,9 @@ std::string FakeShopify::run_operation(const std::string& query, const json& var
                                     : json::array({{{"id", "gid://shopify/StoreCreditAccount/1"},
                                                     {"transactions", {{"nodes", txs}}}}});
         data["customer"] = {{"id", vars.at("id")}, {"storeCreditAccounts", {{"nodes", accounts}}}};
+    } else if (has("metafieldsSet")) {
+        ++m_operations["metafieldsSet"];
+        data["metafieldsSet"] = set_metafields(vars.at("metafields"));
     } else if (has("webhookSubscriptionCreate")) {
         ++m_operations["webhookSubscriptionCreate"];
         Subscription s{"gid://shopify/WebhookSubscription/" + std::to_string(++m_next_id), vars.at("topic"),
@@ -230,6 +234,64 @@ std::string FakeShopify::run_operation(const std::string& query, const json& var
         return json{{"errors", json::array({{{"message", "Field is not defined on QueryRoot"}}})}}.dump();
     }
     return json{{"data", data}}.dump();
+}
+
+namespace {
+
+// Why one MetafieldsSetInput would be refused ({code, message}), or {"", ""}.
+std::pair<std::string, std::string> metafield_problem(const json& in) {
+    const auto str = [&](const char* k) { return in.contains(k) && in[k].is_string() ? in[k].get<std::string>() : ""; };
+    const std::string owner = str("ownerId"), ns = str("namespace"), key = str("key"), type = str("type"),
+                      value = str("value");
+    const auto word = [](const std::string& t) {
+        return std::all_of(t.begin(), t.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
+    };
+    if (owner.rfind("gid://shopify/", 0) != 0) return {"INVALID", "Owner does not exist."};
+    if (ns.size() < 3 || ns.size() > 255 || !word(ns)) return {"INVALID", "Namespace is invalid."};
+    if (key.size() < 2 || key.size() > 64 || !word(key)) return {"INVALID", "Key is invalid."};
+    if (value.empty()) return {"BLANK", "Value can't be blank."};
+    if (type == "number_integer") {
+        const bool digits = std::all_of(value.begin() + (value[0] == '-' ? 1 : 0), value.end(),
+                                        [](unsigned char c) { return std::isdigit(c); });
+        if (!digits || value == "-") return {"INVALID_VALUE", "Value must be an integer."};
+    } else if (type == "single_line_text_field") {
+        if (value.find('\n') != std::string::npos) return {"INVALID_VALUE", "Value must be a single line."};
+    } else {
+        return {"INVALID_TYPE", "Type is not a valid metafield type."};
+    }
+    return {"", ""};
+}
+
+}  // namespace
+
+json FakeShopify::set_metafields(const json& inputs) {
+    if (!inputs.is_array() || inputs.empty() || inputs.size() > 25) {
+        return {{"metafields", nullptr},
+                {"userErrors", user_error({"metafields"}, "LESS_THAN_OR_EQUAL_TO",
+                                          "Exceeded the maximum metafields input limit of 25.")}};
+    }
+    json errors = json::array();
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const auto [code, message] = metafield_problem(inputs[i]);
+        if (!code.empty()) {
+            errors.push_back({{"field", {"metafields", std::to_string(i)}}, {"code", code}, {"message", message},
+                              {"elementIndex", i}});
+        }
+    }
+    if (!errors.empty()) return {{"metafields", json::array()}, {"userErrors", errors}};  // atomic: none set
+    json set = json::array();
+    for (const auto& in : inputs) {
+        Metafield m{in["ownerId"], in["namespace"], in["key"], in["type"], in["value"]};
+        m_metafields[m.owner + "|" + m.ns + "|" + m.key] = m;
+        set.push_back({{"key", m.key}, {"namespace", m.ns}, {"value", m.value}, {"type", m.type}});
+    }
+    return {{"metafields", set}, {"userErrors", json::array()}};
+}
+
+std::string FakeShopify::metafield(const std::string& owner, const std::string& ns, const std::string& key) const {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_metafields.find(owner + "|" + ns + "|" + key);
+    return it == m_metafields.end() ? "" : it->second.value;
 }
 
 void FakeShopify::fail_next(int count, int status) {

@@ -2,8 +2,9 @@
 // S4, S5: the client credentials token endpoint with expiring tokens, and the Admin GraphQL
 // endpoint of one pinned version that checks the token, keeps a cost-based leaky bucket (THROTTLED
 // when short), and answers discountCodeBasicCreate (TAKEN on a repeated code), codeDiscountNodeByCode,
-// storeCreditAccountCredit, the customer's store credit accounts, webhookSubscriptions(+Create) and
-// currentAppInstallation. Knobs inject 5xx/429, hangs after the mutation was committed, a drained
+// storeCreditAccountCredit, the customer's store credit accounts, metafieldsSet (atomic, at most 25,
+// validated: ownerId gid, namespace 3-255, key 2-64, known type, value fitting it, not blank),
+// webhookSubscriptions(+Create) and currentAppInstallation. Knobs inject 5xx/429, hangs after the mutation was committed, a drained
 // bucket and revoked tokens.
 #pragma once
 
@@ -45,6 +46,9 @@ public:
     struct Subscription {
         std::string id, topic, uri;
     };
+    struct Metafield {
+        std::string owner, ns, key, type, value;
+    };
 
     FakeShopify() : FakeShopify(Options{}) {}
     explicit FakeShopify(Options options);
@@ -65,6 +69,8 @@ public:
     std::vector<Discount> discounts() const;
     std::vector<Credit> credits() const;
     std::vector<Subscription> subscriptions() const;
+    // The current value of owner's metafield namespace.key; "" when never set.
+    std::string metafield(const std::string& owner, const std::string& ns, const std::string& key) const;
     std::vector<std::string> issued_tokens() const;
     int token_requests() const;
     int throttled_answers() const;
@@ -81,6 +87,7 @@ private:
     bool token_ok(const std::string& token);
     bool take_from_bucket(std::int64_t cost, std::int64_t& available_after);
     std::string run_operation(const std::string& query, const nlohmann::json& variables);
+    nlohmann::json set_metafields(const nlohmann::json& inputs);
 
     Options m_options;
     httplib::Server m_server;
@@ -93,6 +100,7 @@ private:
     std::map<std::string, Discount> m_discounts;   // by upper-case code
     std::vector<Credit> m_credits;
     std::vector<Subscription> m_subscriptions;
+    std::map<std::string, Metafield> m_metafields;  // by owner|namespace|key
     std::map<std::string, int> m_operations;
     int m_token_requests = 0, m_throttled = 0, m_unauthorized = 0, m_wrong_version = 0;
     int m_fail_count = 0, m_fail_status = 503, m_hang_count = 0, m_hang_ms = 0, m_hangs_started = 0;
