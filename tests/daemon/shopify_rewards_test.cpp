@@ -178,7 +178,7 @@ TEST_CASE("rewardd redeem for a Shopify customer queues a discount code restrict
     REQUIRE(run_rewardd({"adjust", "carol@example.com", "--points", "1000", "--reason", "test", "--config", config})
                 .exit_code == 0);
     sh::wait_applied(dir.str());
-    const auto stranger = run_rewardd({"redeem", "carol@example.com", "--points", "500", "--shop", "s1", "--id", "r-2",
+    const auto stranger = run_rewardd({"redeem", "carol@example.com", "--points", "500", "--shop", "s1", "--id", "r-2", "--currency", "USD",
                                        "--config", config});
     INFO(stranger.err);
     CHECK(stranger.exit_code != 0);
