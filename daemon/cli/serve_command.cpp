@@ -6,6 +6,8 @@
 #include <csignal>
 #include <thread>
 
+#include "catalog/category_preparer.hpp"
+#include "catalog/woocommerce_category_fetcher.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/commands.hpp"
 #include "http/api_routes.hpp"
@@ -105,6 +107,19 @@ int serve(const ServeOptions& o) {
         WooCommerceRest(std::make_shared<CurlHttpClient>(), config->platform_timeout_ms, now_utc)));
     writer.set_entry_hook(chain_entry_hooks({cashback_grant_hook(*writer_db, {"woocommerce", "shopify"}),
                                              metafield_mark_hook(*writer_db, unix_ms_now)}));
+    // WooCommerce orders carry no product categories: fetched when the rules look at them.
+    std::optional<WooCommerceCategoryFetcher> category_fetcher;
+    if (rules_use_categories(*rules)) {
+        writer.set_order_preparer(make_category_preparer(*writer_db));
+        auto catalog_db = open_database(db_options);
+        if (!catalog_db) return fail(catalog_db.error());
+        category_fetcher.emplace(
+            *catalog_db,
+            WooCommerceRest(std::make_shared<CurlHttpClient>(), config->platform_timeout_ms, now_utc),
+            RetryPolicy{config->outbox_retry_base_ms, config->outbox_retry_max_ms,
+                        static_cast<int>(config->outbox_attempts_max)},
+            std::chrono::milliseconds(config->outbox_poll_interval_ms), now_utc);
+    }
     // Shopify out: discount codes and store credit through the Admin API; subscriptions kept.
     auto shopify_api = shopify::make_admin_api(shopify_admin_options(*config));
     outbox.add_deliverer(std::make_unique<shopify::ShopifyRewardDeliverer>(shopify_api, now_utc));
@@ -122,6 +137,7 @@ int serve(const ServeOptions& o) {
     if (!server.bind()) return 1;
     writer.start();
     outbox.start();
+    if (category_fetcher) category_fetcher->start();
     shopify_keeper.start();
     shopify_metafields.start();
     g_server = &server;
@@ -136,6 +152,7 @@ int serve(const ServeOptions& o) {
     shopify_metafields.stop();
     writer.stop();
     outbox.stop();
+    if (category_fetcher) category_fetcher->stop();
     spdlog::info("rewardd: stopped");
     return 0;
 }

@@ -59,6 +59,10 @@ public:
 
     // See LedgerApplier::set_entry_hook; call before start().
     void set_entry_hook(LedgerApplier::EntryHook hook) { m_applier.set_entry_hook(std::move(hook)); }
+    // See LedgerApplier::set_order_preparer; call before start().
+    void set_order_preparer(LedgerApplier::OrderPreparer preparer) {
+        m_applier.set_order_preparer(std::move(preparer));
+    }
 
     bool healthy() const { return m_healthy.load(); }
     BatchStats stats() const;

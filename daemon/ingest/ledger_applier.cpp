@@ -89,6 +89,11 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
         }
         events.push_back(std::move(*event));
     }
+    if (m_order_preparer) {
+        auto wait = m_order_preparer(events, now);
+        if (!wait) return wait.error();
+        if (*wait) return m_store.set_wakeup({order.first, order.second, **wait});
+    }
     auto existing = m_store.order_entries(order.first, order.second);
     if (!existing) return existing.error();
     // The customer's other orders decide the tier this order earns at.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -37,6 +38,12 @@ public:
     using EntryHook = std::function<Result<bool>(const LedgerEntry& entry, Timestamp now)>;
     void set_entry_hook(EntryHook hook) { m_entry_hook = std::move(hook); }
 
+    // Completes an order's events before the engine sees them (the product categories a platform's
+    // payload lacks). Answers nullopt when the order is ready, or when to look again: the order is
+    // then left unapplied until that time, its events kept.
+    using OrderPreparer = std::function<Result<std::optional<Timestamp>>(std::vector<Event>& events, Timestamp now)>;
+    void set_order_preparer(OrderPreparer preparer) { m_order_preparer = std::move(preparer); }
+
 private:
     using OrderRef = std::pair<std::string, std::string>;
     Result<bool> apply_order(const OrderRef& order, Timestamp now, ApplyStats& stats);
@@ -48,6 +55,7 @@ private:
     LedgerStore& m_store;
     std::shared_ptr<const RewardEngine> m_engine;
     EntryHook m_entry_hook;
+    OrderPreparer m_order_preparer;
 };
 
 }  // namespace rewardd

@@ -7,6 +7,10 @@
 
 namespace rewardd {
 
+Error storage_error(const std::exception& e) {
+    return make_error(ErrorCode::storage_unavailable, std::string("storage: ") + e.what());
+}
+
 std::string database_path(const std::string& data_dir) {
     return (std::filesystem::path(data_dir) / "rewardd.db").string();
 }

@@ -24,6 +24,9 @@ struct DatabaseOptions {
 
 Result<std::shared_ptr<SQLite::Database>> open_database(const DatabaseOptions& options);
 
+// An SQLite exception as the storage error callers answer 503 with.
+Error storage_error(const std::exception& e);
+
 // "<data dir>/rewardd.db"
 std::string database_path(const std::string& data_dir);
 

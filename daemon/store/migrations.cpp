@@ -110,7 +110,18 @@ CREATE TABLE shopify_metafield_queue (
   PRIMARY KEY (shop_id, customer));
 )SQL";
 
-constexpr std::array<const char*, 5> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5};
+// v6: product categories fetched from a platform's catalogue (WooCommerce order JSON carries none),
+// kept once fetched so an order replays with the categories it was first applied with
+// (daemon/store/product_catalog.*). `state`: wanted (to fetch), known, missing (404), unavailable.
+constexpr const char* k_v6 = R"SQL(
+CREATE TABLE product_categories (
+  shop_id TEXT NOT NULL, product_id TEXT NOT NULL, state TEXT NOT NULL, categories TEXT NOT NULL DEFAULT '[]',
+  attempts INTEGER NOT NULL DEFAULT 0, next_try_at INTEGER NOT NULL, last_error TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL, PRIMARY KEY (shop_id, product_id));
+CREATE INDEX product_categories_wanted ON product_categories (state, next_try_at);
+)SQL";
+
+constexpr std::array<const char*, 6> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
 
 }  // namespace
 

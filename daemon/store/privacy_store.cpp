@@ -1,6 +1,7 @@
 // SQL for privacy requests, erasure and export (tables privacy_requests, erased_customers, v3).
 #include "privacy_store.hpp"
 #include "shopify_customers.hpp"
+#include "database.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -11,10 +12,6 @@ namespace rewardd {
 namespace {
 
 using nlohmann::json;
-
-Error storage_error(const std::exception& e) {
-    return make_error(ErrorCode::storage_unavailable, std::string("storage: ") + e.what());
-}
 
 // True when `c` (an EVENTS.md customer object) is the target: same e-mail, or the same platform
 // customer id in the target's shop.

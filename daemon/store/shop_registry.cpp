@@ -1,5 +1,6 @@
 // Shops table access; settings are a JSON object of strings.
 #include "shop_registry.hpp"
+#include "database.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -21,10 +22,6 @@ Shop read_shop(SQLite::Statement& q) {
     }
     s.created_at = q.getColumn(4).getInt64();
     return s;
-}
-
-Error storage_error(const std::exception& e) {
-    return make_error(ErrorCode::storage_unavailable, std::string("storage: ") + e.what());
 }
 
 }  // namespace

@@ -1,16 +1,10 @@
 // SQL for the Shopify delivery log (table shopify_deliveries, migration v3).
 #include "shopify_delivery_log.hpp"
+#include "database.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
 namespace rewardd {
-namespace {
-
-Error storage_error(const std::exception& e) {
-    return make_error(ErrorCode::storage_unavailable, std::string("storage: ") + e.what());
-}
-
-}  // namespace
 
 Result<bool> ShopifyDeliveryLog::seen(const std::string& shop_id, const std::string& webhook_id,
                                       const std::string& event_id) {

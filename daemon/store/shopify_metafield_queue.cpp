@@ -1,12 +1,8 @@
 // SQL for table shopify_metafield_queue.
 #include "shopify_metafield_queue.hpp"
+#include "database.hpp"
 
 namespace rewardd {
-namespace {
-
-Error storage_error(const SQLite::Exception& e) { return make_error(ErrorCode::storage_unavailable, e.what()); }
-
-}  // namespace
 
 Result<int> ShopifyMetafieldQueue::mark(const std::string& customer, std::int64_t now_ms) {
     try {

@@ -1,16 +1,13 @@
 // SQL for the LedgerStore contract. Every SQLite exception is caught here and returned as
 // storage_unavailable, so a full disk or a locked database is a 503, never a crash.
 #include "sqlite_store.hpp"
+#include "database.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
 namespace rewardd {
 namespace {
-
-Error storage_error(const std::exception& e) {
-    return make_error(ErrorCode::storage_unavailable, std::string("storage: ") + e.what());
-}
 
 template <typename F>
 auto guarded(F&& f) -> decltype(f()) {

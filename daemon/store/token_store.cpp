@@ -1,5 +1,6 @@
 // The api_tokens table (migration v4).
 #include "token_store.hpp"
+#include "database.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -16,10 +17,6 @@ ApiToken read_token(SQLite::Statement& q) {
     t.created_at = q.getColumn(3).getInt64();
     t.revoked_at = q.getColumn(4).getInt64();
     return t;
-}
-
-Error storage_error(const std::exception& e) {
-    return make_error(ErrorCode::storage_unavailable, std::string("storage: ") + e.what());
 }
 
 }  // namespace

@@ -76,6 +76,9 @@ FakeWooCommerce::FakeWooCommerce(std::string consumer_key, std::string consumer_
     m_server.Get("/wp-json/wc/v3/coupons", [this](const httplib::Request& req, httplib::Response& res) {
         list_coupons(req, res);
     });
+    m_server.Get(R"(/wp-json/wc/v3/products/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+        get_product(req, res);
+    });
     m_port = m_server.bind_to_any_port("127.0.0.1");
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
     for (int i = 0; i < 200 && !m_server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -124,6 +127,17 @@ void FakeWooCommerce::release() {
 void FakeWooCommerce::add_coupon(const std::string& code, const std::string& grant_id) {
     std::lock_guard lock(m_mutex);
     store_locked(code, "1.00", grant_id, "{}");
+}
+
+void FakeWooCommerce::add_product(int id, const std::vector<std::string>& category_slugs) {
+    std::lock_guard lock(m_mutex);
+    m_products[id] = category_slugs;
+}
+
+void FakeWooCommerce::fail_next_product_reads(int n, int status) {
+    std::lock_guard lock(m_mutex);
+    m_fail_product_reads = n;
+    m_product_fail_status = status;
 }
 
 std::vector<FakeCoupon> FakeWooCommerce::coupons() const {
@@ -277,6 +291,38 @@ void FakeWooCommerce::list_coupons(const httplib::Request& req, httplib::Respons
         res.status = 200;
         res.set_header("X-WP-Total", std::to_string(out.size()));
         res.set_content(out.dump(), "application/json; charset=UTF-8");
+    }
+    record(req, auth, res.status);
+}
+
+// GET /products/<id>: the product document's fields rewardd reads (id, name, categories[]).
+void FakeWooCommerce::get_product(const httplib::Request& req, httplib::Response& res) {
+    std::string auth;
+    if (authenticate(req, res, auth)) {
+        const int id = std::atoi(req.matches[1].str().c_str());
+        std::unique_lock lock(m_mutex);
+        const auto it = m_products.find(id);
+        if (m_fail_product_reads > 0) {
+            --m_fail_product_reads;
+            const int status = m_product_fail_status;
+            lock.unlock();
+            send_wc_error(res, status, "internal_server_error", "There has been a critical error.");
+        } else if (it == m_products.end()) {
+            lock.unlock();
+            send_wc_error(res, 404, "woocommerce_rest_product_invalid_id", "Invalid ID.");
+        } else {
+            json categories = json::array();
+            int category_id = 15;
+            for (const auto& slug : it->second) {
+                categories.push_back({{"id", category_id++}, {"name", slug}, {"slug", slug}});
+            }
+            lock.unlock();
+            res.status = 200;
+            res.set_content(json{{"id", id}, {"name", "Product " + std::to_string(id)}, {"type", "simple"},
+                                 {"categories", categories}}
+                                .dump(),
+                            "application/json; charset=UTF-8");
+        }
     }
     record(req, auth, res.status);
 }

@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -51,6 +52,12 @@ public:
     // A coupon created by someone else (another grant id).
     void add_coupon(const std::string& code, const std::string& grant_id);
 
+    // A product GET /products/<id> answers with, its categories given as slugs (W2: order JSON
+    // carries none). Unknown products answer 404 woocommerce_rest_product_invalid_id.
+    void add_product(int id, const std::vector<std::string>& category_slugs);
+    // The next `n` product reads answer `status` (500, 503...).
+    void fail_next_product_reads(int n, int status = 503);
+
     std::vector<FakeCoupon> coupons() const;
     std::vector<RecordedRequest> requests() const;
     int count(const std::string& method) const;
@@ -59,6 +66,7 @@ private:
     bool authenticate(const httplib::Request& req, httplib::Response& res, std::string& kind);
     void create_coupon(const httplib::Request& req, httplib::Response& res);
     void list_coupons(const httplib::Request& req, httplib::Response& res);
+    void get_product(const httplib::Request& req, httplib::Response& res);
     void record(const httplib::Request& req, const std::string& auth, int status);
     FakeCoupon store_locked(const std::string& code, const std::string& amount, const std::string& grant_id,
                             const std::string& request_body);
@@ -80,6 +88,9 @@ private:
     int m_hold_ms = 0;
     int m_next_id = 100;
     std::vector<FakeCoupon> m_coupons;
+    std::map<int, std::vector<std::string>> m_products;  // id -> category slugs
+    int m_fail_product_reads = 0;
+    int m_product_fail_status = 503;
     std::vector<RecordedRequest> m_requests;
     std::vector<std::string> m_nonces;
 };
