@@ -25,6 +25,8 @@
 #include "http/shopify_subscription_keeper.hpp"
 #include "http/shopify_metafield_writer.hpp"
 #include "rewards/entry_hooks.hpp"
+#include "http/metrics_route.hpp"
+#include "http/request_id.hpp"
 
 namespace rewardd {
 namespace {
@@ -47,6 +49,7 @@ int serve(const ServeOptions& o) {
         return fail(make_error(ErrorCode::invalid_field, "--listen must be HOST:PORT", "--listen"));
     }
     spdlog::set_level(spdlog::level::from_str(config->log_level));
+    install_request_log_format();
     const DatabaseOptions db_options{database_path(config->data_dir), config->durability,
                                      static_cast<int>(config->database_busy_timeout_ms)};
     auto writer_db = open_database(db_options);
@@ -133,6 +136,15 @@ int serve(const ServeOptions& o) {
     ShopifyMetafieldWriter shopify_metafields(*metafield_db, shopify_api,
                                               {config->shopify_metafield_quiet_ms, config->shopify_metafield_max_delay_ms},
                                               unix_ms_now);
+    // GET /metrics: counters recorded by the server, the writer and the outbox, plus database figures.
+    metrics::DaemonMetrics daemon_metrics;
+    server.set_metrics(&daemon_metrics.http);
+    writer.set_metrics(&daemon_metrics.ingest);
+    outbox.set_metrics(&daemon_metrics.outbox);
+    auto metrics_db = open_database(db_options);
+    if (!metrics_db) return fail(metrics_db.error());
+    metrics::StoreGauges store_gauges(*metrics_db);
+    install_metrics_route(server, daemon_metrics, store_gauges, now_utc);
     shopify_privacy.start();
     if (!server.bind()) return 1;
     writer.start();

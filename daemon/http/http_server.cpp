@@ -4,10 +4,36 @@
 #include <spdlog/spdlog.h>
 
 #include "http/json_response.hpp"
+#include "http/request_id.hpp"
 #include "http/utf8_check.hpp"
 
 namespace rewardd {
 namespace {
+
+// The pattern of the route handling this thread's request (set by the route wrappers below,
+// read by the access log), so /metrics counts by pattern, never by raw path.
+thread_local const char* t_route = nullptr;
+
+// A route pattern as a metrics label: each regex group becomes {} ("/api/v1/customers/{}").
+std::string route_label(const std::string& pattern) {
+    std::string label;
+    int depth = 0;
+    for (const char c : pattern) {
+        if (c == '(' && depth++ == 0) label += "{}";
+        else if (c == ')' && depth > 0) --depth;
+        else if (depth == 0) label += c;
+    }
+    return label;
+}
+
+// Runs a route's handler with its pattern recorded.
+httplib::Server::Handler counted(const std::string& pattern, httplib::Server::Handler handler) {
+    return [label = route_label(pattern), handler = std::move(handler)](const httplib::Request& req,
+                                                                        httplib::Response& res) {
+        t_route = label.c_str();
+        handler(req, res);
+    };
+}
 
 std::unique_ptr<httplib::Server> make_server(const HttpOptions& options) {
     if (options.tls_cert.empty()) return std::make_unique<httplib::Server>();
@@ -24,9 +50,23 @@ HttpServer::HttpServer(HttpOptions options, EventIntake& intake, std::function<b
     m_server->set_read_timeout(10, 0);
     m_server->set_write_timeout(10, 0);
     const auto level = spdlog::level::from_str(m_options.access_log_level);
+    // Every request gets its id before routing, so the handler's log lines carry it too.
+    m_server->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+        t_route = nullptr;
+        set_current_request_id(request_id_for(req));
+        res.set_header("X-Request-Id", current_request_id());
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    // Counted once the status is final and before the answer is written, so a client that has its
+    // answer also finds it counted.
+    m_server->set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+        if (m_metrics) m_metrics->requests.add({t_route ? t_route : "other", std::to_string(res.status)});
+    });
     m_server->set_logger([level](const httplib::Request& req, const httplib::Response& res) {
         // Path and status only: query strings and bodies may carry e-mails or tokens.
         spdlog::log(level, "http: {} {} status={} bytes={}", req.method, req.path, res.status, req.body.size());
+        t_route = nullptr;
+        set_current_request_id({});
     });
     m_server->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "internal error";
@@ -43,10 +83,10 @@ HttpServer::HttpServer(HttpOptions options, EventIntake& intake, std::function<b
 }
 
 void HttpServer::install_routes() {
-    m_server->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    add_get_route("/healthz", [](const httplib::Request&, httplib::Response& res) {
         send_json(res, 200, {{"status", "ok"}});
     });
-    m_server->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    add_get_route("/readyz", [this](const httplib::Request&, httplib::Response& res) {
         const bool ready = m_ready();
         send_json(res, ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"}});
     });
@@ -81,20 +121,20 @@ void HttpServer::stop() { m_server->stop(); }
 
 void HttpServer::add_post_route(const std::string& pattern, httplib::Server::Handler handler) {
     // Every body we take is JSON, so it must be UTF-8; invalid bytes never reach a parser or a log.
-    m_server->Post(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    m_server->Post(pattern, counted(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
         if (!is_valid_utf8(req.body)) {
             return send_error(res, 400, make_error(ErrorCode::malformed_json, "the body is not valid UTF-8", "body"));
         }
         handler(req, res);
-    });
+    }));
 }
 
 void HttpServer::add_get_route(const std::string& pattern, httplib::Server::Handler handler) {
-    m_server->Get(pattern, std::move(handler));
+    m_server->Get(pattern, counted(pattern, std::move(handler)));
 }
 
 void HttpServer::add_delete_route(const std::string& pattern, httplib::Server::Handler handler) {
-    m_server->Delete(pattern, std::move(handler));
+    m_server->Delete(pattern, counted(pattern, std::move(handler)));
 }
 
 }  // namespace rewardd

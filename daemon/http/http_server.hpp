@@ -9,6 +9,7 @@
 #include <string>
 
 #include "http/event_intake.hpp"
+#include "metrics/daemon_metrics.hpp"
 
 namespace rewardd {
 
@@ -36,6 +37,8 @@ public:
     // The same for GET and DELETE (the /api/v1 routes, http/api_routes.*).
     void add_get_route(const std::string& pattern, httplib::Server::Handler handler);
     void add_delete_route(const std::string& pattern, httplib::Server::Handler handler);
+    // Counts every answer by route pattern and status (GET /metrics); call before serve().
+    void set_metrics(metrics::HttpMetrics* metrics) { m_metrics = metrics; }
 
 private:
     void install_routes();
@@ -44,6 +47,7 @@ private:
     EventIntake& m_intake;
     std::function<bool()> m_ready;
     std::unique_ptr<httplib::Server> m_server;  // an httplib::SSLServer when TLS is configured
+    metrics::HttpMetrics* m_metrics = nullptr;
 };
 
 }  // namespace rewardd

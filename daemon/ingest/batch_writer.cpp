@@ -113,7 +113,9 @@ Result<std::vector<Appended>> BatchWriter::write_group(const std::deque<Pending>
 }
 
 void BatchWriter::commit_group(std::deque<Pending>& group) {
+    const auto started = std::chrono::steady_clock::now();
     auto result = write_group(group);
+    record(group, result, std::chrono::steady_clock::now() - started);
     if (result && !m_healthy.load()) spdlog::info("store: storage recovered, taking events again");
     m_healthy = result.ok();
     if (!result) spdlog::error("store: group commit failed requests={} error={}", group.size(), result.error().message);
@@ -134,6 +136,31 @@ void BatchWriter::commit_group(std::deque<Pending>& group) {
     if (!result) ++m_stats.failed_batches;
     m_stats.events_committed += result ? events : 0;
     m_stats.largest_batch = std::max<std::uint64_t>(m_stats.largest_batch, events);
+}
+
+// Lag is measured for events stored for the first time: a repeat says nothing about how late
+// the platform is now.
+void BatchWriter::record(const std::deque<Pending>& group, const Outcome& result,
+                         std::chrono::steady_clock::duration took) {
+    if (!m_metrics) return;
+    if (!result) {
+        m_metrics->failed_batches.add();
+        return;
+    }
+    m_metrics->commit_us.observe(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
+    m_metrics->batch_events.observe(static_cast<std::int64_t>(result->size()));
+    const Timestamp now = m_clock();
+    std::size_t i = 0;
+    for (const auto& p : group) {
+        for (const auto& event : p.events) {
+            if ((*result)[i++] == Appended::inserted) {
+                m_metrics->events_inserted.add();
+                m_metrics->lag_s.observe(now - event.occurred_at);
+            } else {
+                m_metrics->events_duplicate.add();
+            }
+        }
+    }
 }
 
 BatchWriter::Applied BatchWriter::apply_some(std::size_t limit) {

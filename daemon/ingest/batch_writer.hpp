@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "ingest/ledger_applier.hpp"
+#include "metrics/daemon_metrics.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace rewardd {
@@ -64,6 +65,9 @@ public:
         m_applier.set_order_preparer(std::move(preparer));
     }
 
+    // Batch sizes, commit latency and webhook lag go here (GET /metrics); call before start().
+    void set_metrics(metrics::IngestMetrics* metrics) { m_metrics = metrics; }
+
     bool healthy() const { return m_healthy.load(); }
     BatchStats stats() const;
 
@@ -85,6 +89,7 @@ private:
     std::size_t apply_limit(std::size_t group_size) const;
     void probe();
     void use_sync(int level);
+    void record(const std::deque<Pending>& group, const Outcome& result, std::chrono::steady_clock::duration took);
 
     std::shared_ptr<SQLite::Database> m_db;
     std::unique_ptr<SqliteStore> m_store;
@@ -101,6 +106,7 @@ private:
     std::thread m_thread;
     std::atomic<bool> m_healthy{true};
     BatchStats m_stats;
+    metrics::IngestMetrics* m_metrics = nullptr;
 };
 
 }  // namespace rewardd

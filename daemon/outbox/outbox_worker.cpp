@@ -97,12 +97,17 @@ void OutboxWorker::attempt(const OutboxItem& item, std::int64_t now_ms) {
         outcome = d->second->deliver(**shop, grant);
     }
     const int attempts = item.attempts + 1;
+    const bool parks = outcome.status == DeliveryStatus::permanent || attempts >= m_options.retry.attempts_max;
+    if (m_metrics) {
+        const char* result = outcome.status == DeliveryStatus::delivered ? "delivered" : parks ? "parked" : "retry";
+        m_metrics->attempts.add({shop->has_value() ? (*shop)->platform : "unknown", result});
+    }
     Result<bool> written = true;
     if (outcome.status == DeliveryStatus::delivered) {
         spdlog::info("outbox: delivered id={} grant={} shop={} ref={}", item.id, grant.grant_id,
                      grant.shop_id, outcome.detail);
         written = m_store.mark_delivered(item.id, outcome.detail, now);
-    } else if (outcome.status == DeliveryStatus::permanent || attempts >= m_options.retry.attempts_max) {
+    } else if (parks) {
         const std::string why = outcome.status == DeliveryStatus::permanent
                                     ? outcome.detail
                                     : "gave up after " + std::to_string(attempts) + " attempts: " + outcome.detail;

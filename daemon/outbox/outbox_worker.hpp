@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "metrics/daemon_metrics.hpp"
 #include "outbox/outbox_store.hpp"
 #include "outbox/retry_policy.hpp"
 #include "outbox/reward_deliverer.hpp"
@@ -34,6 +35,8 @@ public:
     ~OutboxWorker();
 
     void add_deliverer(std::unique_ptr<RewardDeliverer> deliverer);
+    // Attempts by platform and outcome go here (GET /metrics); call before start().
+    void set_metrics(metrics::OutboxMetrics* metrics) { m_metrics = metrics; }
     void start();
     void stop();  // finishes the attempt in flight, then joins
     void wake();  // check for due items now
@@ -57,6 +60,7 @@ private:
     bool m_stopping = false;
     bool m_woken = false;
     std::thread m_thread;
+    metrics::OutboxMetrics* m_metrics = nullptr;
 };
 
 std::int64_t unix_ms_now();

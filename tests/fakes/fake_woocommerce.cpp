@@ -3,6 +3,10 @@
 // rewardd's signer (PHP's rawurlencode, strcmp order, k=v pairs encoded and joined by %26).
 #include "fakes/fake_woocommerce.hpp"
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -12,6 +16,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include "support/daemon_process.hpp"
@@ -59,6 +64,30 @@ void send_wc_error(httplib::Response& res, int status, const std::string& code, 
     res.status = status;
     res.set_content(json{{"code", code}, {"message", message}, {"data", {{"status", status}}}}.dump(),
                     "application/json; charset=UTF-8");
+}
+
+int socket_port(int fd, bool peer) {
+    sockaddr_in addr{};
+    socklen_t size = sizeof addr;
+    const int r = peer ? getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &size)
+                       : getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size);
+    return r == 0 && addr.sin_family == AF_INET ? ntohs(addr.sin_port) : -1;
+}
+
+// Resets the connection a request came on: cpp-httplib does not hand out its socket, so find it
+// by its two ports, make its close abortive (SO_LINGER 0: an RST, not a FIN), and close it by
+// putting /dev/null in its place, so the server's own later writes and close touch nothing.
+void reset_connection(const httplib::Request& req) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+        const int fd = std::atoi(entry.path().filename().c_str());
+        if (socket_port(fd, false) != req.local_port || socket_port(fd, true) != req.remote_port) continue;
+        const linger abort_on_close{1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+        const int null = ::open("/dev/null", O_RDWR);
+        ::dup2(null, fd);
+        ::close(null);
+        return;
+    }
 }
 
 std::string lower(std::string s) {
@@ -122,6 +151,57 @@ void FakeWooCommerce::release() {
         m_hold_ms = 0;
     }
     m_released_cv.notify_all();
+}
+
+void FakeWooCommerce::set_outage(Outage outage) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_outage = outage;
+        m_released = outage != Outage::hanging;
+    }
+    m_released_cv.notify_all();
+}
+
+int FakeWooCommerce::outage_answers(Outage outage) const {
+    std::lock_guard lock(m_mutex);
+    auto it = m_outage_answers.find(outage);
+    return it == m_outage_answers.end() ? 0 : it->second;
+}
+
+// True when the request met the outage and has been dealt with. A hanging creation is left to
+// create_coupon (it creates, then holds the answer).
+bool FakeWooCommerce::meet_outage(const httplib::Request& req, httplib::Response& res) {
+    Outage outage;
+    {
+        std::lock_guard lock(m_mutex);
+        outage = m_outage;
+        if (outage != Outage::none) ++m_outage_answers[outage];
+    }
+    switch (outage) {
+    case Outage::none:
+        return false;
+    case Outage::server_error:
+        send_wc_error(res, 503, "service_unavailable", "Service Unavailable");
+        break;
+    case Outage::rate_limited:
+        res.set_header("Retry-After", "1");
+        send_wc_error(res, 429, "rest_too_many_requests", "Too many requests.");
+        break;
+    case Outage::hanging:
+        if (req.method == "POST") return false;
+        {
+            std::unique_lock lock(m_mutex);
+            m_released_cv.wait_for(lock, std::chrono::seconds(30), [this] { return m_released; });
+        }
+        send_wc_error(res, 503, "service_unavailable", "Service Unavailable");
+        break;
+    case Outage::resetting:
+        reset_connection(req);
+        res.status = 500;  // written to /dev/null
+        break;
+    }
+    record(req, "none", res.status);
+    return true;
 }
 
 void FakeWooCommerce::add_coupon(const std::string& code, const std::string& grant_id) {
@@ -220,6 +300,7 @@ FakeCoupon FakeWooCommerce::store_locked(const std::string& code, const std::str
 }
 
 void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Response& res) {
+    if (meet_outage(req, res)) return;
     std::string auth;
     int rate_limited_after = 0;
     {
@@ -263,6 +344,15 @@ void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Respon
                 if (m_hold_ms > 0) {
                     m_released_cv.wait_for(lock, std::chrono::milliseconds(m_hold_ms), [this] { return m_released; });
                 }
+                if (m_outage == Outage::hanging) {
+                    // The answer never comes: once let go, the connection is reset unanswered.
+                    m_released_cv.wait_for(lock, std::chrono::seconds(30), [this] { return m_released; });
+                    lock.unlock();
+                    reset_connection(req);
+                    res.status = 500;  // written to /dev/null
+                    record(req, auth, res.status);
+                    return;
+                }
                 const bool lose = m_lose_answers > 0;
                 if (lose) --m_lose_answers;
                 lock.unlock();
@@ -280,6 +370,7 @@ void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Respon
 }
 
 void FakeWooCommerce::list_coupons(const httplib::Request& req, httplib::Response& res) {
+    if (meet_outage(req, res)) return;
     std::string auth;
     if (authenticate(req, res, auth)) {
         const std::string code = lower(req.get_param_value("code"));

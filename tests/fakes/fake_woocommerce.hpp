@@ -2,7 +2,8 @@
 // coupons endpoints as INTEGRATION.md W3 describes them: OAuth 1.0a one-legged over plain http
 // (Basic refused there, as WooCommerce does), codes stored lower-case, duplicates refused with
 // woocommerce_rest_coupon_code_already_exists, lookup by ?code=. It records every request and can
-// be told to fail: 500, 429 + Retry-After, slow answers, or a created coupon whose answer is lost.
+// be told to fail: 500, 429 + Retry-After, slow answers, or a created coupon whose answer is lost;
+// and to stay down for as long as a test likes (set_outage: 503s, 429s, hangs, reset connections).
 #pragma once
 
 #include <httplib.h>
@@ -32,6 +33,15 @@ struct RecordedRequest {
     std::string body;
 };
 
+// A sustained outage met by every request until it is set back to `none`.
+enum class Outage {
+    none,
+    server_error,  // 503, nothing created
+    rate_limited,  // 429 with Retry-After: 1
+    hanging,       // a creation is carried out, then the answer never comes (the client times out)
+    resetting,     // the connection is reset (TCP RST) before anything is read
+};
+
 class FakeWooCommerce {
 public:
     FakeWooCommerce(std::string consumer_key, std::string consumer_secret);
@@ -51,6 +61,8 @@ public:
     void release();
     // A coupon created by someone else (another grant id).
     void add_coupon(const std::string& code, const std::string& grant_id);
+    void set_outage(Outage outage);
+    int outage_answers(Outage outage) const;  // requests that met this outage so far
 
     // A product GET /products/<id> answers with, its categories given as slugs (W2: order JSON
     // carries none). Unknown products answer 404 woocommerce_rest_product_invalid_id.
@@ -64,6 +76,7 @@ public:
 
 private:
     bool authenticate(const httplib::Request& req, httplib::Response& res, std::string& kind);
+    bool meet_outage(const httplib::Request& req, httplib::Response& res);
     void create_coupon(const httplib::Request& req, httplib::Response& res);
     void list_coupons(const httplib::Request& req, httplib::Response& res);
     void get_product(const httplib::Request& req, httplib::Response& res);
@@ -87,6 +100,8 @@ private:
     int m_lose_answers = 0;
     int m_hold_ms = 0;
     int m_next_id = 100;
+    Outage m_outage = Outage::none;
+    std::map<Outage, int> m_outage_answers;
     std::vector<FakeCoupon> m_coupons;
     std::map<int, std::vector<std::string>> m_products;  // id -> category slugs
     int m_fail_product_reads = 0;
