@@ -113,6 +113,10 @@ void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& sc
         by_grant[item.grant.grant_id] = &item;
         our_codes.insert(upper(item.grant.code));
     }
+    for (const auto& [key, entry] : *facts.ledger) {  // a lost delivery's code is still ours
+        if (entry.shop_id != shop.id) continue;
+        if (const auto grant = expected_grant(entry, shop, facts.cashback_platforms)) our_codes.insert(upper(grant->code));
+    }
     check_ledger_to_outbox(facts, shop, scope, by_grant, out);
     const auto listed = facts.platform.find(shop.id);
     for (const auto& [grant_id, item] : by_grant) {
