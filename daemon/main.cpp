@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
     rewardd::register_outbox(app, exit_code);
     rewardd::register_redeem(app, exit_code);
     rewardd::register_rules(app, exit_code);
+    rewardd::register_reconcile(app, exit_code);
+    rewardd::register_simulate(app, exit_code);
+    rewardd::register_import(app, exit_code);
+    rewardd::register_report(app, exit_code);
     CLI11_PARSE(app, argc, argv);
     return exit_code;
 }

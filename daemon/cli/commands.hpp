@@ -19,5 +19,9 @@ void register_token(CLI::App& app, int& exit_code);
 void register_outbox(CLI::App& app, int& exit_code);
 void register_redeem(CLI::App& app, int& exit_code);
 void register_rules(CLI::App& app, int& exit_code);
+void register_reconcile(CLI::App& app, int& exit_code);
+void register_simulate(CLI::App& app, int& exit_code);
+void register_import(CLI::App& app, int& exit_code);
+void register_report(CLI::App& app, int& exit_code);
 
 }  // namespace rewardd

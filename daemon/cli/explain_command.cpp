@@ -1,8 +1,10 @@
-// `rewardd explain CUSTOMER [--json]`: every ledger entry behind the balance, with the event and
-// rule version that produced it and the running balance after it.
+// `rewardd explain CUSTOMER [--json] [--entries]`: the balance told as a story (books/balance_story),
+// then, with --entries, every ledger entry behind it with the event and rule version that produced
+// it and the running balance after it. --json is the stable entry list (docs/cli.md).
 #include <iomanip>
 #include <iostream>
 
+#include "books/balance_story.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/commands.hpp"
 #include "views/customer_view.hpp"
@@ -14,6 +16,7 @@ struct ExplainOptions {
     CliContext context;
     std::string customer;
     bool json = false;
+    bool entries = false;
 };
 
 std::string describe(const nlohmann::json& e) {
@@ -45,8 +48,10 @@ int explain(const ExplainOptions& o) {
         std::cout << doc.dump(2) << "\n";
         return 0;
     }
-    std::cout << view->customer.email << ": " << view->balance.available << " available, "
-              << view->balance.pending << " pending\n";
+    const std::string who = view->customer.email.empty() ? view->customer.key : view->customer.email;
+    for (const auto& line : books::balance_story(who, view->balance, view->entries)) std::cout << line << "\n";
+    if (!o.entries) return 0;
+    std::cout << "\nentries:\n";
     for (const auto& e : doc["entries"]) {
         std::cout << e["effective_at"].get<std::string>() << "  " << std::setw(7) << std::showpos
                   << e["points"].get<std::int64_t>() << std::noshowpos << "  " << describe(e)
@@ -61,9 +66,10 @@ int explain(const ExplainOptions& o) {
 
 void register_explain(CLI::App& app, int& exit_code) {
     auto o = std::make_shared<ExplainOptions>();
-    auto* cmd = app.add_subcommand("explain", "every ledger entry behind a customer's balance");
+    auto* cmd = app.add_subcommand("explain", "why a customer has their balance: the story of every ledger entry");
     cmd->add_option("customer", o->customer, "e-mail or internal id")->required();
     cmd->add_flag("--json", o->json, "JSON output");
+    cmd->add_flag("--entries", o->entries, "every ledger entry with the running balance, after the story");
     o->context.add_options(*cmd);
     cmd->callback([o, &exit_code] { exit_code = explain(*o); });
 }

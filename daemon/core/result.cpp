@@ -29,6 +29,7 @@ const char* error_id(ErrorCode code) {
         case ErrorCode::unauthorized: return "unauthorized";
         case ErrorCode::forbidden: return "forbidden";
         case ErrorCode::rate_limited: return "rate_limited";
+        case ErrorCode::platform_unavailable: return "platform_unavailable";
     }
     return "unknown_error";
 }

@@ -33,6 +33,7 @@ enum class ErrorCode {
     unauthorized,
     forbidden,
     rate_limited,
+    platform_unavailable,
 };
 
 // The stable id shown in logs, HTTP bodies and CLI output (docs/errors.md lists them all).

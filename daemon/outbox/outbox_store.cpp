@@ -171,10 +171,18 @@ Result<bool> OutboxStore::park(std::int64_t id, const std::string& why, Timestam
 }
 
 Result<bool> OutboxStore::requeue(std::int64_t id, std::int64_t now_ms, Timestamp now) {
+    return make_due(id, now_ms, now, "status != 'delivered'");
+}
+
+Result<bool> OutboxStore::redeliver(std::int64_t id, std::int64_t now_ms, Timestamp now) {
+    return make_due(id, now_ms, now, "status = 'delivered'");
+}
+
+Result<bool> OutboxStore::make_due(std::int64_t id, std::int64_t now_ms, Timestamp now, const char* condition) {
     return guarded([&]() -> Result<bool> {
-        SQLite::Statement q(*m_db,
-                            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at_ms = ?, "
-                            "updated_at = ? WHERE id = ? AND status != 'delivered'");
+        SQLite::Statement q(*m_db, std::string("UPDATE outbox SET status = 'pending', attempts = 0, "
+                                               "next_attempt_at_ms = ?, updated_at = ? WHERE id = ? AND ") +
+                                       condition);
         q.bind(1, now_ms);
         q.bind(2, static_cast<std::int64_t>(now));
         q.bind(3, id);

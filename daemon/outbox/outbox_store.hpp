@@ -31,8 +31,14 @@ public:
     // An operator's retry: a parked (or pending) item becomes due now, attempts start over.
     // False when there is no such item or it was already delivered.
     Result<bool> requeue(std::int64_t id, std::int64_t now_ms, Timestamp now);
+    // `reconcile --fix`: a delivered item whose reward is gone from the platform is sent again
+    // (the deliverer is idempotent per grant). False when the item is not delivered.
+    Result<bool> redeliver(std::int64_t id, std::int64_t now_ms, Timestamp now);
 
 private:
+    // The item becomes pending and due now, attempts start over, when `condition` (SQL) holds.
+    Result<bool> make_due(std::int64_t id, std::int64_t now_ms, Timestamp now, const char* condition);
+
     std::shared_ptr<SQLite::Database> m_db;
 };
 

@@ -18,11 +18,9 @@ auto guarded(F&& f) -> decltype(f()) {
     }
 }
 
-constexpr const char* k_entry_columns =
-    "key, customer, shop_id, order_id, kind, pending_delta, available_delta, rule_version, line_id, "
-    "base_minor, currency, rate, rounding, event_id, effective_at, refers_to, reason";
+}  // namespace
 
-LedgerEntry read_entry(SQLite::Statement& q) {
+LedgerEntry read_ledger_entry(SQLite::Statement& q) {
     LedgerEntry e;
     e.key = q.getColumn(0).getString();
     e.customer = q.getColumn(1).getString();
@@ -43,6 +41,10 @@ LedgerEntry read_entry(SQLite::Statement& q) {
     e.reason = q.getColumn(16).getString();
     return e;
 }
+
+namespace {
+
+LedgerEntry read_entry(SQLite::Statement& q) { return read_ledger_entry(q); }
 
 std::vector<LedgerEntry> read_entries(SQLite::Statement& q) {
     std::vector<LedgerEntry> out;

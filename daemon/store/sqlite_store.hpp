@@ -2,12 +2,20 @@
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <memory>
 
 #include "core/ledger_store.hpp"
 
 namespace rewardd {
+
+// The ledger columns in the order read_ledger_entry() reads them (table ledger and the view
+// ledger_pseudonymous both have them), for readers outside the store such as reconcile.
+inline constexpr const char* k_entry_columns =
+    "key, customer, shop_id, order_id, kind, pending_delta, available_delta, rule_version, line_id, "
+    "base_minor, currency, rate, rounding, event_id, effective_at, refers_to, reason";
+LedgerEntry read_ledger_entry(SQLite::Statement& q);
 
 class SqliteStore final : public LedgerStore {
 public:

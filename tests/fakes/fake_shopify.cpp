@@ -130,7 +130,10 @@ void FakeShopify::on_graphql(const httplib::Request& req, httplib::Response& res
     }
     const std::string query = body["query"];
     const bool mutation = query.rfind("mutation", 0) == 0;
-    const std::int64_t cost = mutation ? 10 : 2;
+    // A connection costs its page size times its nested fields, as Shopify counts (S5).
+    const std::int64_t cost = mutation ? 10
+        : query.find("codeDiscountNodes") != std::string::npos
+            ? 2 + 3 * body.value("variables", json::object()).value("first", 1) : 2;
     std::int64_t available = 0;
     const json throttle = [&] {
         const bool ok = take_from_bucket(cost, available);
@@ -182,6 +185,9 @@ std::string FakeShopify::run_operation(const std::string& query, const json& var
                        {"userErrors", json::array()}};
         }
         data["discountCodeBasicCreate"] = payload;
+    } else if (has("codeDiscountNodes")) {
+        ++m_operations["codeDiscountNodes"];
+        data["codeDiscountNodes"] = discount_page(vars);
     } else if (has("codeDiscountNodeByCode")) {
         ++m_operations["codeDiscountNodeByCode"];
         const auto it = m_discounts.find(upper(vars.at("code")));
@@ -330,6 +336,49 @@ void FakeShopify::release_hangs() {
         m_release = true;
     }
     m_cv.notify_all();
+}
+
+// codeDiscountNodes(first:, after:): nodes in code order; the cursor is the last code sent.
+json FakeShopify::discount_page(const json& vars) const {
+    const int first = vars.value("first", 10);
+    const std::string after = vars.contains("after") && vars["after"].is_string() ? vars["after"].get<std::string>() : "";
+    json nodes = json::array();
+    auto it = after.empty() ? m_discounts.begin() : m_discounts.upper_bound(after);
+    std::string last;
+    for (; it != m_discounts.end() && static_cast<int>(nodes.size()) < first; ++it) {
+        const Discount& d = it->second;
+        json customers = json::array();
+        if (!d.customer.empty()) customers.push_back({{"id", d.customer}});
+        nodes.push_back({{"id", d.id},
+                         {"codeDiscount", {{"__typename", "DiscountCodeBasic"}, {"title", d.title},
+                                           {"usageLimit", d.usage_limit ? json(d.usage_limit) : json(nullptr)},
+                                           {"asyncUsageCount", d.usage_count},
+                                           {"codes", {{"nodes", json::array({{{"code", d.code}}})}}},
+                                           {"customerGets", {{"value", {{"amount", {{"amount", d.amount},
+                                                                                    {"currencyCode", "EUR"}}}}}}},
+                                           {"context", {{"customers", customers}}}}}});
+        last = it->first;
+    }
+    return {{"nodes", nodes}, {"pageInfo", {{"hasNextPage", it != m_discounts.end()}, {"endCursor", last}}}};
+}
+
+bool FakeShopify::delete_discount(const std::string& code) {
+    std::lock_guard lock(m_mutex);
+    return m_discounts.erase(upper(code)) > 0;
+}
+
+bool FakeShopify::use_discount(const std::string& code) {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_discounts.find(upper(code));
+    if (it == m_discounts.end()) return false;
+    ++it->second.usage_count;
+    return true;
+}
+
+void FakeShopify::add_discount(const std::string& code, const std::string& title, const std::string& amount) {
+    std::lock_guard lock(m_mutex);
+    m_discounts[upper(code)] = Discount{"gid://shopify/DiscountCodeNode/" + std::to_string(++m_next_id), code, title,
+                                        "", amount, "", 0};
 }
 
 std::vector<FakeShopify::Discount> FakeShopify::discounts() const {

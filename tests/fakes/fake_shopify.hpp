@@ -39,6 +39,7 @@ public:
     struct Discount {
         std::string id, code, title, customer, amount, ends_at;
         int usage_limit = 0;
+        int usage_count = 0;  // asyncUsageCount
     };
     struct Credit {
         std::string id, customer, amount, currency, expires_at;
@@ -64,6 +65,10 @@ public:
     void revoke_tokens();                         // every issued token answers 401 from now
     void remove_subscriptions();                  // as Shopify does after failed deliveries
     void release_hangs();                         // hanging requests answer now
+    // What a merchant or customer does in the shop (reconcile tests).
+    bool delete_discount(const std::string& code);
+    bool use_discount(const std::string& code);
+    void add_discount(const std::string& code, const std::string& title, const std::string& amount);
 
     // Observations.
     std::vector<Discount> discounts() const;
@@ -88,6 +93,7 @@ private:
     bool take_from_bucket(std::int64_t cost, std::int64_t& available_after);
     std::string run_operation(const std::string& query, const nlohmann::json& variables);
     nlohmann::json set_metafields(const nlohmann::json& inputs);
+    nlohmann::json discount_page(const nlohmann::json& variables) const;
 
     Options m_options;
     httplib::Server m_server;

@@ -369,18 +369,38 @@ void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Respon
     record(req, auth, res.status);
 }
 
+// GET /coupons: ?code= looks one up; otherwise pages of ?per_page= (default 10, at most 100) from
+// ?page= (1-based), with X-WP-Total and X-WP-TotalPages as WordPress sends them (W3.2).
 void FakeWooCommerce::list_coupons(const httplib::Request& req, httplib::Response& res) {
     if (meet_outage(req, res)) return;
     std::string auth;
-    if (authenticate(req, res, auth)) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_list_rate_limited > 0) {
+            --m_list_rate_limited;
+            res.set_header("Retry-After", std::to_string(m_retry_after_s));
+            send_wc_error(res, 429, "rest_too_many_requests", "Too many requests.");
+        }
+    }
+    if (res.status != 429 && authenticate(req, res, auth)) {
         const std::string code = lower(req.get_param_value("code"));
-        json out = json::array();
+        const auto number = [&](const char* name, int fallback) {
+            const std::string v = req.get_param_value(name);
+            return v.empty() ? fallback : std::max(1, std::atoi(v.c_str()));
+        };
+        const int per_page = std::min(100, number("per_page", 10));
+        const int page = number("page", 1);
+        json matching = json::array();
         std::lock_guard lock(m_mutex);
         for (const auto& c : m_coupons) {
-            if (code.empty() || c.code == code) out.push_back(json::parse(c.body));
+            if (code.empty() || c.code == code) matching.push_back(json::parse(c.body));
         }
+        const int total = static_cast<int>(matching.size());
+        json out = json::array();
+        for (int i = (page - 1) * per_page; i < std::min(total, page * per_page); ++i) out.push_back(matching[i]);
         res.status = 200;
-        res.set_header("X-WP-Total", std::to_string(out.size()));
+        res.set_header("X-WP-Total", std::to_string(total));
+        res.set_header("X-WP-TotalPages", std::to_string((total + per_page - 1) / per_page));
         res.set_content(out.dump(), "application/json; charset=UTF-8");
     }
     record(req, auth, res.status);
@@ -416,6 +436,34 @@ void FakeWooCommerce::get_product(const httplib::Request& req, httplib::Response
         }
     }
     record(req, auth, res.status);
+}
+
+bool FakeWooCommerce::delete_coupon(const std::string& code) {
+    std::lock_guard lock(m_mutex);
+    const auto it = std::find_if(m_coupons.begin(), m_coupons.end(), [&](const auto& c) { return c.code == lower(code); });
+    if (it == m_coupons.end()) return false;
+    m_coupons.erase(it);
+    return true;
+}
+
+bool FakeWooCommerce::use_coupon(const std::string& code, const std::string& email) {
+    std::lock_guard lock(m_mutex);
+    for (auto& c : m_coupons) {
+        if (c.code != lower(code)) continue;
+        json doc = json::parse(c.body);
+        doc["usage_count"] = doc.value("usage_count", 0) + 1;
+        if (!doc.contains("used_by")) doc["used_by"] = json::array();
+        doc["used_by"].push_back(email);
+        c.body = doc.dump();
+        return true;
+    }
+    return false;
+}
+
+void FakeWooCommerce::rate_limit_next_lists(int n, int retry_after_s) {
+    std::lock_guard lock(m_mutex);
+    m_list_rate_limited = n;
+    m_retry_after_s = retry_after_s;
 }
 
 }  // namespace rewardd::test

@@ -69,6 +69,12 @@ public:
     void add_product(int id, const std::vector<std::string>& category_slugs);
     // The next `n` product reads answer `status` (500, 503...).
     void fail_next_product_reads(int n, int status = 503);
+    // What a merchant or a customer does in the shop (for reconcile tests): delete a coupon, use
+    // it once (usage_count and used_by, as WooCommerce records an order that used it).
+    bool delete_coupon(const std::string& code);
+    bool use_coupon(const std::string& code, const std::string& email);
+    // The next `n` coupon listings (GET) answer 429 with Retry-After: seconds.
+    void rate_limit_next_lists(int n, int retry_after_s);
 
     std::vector<FakeCoupon> coupons() const;
     std::vector<RecordedRequest> requests() const;
@@ -96,6 +102,7 @@ private:
     int m_fail_creates = 0;
     int m_fail_status = 500;
     int m_rate_limited = 0;
+    int m_list_rate_limited = 0;
     int m_retry_after_s = 1;
     int m_lose_answers = 0;
     int m_hold_ms = 0;

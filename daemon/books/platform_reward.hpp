@@ -1,0 +1,31 @@
+// A reward as a platform lists it (a WooCommerce coupon, a Shopify discount code), reduced to
+// what reconcile compares, and the shape of rewardd's own codes. Listers fill it; pure.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/shop_registry.hpp"
+
+namespace rewardd::books {
+
+struct PlatformReward {
+    std::string code;                    // upper-case
+    std::string platform_id;             // coupon id or discount node gid
+    std::string amount;                  // the platform's decimal text, e.g. "12.50"
+    std::vector<std::string> customers;  // e-mails (WooCommerce) or customer gids (Shopify)
+    int usage_limit = 0;                 // 0: none
+    int usage_count = 0;
+    std::string grant_ref;               // WooCommerce meta rewardd_grant_id; Shopify title
+};
+
+// Lists every reward on the shop's platform (all pages); an error names what went wrong.
+using RewardLister = std::function<Result<std::vector<PlatformReward>>(const Shop& shop)>;
+
+// "RWD-1A2B-3C4D-5E6F" or "CB-…": rewardd's prefixes followed by three groups of four hex digits
+// (rewards/grant_code.hpp). Case-insensitive, as platforms compare codes.
+bool looks_like_rewardd_code(const std::string& code);
+
+}  // namespace rewardd::books

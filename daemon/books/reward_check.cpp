@@ -1,0 +1,196 @@
+// One pass per shop: ledger -> outbox, outbox -> platform, platform -> outbox.
+#include "books/reward_check.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/money.hpp"
+#include "rewards/cashback_grants.hpp"
+#include "rewards/grant_code.hpp"
+
+namespace rewardd::books {
+namespace {
+
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+    return s;
+}
+
+bool is_redemption(const LedgerEntry& e) {
+    return e.kind == EntryKind::reserve && e.key.find(":redeem:") != std::string::npos;
+}
+
+nlohmann::json grant_summary(const OutboxItem& item) {
+    const auto& g = item.grant;
+    return {{"grant", g.grant_id}, {"outbox_id", item.id}, {"status", outbox_status_id(item.status)},
+            {"code", g.code}, {"amount_minor", g.amount_minor}, {"currency", g.currency},
+            {"customer", g.customer_email}, {"platform_ref", item.platform_ref}};
+}
+
+nlohmann::json reward_summary(const PlatformReward& r) {
+    return {{"code", r.code}, {"id", r.platform_id}, {"amount", r.amount}, {"customers", r.customers},
+            {"usage_limit", r.usage_limit}, {"usage_count", r.usage_count}, {"grant_ref", r.grant_ref}};
+}
+
+Finding make(FindingKind kind, const std::string& shop, const std::string& subject, std::string detail) {
+    Finding f;
+    f.kind = kind;
+    f.shop_id = shop;
+    f.subject = subject;
+    f.detail = std::move(detail);
+    return f;
+}
+
+// What differs between a delivered grant and the platform's reward; empty when nothing does.
+std::string differences(const RewardGrant& g, const PlatformReward& r) {
+    std::string out;
+    const auto add = [&](const std::string& what) { out += (out.empty() ? "" : "; ") + what; };
+    const auto exponent = currency_exponent(g.currency);
+    const auto amount = exponent ? parse_decimal_minor(r.amount, *exponent) : Result<std::int64_t>(0);
+    if (!exponent || !amount || *amount != g.amount_minor) {
+        add("amount " + r.amount + " instead of " + (exponent ? format_minor(g.amount_minor, *exponent) : "?"));
+    }
+    const std::string expected_customer =
+        r.customers.empty() || r.customers.front().find('@') != std::string::npos ? g.customer_email
+                                                                                  : g.customer_platform_id;
+    if (!expected_customer.empty() &&
+        (r.customers.size() != 1 || r.customers.front().find(expected_customer) == std::string::npos)) {
+        add("restricted to [" + std::string(r.customers.empty() ? "anyone" : r.customers.front()) + "] instead of " +
+            expected_customer);
+    }
+    if (r.usage_limit != 1) add("usage limit " + std::to_string(r.usage_limit) + " instead of 1");
+    return out;
+}
+
+bool committed(const std::map<std::string, LedgerEntry>& ledger, const std::string& reserve_key) {
+    return ledger.count(reserve_key + ":commit") > 0;
+}
+
+void check_ledger_to_outbox(const RewardFacts& facts, const Shop& shop, const CheckScope& scope,
+                            const std::map<std::string, const OutboxItem*>& by_grant, std::vector<Finding>& out) {
+    for (const auto& [key, entry] : *facts.ledger) {
+        if (entry.shop_id != shop.id || entry.effective_at < scope.since || by_grant.count(key)) continue;
+        const auto grant = expected_grant(entry, shop, facts.cashback_platforms);
+        if (!grant) continue;
+        out.push_back(make(FindingKind::reward_not_queued, shop.id, key,
+                           "the ledger issued this reward but the outbox has no delivery for it"));
+        out.back().items.push_back({{"entry", entry_summary(entry)}, {"code", grant->code}});
+        out.back().repair = Repair{Repair::Action::enqueue_grant, *grant, 0, ""};
+    }
+}
+
+void check_delivered(const RewardFacts& facts, const Shop& shop, const OutboxItem& item,
+                     const std::map<std::string, const PlatformReward*>& by_code, std::vector<Finding>& out) {
+    const auto& g = item.grant;
+    const auto it = by_code.find(upper(g.code));
+    if (it == by_code.end()) {
+        out.push_back(make(FindingKind::reward_missing, shop.id, g.grant_id,
+                           "delivered as " + g.code + " but the shop no longer has that code"));
+        out.back().items.push_back({{"outbox", grant_summary(item)}});
+        out.back().repair = Repair{Repair::Action::requeue_delivery, g, item.id, ""};
+        return;
+    }
+    const PlatformReward& r = *it->second;
+    if (const auto diff = differences(g, r); !diff.empty()) {
+        out.push_back(make(FindingKind::reward_differs, shop.id, g.grant_id, g.code + " on the shop: " + diff));
+        out.back().items.push_back({{"outbox", grant_summary(item)}, {"platform", reward_summary(r)}});
+    }
+    const auto entry = facts.ledger->find(g.grant_id);
+    if (r.usage_count > 0 && entry != facts.ledger->end() && is_redemption(entry->second) &&
+        !committed(*facts.ledger, g.grant_id)) {
+        out.push_back(make(FindingKind::reward_used_not_redeemed, shop.id, g.grant_id,
+                           g.code + " was used on the shop but the ledger does not mark it redeemed"));
+        out.back().items.push_back({{"outbox", grant_summary(item)}, {"platform", reward_summary(r)}});
+        out.back().repair = Repair{Repair::Action::commit_redemption, g, item.id, g.grant_id};
+    }
+}
+
+void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& scope, std::vector<Finding>& out) {
+    std::map<std::string, const OutboxItem*> by_grant;
+    std::set<std::string> our_codes;
+    for (const auto& item : facts.outbox) {
+        if (item.grant.shop_id != shop.id) continue;
+        by_grant[item.grant.grant_id] = &item;
+        our_codes.insert(upper(item.grant.code));
+    }
+    for (const auto& [key, entry] : *facts.ledger) {  // a lost delivery's code is still ours
+        if (entry.shop_id != shop.id) continue;
+        if (const auto grant = expected_grant(entry, shop, facts.cashback_platforms)) our_codes.insert(upper(grant->code));
+    }
+    check_ledger_to_outbox(facts, shop, scope, by_grant, out);
+    const auto listed = facts.platform.find(shop.id);
+    for (const auto& [grant_id, item] : by_grant) {
+        if (item->created_at < scope.since) continue;
+        if (item->status == OutboxStatus::parked) {
+            out.push_back(make(FindingKind::reward_parked, shop.id, grant_id,
+                               "delivery given up: " + item->last_error + " (fix that, then `rewardd outbox retry " +
+                                   std::to_string(item->id) + "`)"));
+            out.back().items.push_back({{"outbox", grant_summary(*item)}});
+        }
+    }
+    if (listed == facts.platform.end()) return;
+    if (!listed->second) {
+        out.push_back(make(FindingKind::platform_unreachable, shop.id, shop.platform,
+                           "could not list the shop's rewards: " + listed->second.error().message));
+        return;
+    }
+    std::map<std::string, const PlatformReward*> by_code;
+    for (const auto& r : *listed->second) by_code[r.code] = &r;
+    for (const auto& [grant_id, item] : by_grant) {
+        const bool coupon = item->grant.kind == RewardKind::coupon && !item->grant.code.empty();
+        if (coupon && item->status == OutboxStatus::delivered && item->created_at >= scope.since) {
+            check_delivered(facts, shop, *item, by_code, out);
+        }
+    }
+    for (const auto& r : *listed->second) {
+        if (!looks_like_rewardd_code(r.code) || our_codes.count(r.code)) continue;
+        out.push_back(make(FindingKind::reward_unknown, shop.id, r.code,
+                           "a code in rewardd's format that rewardd never issued (made by hand?)"));
+        out.back().items.push_back({{"platform", reward_summary(r)}});
+    }
+}
+
+}  // namespace
+
+bool looks_like_rewardd_code(const std::string& code) {
+    const std::string c = upper(code);
+    for (const std::string prefix : {"RWD", "CB"}) {
+        if (c.rfind(prefix + "-", 0) != 0 || c.size() != prefix.size() + 15) continue;
+        bool shape = true;
+        for (std::size_t i = prefix.size(); i < c.size(); ++i) {
+            const bool dash = (i - prefix.size()) % 5 == 0;
+            shape = shape && (dash ? c[i] == '-' : std::isxdigit(static_cast<unsigned char>(c[i])) != 0);
+        }
+        if (shape) return true;
+    }
+    return false;
+}
+
+std::optional<RewardGrant> expected_grant(const LedgerEntry& e, const Shop& shop,
+                                          const std::set<std::string>& cashback_platforms) {
+    if (e.customer.find('@') == std::string::npos) return std::nullopt;
+    if (e.kind == EntryKind::cashback_due && e.base_minor > 0 && cashback_platforms.count(shop.platform)) {
+        return cashback_grant(e);
+    }
+    if (!is_redemption(e)) return std::nullopt;
+    RewardGrant g;  // as rewards/redeem_service.cpp builds it; the event id is the redemption id
+    g.grant_id = e.key;
+    g.shop_id = e.shop_id;
+    g.kind = RewardKind::coupon;
+    g.code = grant_coupon_code("RWD", e.shop_id + ":" + e.event_id);
+    g.amount_minor = e.base_minor;
+    g.currency = e.currency;
+    g.customer_email = e.customer;
+    g.description = "rewardd: " + std::to_string(-e.available_delta) + " points redeemed (" + e.event_id + ")";
+    return g;
+}
+
+std::vector<Finding> check_rewards(const RewardFacts& facts, const CheckScope& scope) {
+    std::vector<Finding> out;
+    for (const auto& shop : facts.shops) {
+        if (scope.shop_id.empty() || shop.id == scope.shop_id) check_shop(facts, shop, scope, out);
+    }
+    return out;
+}
+
+}  // namespace rewardd::books

@@ -1,0 +1,34 @@
+// Reconcile, part two: issued rewards against the outbox and the platforms. Every reward entry in
+// the ledger has its outbox grant; every delivered code exists on its platform with the grant's
+// amount, customer restriction and single use; every rewardd-like code on a platform is ours; a
+// code the platform saw used is committed in the ledger. Pure: the caller lists the platforms.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "books/finding.hpp"
+#include "books/ledger_check.hpp"
+#include "books/platform_reward.hpp"
+#include "outbox/reward_deliverer.hpp"
+
+namespace rewardd::books {
+
+struct RewardFacts {
+    std::vector<Shop> shops;
+    std::vector<OutboxItem> outbox;
+    const std::map<std::string, LedgerEntry>* ledger = nullptr;  // recorded, by key
+    std::map<std::string, Result<std::vector<PlatformReward>>> platform;  // by shop id; absent: not listed
+    std::set<std::string> cashback_platforms;  // platforms whose due cashback is issued as a coupon
+};
+
+std::vector<Finding> check_rewards(const RewardFacts& facts, const CheckScope& scope);
+
+// The grant a reward entry should have in the outbox, rebuilt as its writer built it; nullopt
+// when the entry issues nothing (not a redemption or due cashback, or no e-mail to restrict to).
+std::optional<RewardGrant> expected_grant(const LedgerEntry& entry, const Shop& shop,
+                                          const std::set<std::string>& cashback_platforms);
+
+}  // namespace rewardd::books

@@ -1,0 +1,111 @@
+// A data folder with a history for the bookkeeper's tests: a WooCommerce shop (pointing at a fake
+// shop when given one), the default rules as version 1, a generated history of order events
+// stored and applied exactly as the daemon does, and redemptions delivered as coupons.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include "adapters/neutral/event_json.hpp"
+#include "core/history_generator.hpp"
+#include "ingest/ledger_applier.hpp"
+#include "outbox/outbox_store.hpp"
+#include "outbox/woocommerce_coupon_deliverer.hpp"
+#include "rewards/redeem_service.hpp"
+#include "store/database.hpp"
+#include "store/rule_repository.hpp"
+#include "store/shop_registry.hpp"
+#include "store/sqlite_store.hpp"
+#include "support/daemon_process.hpp"
+
+namespace rewardd::test::books {
+
+inline const std::string k_shop = "wc1";
+inline const std::string k_key = "ck_books_0123456789";
+inline const std::string k_secret = "cs_books_0123456789";
+
+struct History {
+    TempDir dir;
+    std::shared_ptr<SQLite::Database> db;
+    Timestamp end = 0;  // every order's pending period is over by then
+    std::vector<std::string> redeemed;  // grant ids
+
+    std::string data() const { return dir.str(); }
+};
+
+inline void store_events(SQLite::Database& db, const std::vector<GeneratedEvent>& log) {
+    SQLite::Transaction tx(db);
+    SQLite::Statement q(db, "INSERT INTO events (shop_id, event_id, type, order_id, occurred_at, received_at, body) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& g : log) {
+        q.bind(1, g.event.shop_id);
+        q.bind(2, g.event.id);
+        q.bind(3, event_type_id(g.event.type));
+        q.bind(4, g.event.order ? g.event.order->id : "");
+        q.bind(5, static_cast<std::int64_t>(g.event.occurred_at));
+        q.bind(6, static_cast<std::int64_t>(g.received_at));
+        q.bind(7, event_to_json(g.event));
+        q.exec();
+        q.reset();
+    }
+    tx.commit();
+}
+
+// `events` generated events for shop wc1, applied; the shop points at `shop_url`.
+inline void make_history(History& h, std::size_t events, const std::string& shop_url = "http://127.0.0.1:9",
+                         const Rules& rules = {}) {
+    auto db = open_database({database_path(h.data()), Durability::normal});
+    REQUIRE(db);
+    h.db = *db;
+    Shop shop{k_shop, "woocommerce", "webhook-secret",
+              {{"url", shop_url}, {"consumer_key", k_key}, {"consumer_secret", k_secret}, {"currency", "EUR"}}, 0};
+    REQUIRE(ShopRegistry(h.db).save(shop));
+    REQUIRE(RuleRepository(h.db).ensure(rules, 0, 1767225600));
+    auto log = generate_history(events, 42);
+    for (auto& g : log) g.event.shop_id = k_shop;
+    h.end = log.back().received_at + 60 * k_seconds_per_day;
+    store_events(*h.db, log);
+    SqliteStore store(h.db);
+    LedgerApplier applier(store, std::make_shared<RewardEngine>(*RuleRepository(h.db).load()));
+    REQUIRE(applier.apply_all(1024, h.end));
+    REQUIRE(applier.release_due(100000, h.end));
+}
+
+// Redeems 500 points for each of `count` customers (the richest first), at `end`.
+inline void redeem_some(History& h, int count) {
+    SQLite::Statement q(*h.db, "SELECT customer FROM ledger GROUP BY customer "
+                               "ORDER BY SUM(available_delta) DESC LIMIT ?");
+    q.bind(1, count);
+    const auto rules = RuleRepository(h.db).load();
+    REQUIRE(rules);
+    for (int n = 0; q.executeStep(); ++n) {
+        RedeemRequest r{k_shop, q.getColumn(0).getString(), 500, "r" + std::to_string(n), "EUR", std::nullopt};
+        auto done = redeem(h.db, *rules, r, h.end);
+        REQUIRE_MESSAGE(done, done.error().message);
+        h.redeemed.push_back(done->entry_key);
+    }
+}
+
+// Delivers every pending outbox item with the real WooCommerce deliverer, as the worker would.
+inline int deliver_outbox(History& h) {
+    OutboxStore outbox(h.db);
+    auto shop = ShopRegistry(h.db).find(k_shop);
+    REQUIRE(shop);
+    WooCommerceCouponDeliverer deliverer(WooCommerceRest(std::make_shared<CurlHttpClient>(), 5000, [] {
+        return static_cast<Timestamp>(std::time(nullptr));
+    }));
+    auto due = outbox.due(std::numeric_limits<std::int64_t>::max(), 1000);
+    REQUIRE(due);
+    int delivered = 0;
+    for (const auto& item : *due) {
+        const auto outcome = deliverer.deliver(**shop, item.grant);
+        REQUIRE_MESSAGE(outcome.status == DeliveryStatus::delivered, outcome.detail);
+        REQUIRE(outbox.mark_delivered(item.id, outcome.detail, h.end));
+        ++delivered;
+    }
+    return delivered;
+}
+
+}  // namespace rewardd::test::books
