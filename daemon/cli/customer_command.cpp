@@ -3,6 +3,7 @@
 
 #include "cli/cli_context.hpp"
 #include "cli/commands.hpp"
+#include "store/rule_repository.hpp"
 #include "views/customer_view.hpp"
 
 namespace rewardd {
@@ -21,7 +22,10 @@ int show(const ShowOptions& o) {
     SqliteStore store(*db);
     auto view = load_customer_view(store, o.customer);
     if (!view) return fail(view.error());
-    const auto doc = customer_show_json(*view, o.history);
+    auto rules = RuleRepository(*db).load();
+    if (!rules) return fail(rules.error());
+    auto doc = customer_show_json(*view, o.history);
+    add_expiring_json(doc, *rules, *view, now_utc());
     if (o.json) {
         std::cout << doc.dump(2) << "\n";
         return 0;
@@ -32,6 +36,10 @@ int show(const ShowOptions& o) {
               << "tier      " << doc["tier"].get<std::string>() << "\n"
               << "earned    " << view->balance.lifetime_earned << " lifetime, redeemed "
               << view->balance.lifetime_redeemed << "\n";
+    if (!doc["next_expiry"].is_null()) {
+        std::cout << "expiring  " << doc["next_expiry"]["points"].get<std::int64_t>() << " points on "
+                  << doc["next_expiry"]["at"].get<std::string>() << "\n";
+    }
     if (!doc["history"].empty()) std::cout << "recent:\n";
     for (const auto& h : doc["history"]) {
         std::cout << "  " << h["effective_at"].get<std::string>() << "  " << h["kind"].get<std::string>() << "  "

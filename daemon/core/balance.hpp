@@ -11,7 +11,7 @@ namespace rewardd {
 struct Balance {
     std::int64_t available = 0;
     std::int64_t pending = 0;
-    std::int64_t lifetime_earned = 0;    // points earned by orders plus positive adjustments
+    std::int64_t lifetime_earned = 0;    // points earned by orders and referrals plus positive adjustments
     std::int64_t lifetime_redeemed = 0;  // points turned into codes, net of codes released unused
     bool operator==(const Balance&) const = default;
 };

@@ -2,6 +2,8 @@
 #include "customer_walk.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string_view>
 
 #include "tier_timeline.hpp"
 
@@ -58,12 +60,13 @@ CustomerOutcome walk_customer(const RuleBook& rules, const std::string& customer
     CustomerOutcome out;
     const auto facts = spend_from_entries(customer_entries);
     std::vector<LedgerEntry> all = customer_entries;
-    auto known = [&](const std::string& key) {
-        return std::any_of(all.begin(), all.end(), [&](const LedgerEntry& e) { return e.key == key; });
-    };
+    std::set<std::string_view> known;
+    for (const auto& e : customer_entries) {
+        if (e.kind == EntryKind::tier_change) known.insert(e.key);
+    }
     for (const auto& change : tier_timeline(rules, facts, now)) {
         LedgerEntry e = tier_entry(customer, change, facts, rules.at(change.at));
-        if (known(e.key)) continue;
+        if (known.count(e.key)) continue;
         out.new_entries.push_back(e);
         all.push_back(std::move(e));
     }
@@ -71,7 +74,7 @@ CustomerOutcome walk_customer(const RuleBook& rules, const std::string& customer
     if (!current.tiers.empty()) out.tier = tier_for_spend(current, spend_in_window(facts, now, current.tier_window_days));
 
     if (!all.empty()) {
-        LotOutcome lots = LotBook(rules, all).run(now);
+        LotOutcome lots = LotBook(rules, std::move(all)).run(now);
         out.new_entries.insert(out.new_entries.end(), lots.new_entries.begin(), lots.new_entries.end());
         out.expiring = std::move(lots.upcoming);
         out.next_check_at = lots.next_check_at;

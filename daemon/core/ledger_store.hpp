@@ -76,6 +76,8 @@ public:
                                                      Timestamp seen_at) = 0;
     // By internal id ("42") or by key / e-mail (normalised by the caller).
     virtual Result<std::optional<CustomerRecord>> find_customer(const std::string& query) = 0;
+    // Every customer key, for matching a referral code (codes are derived one-way from keys).
+    virtual Result<std::vector<std::string>> customer_keys() = 0;
 };
 
 }  // namespace rewardd

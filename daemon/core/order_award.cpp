@@ -59,7 +59,9 @@ OrderOutcome OrderAward::run(std::vector<Event> events, Timestamp now) {
         settle();
     }
     release_if_due(now);
-    if (!m_released && !m_voided && (m_pending > 0 || m_cashback_held > 0)) m_outcome.next_release_at = release_at();
+    if (!m_released && !m_voided && (m_pending > 0 || m_cashback_held > 0 || m_referral.held())) {
+        m_outcome.next_release_at = release_at();
+    }
     return std::move(m_outcome);
 }
 
@@ -130,6 +132,10 @@ void OrderAward::earn(const Event& event) {
         m_lines.push_back(state);
     }
     earn_cashback(plan, event);
+    if (m_history) {
+        m_referral.on_paid(*m_earn_rules, {m_shop_id, &order, m_customer, event.occurred_at, event.id,
+                                           m_earn_rules->version}, *m_history);
+    }
 }
 
 void OrderAward::earn_cashback(const EarningPlan& plan, const Event& event) {
@@ -248,7 +254,10 @@ void OrderAward::settle_refunded_lines(const PendingRefund& refund) {
 void OrderAward::reverse(Timestamp at, const std::string& key_suffix, const std::string& event_id,
                          const std::string& reason) {
     m_voided = true;
-    if (!m_released) reverse_cashback(at, event_id, reason);
+    if (!m_released) {
+        reverse_cashback(at, event_id, reason);
+        m_referral.on_void(at, event_id, reason);
+    }
     LedgerEntry e = base_entry(EntryKind::reverse, key_suffix, at, event_id);
     absorb_unvisited_entries(e.key);
     if (m_pending == 0 && m_available == 0) return;
@@ -273,6 +282,7 @@ void OrderAward::release_if_due(Timestamp t) {
     const auto due = release_at();
     if (!due || *due > t) return;
     m_released = true;
+    m_referral.on_release(*due);
     if (m_cashback_held > 0) {
         LedgerEntry c = base_entry(EntryKind::cashback_due, "cashback:due", *due, "");
         c.base_minor = m_cashback_held;
@@ -308,9 +318,11 @@ LedgerEntry OrderAward::base_entry(EntryKind kind, const std::string& key_suffix
 // Entries written when a fact arrived that, in business time, comes after the void (a refund
 // delivered before the cancellation that precedes it) are frozen: the walk never re-derives them,
 // so the reversal counts them in and the order still nets to exactly zero.
+// Referral entries share the order id but not its points: they are the referral's own.
 void OrderAward::absorb_unvisited_entries(const std::string& reversal_key) {
+    const std::string own = m_shop_id + ":order:" + m_order_id + ":";
     for (const auto& [key, entry] : m_existing) {
-        if (key == reversal_key || !m_visited.insert(key).second) continue;
+        if (key == reversal_key || key.compare(0, own.size(), own) != 0 || !m_visited.insert(key).second) continue;
         m_pending += entry.pending_delta;
         m_available += entry.available_delta;
     }

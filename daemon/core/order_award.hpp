@@ -1,5 +1,6 @@
 // Computes the ledger entries an order's events call for: earning per line, release after the
-// pending period, claw-backs for refunds, reversal on cancellation or full refund.
+// pending period, claw-backs for refunds, reversal on cancellation or full refund, and the
+// referral a first order carries (referral_award.hpp).
 //
 // The order's events are walked in business-time order (occurred_at), whatever order they arrived
 // in, so duplicates, late and out-of-order deliveries all lead to the same ledger. Entries that
@@ -15,6 +16,7 @@
 
 #include "event.hpp"
 #include "ledger_entry.hpp"
+#include "referral_award.hpp"
 #include "rules.hpp"
 #include "tier_timeline.hpp"
 
@@ -75,6 +77,7 @@ private:
     std::map<std::string, LedgerEntry> m_existing;
     std::set<std::string> m_visited;  // existing keys the walk has re-derived
     OrderOutcome m_outcome;
+    ReferralAward m_referral{m_existing, m_outcome.new_entries, m_outcome.conflicts};
 
     std::string m_shop_id;
     std::string m_order_id;

@@ -37,4 +37,24 @@ std::string referral_code(std::string_view shop_id, std::string_view customer_ke
     return code;
 }
 
+std::string normalise_referral_code(std::string_view code) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!code.empty() && is_space(code.front())) code.remove_prefix(1);
+    while (!code.empty() && is_space(code.back())) code.remove_suffix(1);
+    std::string out(code);
+    for (char& c : out) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    return out;
+}
+
+std::optional<std::string> find_referrer(std::string_view shop_id, std::string_view code,
+                                         const std::vector<std::string>& candidate_keys) {
+    const std::string wanted = normalise_referral_code(code);
+    for (const auto& key : candidate_keys) {
+        if (!key.empty() && referral_code(shop_id, key) == wanted) return key;
+    }
+    return std::nullopt;
+}
+
 }  // namespace rewardd

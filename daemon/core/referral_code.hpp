@@ -3,13 +3,23 @@
 // the codes of candidate referrers. Pure (standard library only).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rewardd {
 
 // "R" + 10 characters of Crockford base32 (no I, L, O, U): 50 bits of a 64-bit hash of shop and
 // customer key. Not a secret: a code only names who referred, it grants nothing by itself.
 std::string referral_code(std::string_view shop_id, std::string_view customer_key);
+
+// A code as typed or carried by a platform: trimmed and upper-cased ("r3k9..." -> "R3K9...").
+std::string normalise_referral_code(std::string_view code);
+
+// The candidate whose code in this shop is `code`, if any: codes are one-way, so the caller passes
+// the customers it knows and the engine derives theirs.
+std::optional<std::string> find_referrer(std::string_view shop_id, std::string_view code,
+                                         const std::vector<std::string>& candidate_keys);
 
 }  // namespace rewardd

@@ -63,8 +63,15 @@ std::vector<SpendFact> spend_from_entries(const std::vector<LedgerEntry>& entrie
 CustomerHistory history_for_order(const std::vector<LedgerEntry>& customer_entries, const std::string& order_ref) {
     CustomerHistory h;
     h.spend = spend_from_entries(customer_entries, order_ref);
-    h.has_earlier_paid_order = std::any_of(h.spend.begin(), h.spend.end(), [](const SpendFact& f) { return f.milli > 0; });
+    h.referred = std::any_of(customer_entries.begin(), customer_entries.end(), [&](const LedgerEntry& e) {
+        return e.kind == EntryKind::referral_reward && e.key.ends_with(":welcome") && order_ref_of(e) != order_ref;
+    });
     return h;
+}
+
+bool paid_before(const CustomerHistory& history, Timestamp t) {
+    return std::any_of(history.spend.begin(), history.spend.end(),
+                       [&](const SpendFact& f) { return f.milli > 0 && f.at < t; });
 }
 
 std::int64_t spend_in_window(const std::vector<SpendFact>& facts, Timestamp t, std::int64_t window_days, bool before) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,11 +21,22 @@ struct SpendFact {
     std::string order_ref;  // "<shop>:order:<id>"
 };
 
+// The customer an order's referral code names, resolved by the caller from the customers it knows
+// (codes are one-way: referral_code.hpp); the e-mail tells a self-referral under another key.
+struct Referrer {
+    std::string key;
+    std::string email;
+};
+
 // What the per-order walk needs to know about the customer beyond the order itself.
 struct CustomerHistory {
     std::vector<SpendFact> spend;  // from the customer's other orders
-    bool has_earlier_paid_order = false;  // for referrals: is this the first order?
+    bool referred = false;         // another order of theirs already carries their referral
+    std::optional<Referrer> referrer;  // whom this order's referral code names; none when unknown
 };
+
+// Whether the customer's other orders include one paid (and earning) strictly before `t`.
+bool paid_before(const CustomerHistory& history, Timestamp t);
 
 struct TierChange {
     Timestamp at = 0;

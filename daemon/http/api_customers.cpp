@@ -52,6 +52,7 @@ void handle_api_customer(ApiContext& api, const httplib::Request& req, httplib::
     const auto worth = customer_worth(api.engine->rules().at(now), view->entries, view->balance.available,
                                       *currency, now);
     auto doc = customer_show_json(*view, static_cast<std::size_t>(*history));
+    add_expiring_json(doc, api.engine->rules(), *view, now);
     doc["tier"] = worth.tier;
     doc["points_value_minor"] = optional_json(worth.points_value_minor);
     doc["currency"] = optional_json(worth.currency);

@@ -6,6 +6,7 @@
 #include "adapters/neutral/event_json.hpp"
 #include "core/customer_key.hpp"
 #include "core/customer_walk.hpp"
+#include "core/referral_code.hpp"
 #include "core/tier_timeline.hpp"
 
 namespace rewardd {
@@ -19,6 +20,18 @@ std::string order_customer(const std::vector<Event>& events) {
         if (e.order) return customer_key(e.shop_id, e.order->customer);
     }
     return {};
+}
+
+// The referral code an order carries (any snapshot of it), when no decision is recorded yet.
+std::optional<std::string> undecided_referral_code(const std::vector<Event>& events,
+                                                   const std::vector<LedgerEntry>& existing) {
+    for (const auto& e : existing) {
+        if (e.kind == EntryKind::referral_reward || e.kind == EntryKind::referral_refused) return std::nullopt;
+    }
+    for (const auto& e : events) {
+        if (e.order && e.order->referral_code && !e.order->referral_code->empty()) return e.order->referral_code;
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -103,20 +116,40 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
         auto entries = m_store.customer_entries(customer);
         if (!entries) return entries.error();
         history = history_for_order(*entries, order.first + ":order:" + order.second);
+        if (const auto code = undecided_referral_code(events, *existing)) {
+            auto referrer = resolve_referrer(order.first, *code);
+            if (!referrer) return referrer.error();
+            history.referrer = *referrer;
+        }
     }
     const auto outcome = m_engine->apply_order(events, *existing, history, now);
     for (const auto& key : outcome.conflicts) {
         ++stats.conflicts;
         spdlog::warn("engine: exists_with_different_content key={} (kept the recorded entry)", key);
     }
+    std::set<std::string> customers;  // the order's customer, and a referrer the order rewarded
+    if (!customer.empty()) customers.insert(customer);
     for (const auto& entry : outcome.new_entries) {
         if (auto r = write(entry, now, stats); !r) return r;
+        if (!entry.customer.empty()) customers.insert(entry.customer);
     }
-    if (!customer.empty()) {
-        if (auto r = walk_customer_entries(customer, now, stats); !r) return r;
+    for (const auto& c : customers) {
+        if (auto r = walk_customer_entries(c, now, stats); !r) return r;
     }
     if (outcome.next_release_at) return m_store.set_wakeup({order.first, order.second, *outcome.next_release_at});
     return m_store.clear_wakeup(order.first, order.second);
+}
+
+// Codes are one-way, so the known customers' codes are derived and compared; only a first order
+// carrying a code with no decision recorded yet pays for this.
+Result<std::optional<Referrer>> LedgerApplier::resolve_referrer(const std::string& shop_id, const std::string& code) {
+    auto keys = m_store.customer_keys();
+    if (!keys) return keys.error();
+    const auto key = find_referrer(shop_id, code, *keys);
+    if (!key) return std::optional<Referrer>{};
+    auto record = m_store.find_customer(*key);
+    if (!record) return record.error();
+    return std::optional<Referrer>{Referrer{*key, *record ? (*record)->email : ""}};
 }
 
 Result<bool> LedgerApplier::walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats) {

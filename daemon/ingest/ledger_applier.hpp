@@ -12,6 +12,7 @@
 
 #include "core/ledger_store.hpp"
 #include "core/reward_engine.hpp"
+#include "core/tier_timeline.hpp"
 
 namespace rewardd {
 
@@ -51,6 +52,8 @@ private:
     Result<bool> write(const LedgerEntry& entry, Timestamp now, ApplyStats& stats);
     // The customer's own walk (tier changes, expiry, negative balances) after their entries moved.
     Result<bool> walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats);
+    // Whom a referral code names among the customers the store knows; none when unknown.
+    Result<std::optional<Referrer>> resolve_referrer(const std::string& shop_id, const std::string& code);
 
     LedgerStore& m_store;
     std::shared_ptr<const RewardEngine> m_engine;

@@ -146,4 +146,11 @@ Result<std::optional<CustomerRecord>> MemoryStore::find_customer(const std::stri
     return std::optional<CustomerRecord>{};
 }
 
+Result<std::vector<std::string>> MemoryStore::customer_keys() {
+    Lock lock(m_mutex);
+    std::vector<std::string> out;
+    for (const auto& c : m_state.customers) out.push_back(c.key);
+    return out;
+}
+
 }  // namespace rewardd

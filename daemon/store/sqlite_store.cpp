@@ -292,4 +292,13 @@ Result<std::optional<CustomerRecord>> SqliteStore::find_customer(const std::stri
     });
 }
 
+Result<std::vector<std::string>> SqliteStore::customer_keys() {
+    return guarded([&]() -> Result<std::vector<std::string>> {
+        SQLite::Statement q(*m_db, "SELECT key FROM customers ORDER BY id");
+        std::vector<std::string> out;
+        while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+        return out;
+    });
+}
+
 }  // namespace rewardd

@@ -64,6 +64,17 @@ nlohmann::json customer_show_json(const CustomerView& view, std::size_t history_
             {"history", history}};
 }
 
+void add_expiring_json(nlohmann::json& doc, const RuleBook& rules, const CustomerView& view, Timestamp now) {
+    nlohmann::json expiring = nlohmann::json::array();
+    if (!view.entries.empty()) {
+        for (const auto& e : walk_customer(rules, view.customer.key, view.entries, now).expiring) {
+            expiring.push_back({{"points", e.points}, {"at", format_timestamp(e.at)}});
+        }
+    }
+    doc["next_expiry"] = expiring.empty() ? nlohmann::json(nullptr) : expiring.front();
+    doc["expiring"] = std::move(expiring);
+}
+
 nlohmann::json explain_json(const CustomerView& view) {
     nlohmann::json entries = nlohmann::json::array();
     Balance running;

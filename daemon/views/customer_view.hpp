@@ -8,6 +8,7 @@
 
 #include "core/balance.hpp"
 #include "core/ledger_store.hpp"
+#include "core/rules.hpp"
 
 namespace rewardd {
 
@@ -23,6 +24,9 @@ Result<CustomerView> load_customer_view(LedgerStore& store, const std::string& q
 nlohmann::json entry_json(const LedgerEntry& entry);
 // customer show: the newest `history_max` entries, newest first.
 nlohmann::json customer_show_json(const CustomerView& view, std::size_t history_max);
+// "N points expire on D": adds `expiring` ([{"points", "at"}], soonest first) and `next_expiry`
+// (the first of them, or null) to a customer show document, from the customer's lot walk.
+void add_expiring_json(nlohmann::json& doc, const RuleBook& rules, const CustomerView& view, Timestamp now);
 // explain: every entry with the running balance after it.
 nlohmann::json explain_json(const CustomerView& view);
 

@@ -145,3 +145,20 @@ TEST_CASE("a bad rules file names the file, the key and the problem, and changes
     REQUIRE(shown["versions"].size() == 2);
     CHECK(shown["versions"][1]["rules"]["pending_days"] == 7);
 }
+
+TEST_CASE("customer show tells how many points expire and when") {
+    TempDir dir;
+    const auto path = write_file(dir, "expiry.toml", "[expiry]\nlifetime_days = 30\n");
+    REQUIRE(run_rewardd({"rules", "set", path, "--data", dir.str()}).exit_code == 0);
+    const auto adjust = run_rewardd({"adjust", "ola@example.com", "--points", "120", "--reason", "gift", "--data", dir.str()});
+    REQUIRE_MESSAGE(adjust.exit_code == 0, adjust.err);
+    const auto doc = json::parse(run_rewardd({"customer", "show", "ola@example.com", "--json", "--data", dir.str()}).out);
+    REQUIRE(doc["expiring"].size() == 1);
+    CHECK(doc["next_expiry"]["points"] == 120);
+    // 30 days after the adjustment: the entry's own instant plus 30 days, to the second.
+    const auto adjusted_at = doc["history"][0]["effective_at"].get<std::string>();
+    CHECK(doc["next_expiry"]["at"].get<std::string>() > adjusted_at);
+    CHECK(doc["next_expiry"]["at"] == doc["expiring"][0]["at"]);
+    const auto text = run_rewardd({"customer", "show", "ola@example.com", "--data", dir.str()});
+    CHECK(text.out.find("expiring  120 points on " + doc["next_expiry"]["at"].get<std::string>()) != std::string::npos);
+}

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/history_generator.hpp"
+#include "core/referral_code.hpp"
 #include "ingest/ledger_applier.hpp"
 #include "adapters/neutral/event_json.hpp"
 #include "store/database.hpp"
@@ -108,6 +109,8 @@ TEST_CASE_TEMPLATE("wake-ups come back when due and customers are found by e-mai
     CHECK((*f.store->find_customer(std::to_string(c->id)))->key == "kari@example.com");
     CHECK((*f.store->find_customer("kari@example.com"))->first_seen_at == 5);
     CHECK_FALSE(f.store->find_customer("nobody@example.com")->has_value());
+    f.store->remember_customer("shop:s1:customer:9", "", 6);
+    CHECK(*f.store->customer_keys() == std::vector<std::string>{"kari@example.com", "shop:s1:customer:9"});
 }
 
 TEST_CASE_TEMPLATE("the applier in batches builds the same ledger as a rebuild, and the balance is the sum", F,
@@ -148,4 +151,44 @@ TEST_CASE_TEMPLATE("the applier in batches builds the same ledger as a rebuild, 
         if (e.customer == "c1@example.com") add_to_balance(from_map, e);
     }
     CHECK(sum == from_map);
+}
+
+TEST_CASE_TEMPLATE("the applier resolves a referral code among the customers the store knows", F, SqliteFixture,
+                   MemoryFixture) {
+    F f;
+    Rules rules;
+    rules.referral = {200, 500};
+    LedgerApplier applier(*f.store, std::make_shared<const RewardEngine>(RuleBook{{rules}}));
+    const Timestamp t0 = 1795341600;
+    auto paid = [&](const std::string& order_id, const std::string& email, std::optional<std::string> code,
+                    Timestamp at) {
+        auto o = rewardd::test::make_order(order_id, "NOK", {{"l1", 10000}}, 0, 0, 0, email);
+        o.referral_code = std::move(code);
+        const rewardd::test::GeneratedEvent g{rewardd::test::order_event(EventType::order_paid, "paid-" + order_id, at, o), at};
+        REQUIRE(f.store->append_events({stored(g)}).ok());
+        REQUIRE(applier.apply_all(10, at).ok());
+    };
+    paid("a1", "anna@example.com", std::nullopt, t0);  // anna is known from her own entries
+    paid("k1", "kari@example.com", " " + referral_code("shop1", "anna@example.com") + " ", t0 + 60);
+    paid("o1", "ola@example.com", "R0000000000", t0 + 120);
+    auto kinds = [&](const std::string& customer) {
+        std::vector<std::string> out;
+        const auto entries = f.store->customer_entries(customer);  // kept: the loop reads into it
+        for (const auto& e : *entries) {
+            if (e.kind == EntryKind::referral_reward || e.kind == EntryKind::referral_refused) {
+                out.push_back(e.key + " " + std::to_string(e.pending_delta) + "/" + std::to_string(e.available_delta));
+            }
+        }
+        return out;
+    };
+    CHECK(kinds("kari@example.com") == std::vector<std::string>{"shop1:referral:kari@example.com:welcome 200/0"});
+    CHECK(kinds("anna@example.com") == std::vector<std::string>{"shop1:referral:kari@example.com:referrer 500/0"});
+    CHECK(kinds("ola@example.com") == std::vector<std::string>{"shop1:referral:ola@example.com:refused:o1 0/0"});
+    // The order's wake-up releases both rewards with its points.
+    REQUIRE(applier.release_due(100, t0 + 15 * k_seconds_per_day).ok());
+    CHECK(kinds("anna@example.com").back() == "shop1:referral:kari@example.com:referrer:release -500/500");
+    const auto anna_entries = f.store->customer_entries("anna@example.com");
+    const Balance anna = sum_entries(*anna_entries);
+    CHECK(anna.available == 600);
+    CHECK(anna.pending == 0);
 }
