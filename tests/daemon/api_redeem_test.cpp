@@ -20,12 +20,14 @@ namespace {
 
 const std::string k_ada = "ada@example.test";
 
-// Points available on completion; 10 points = 1.00; from 10 points; at most half a cart.
-std::string redeem_config(const TempDir& dir) {
-    const std::string path = fast_config(dir);
-    std::ofstream(path, std::ios::app) << "[rules]\npending_mode = \"on_completion\"\nredeem_points_per_unit = 10\n"
-                                          "redeem_minimum_points = 10\nredeem_cart_share_max = \"50\"\n";
-    return path;
+// Points available on completion; 10 points = 1.00; from 10 points; at most half a cart. A rules
+// version of its own (`rules set`): the cart share is not a config key.
+void set_rules(const TempDir& dir) {
+    const std::string path = dir.str() + "/rules.toml";
+    std::ofstream(path) << "pending_mode = \"on_completion\"\nredeem_points_per_unit = 10\nredeem_minimum_points = 10\n"
+                           "redeem_cart_share_max = \"50\"\n";
+    const auto r = run_rewardd({"rules", "set", path, "--effective-from", "2000-01-01T00:00:00Z", "--data", dir.str()});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
 }
 
 struct RedeemFixture {
@@ -37,7 +39,8 @@ struct RedeemFixture {
     RedeemFixture() {
         add_woo_shop(dir.str(), fake.url());
         token = create_token(dir.str(), "storefront");
-        daemon = std::make_unique<DaemonProcess>(dir.str(), std::vector<std::string>{"--config", redeem_config(dir)});
+        set_rules(dir);
+        daemon = std::make_unique<DaemonProcess>(dir.str(), std::vector<std::string>{"--config", fast_config(dir)});
         post_capture("003-order.created.http");
         post_capture("005-order.updated.http");  // completed: Ada's 50 points become available
         REQUIRE(eventually([&] { return available() == 50; }));
