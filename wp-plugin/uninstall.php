@@ -34,3 +34,4 @@ foreach ( array( 'rewardd_url', 'rewardd_shop_id', 'rewardd_admin_token', 'rewar
 $wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_rewardd\\_%' OR option_name LIKE '\\_transient\\_timeout\\_rewardd\\_%'" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 delete_metadata( 'user', 0, 'rewardd_last_code', '', true );
 delete_metadata( 'user', 0, 'rewardd_referral_code', '', true );
+delete_metadata( 'user', 0, 'rewardd_apply_code', '', true );

@@ -22,6 +22,10 @@ int api_status_for(ErrorCode code) {
         case ErrorCode::forbidden: return 403;
         case ErrorCode::not_found:
         case ErrorCode::unknown_shop: return 404;
+        case ErrorCode::insufficient_points:
+        case ErrorCode::below_minimum_redemption:
+        case ErrorCode::exceeds_cart_share:
+        case ErrorCode::exists_with_different_content: return 409;
         case ErrorCode::body_too_large: return 413;
         case ErrorCode::rate_limited: return 429;
         case ErrorCode::storage_unavailable:

@@ -3,6 +3,7 @@
 
 #include "http/api_customers.hpp"
 #include "http/api_quote.hpp"
+#include "http/api_redeem.hpp"
 #include "http/api_shops.hpp"
 #include "http/api_status.hpp"
 
@@ -30,6 +31,7 @@ void ApiRoutes::install(HttpServer& server) {
     server.add_get_route(R"(/api/v1/customers/([^/]+)/referral)", gated(storefront, handle_api_referral));
     server.add_get_route(R"(/api/v1/customers/([^/]+))", gated(storefront, handle_api_customer));
     server.add_post_route("/api/v1/quote", gated(storefront, handle_api_quote));
+    server.add_post_route("/api/v1/redeem", gated(storefront, handle_api_redeem));
 }
 
 }  // namespace rewardd

@@ -9,6 +9,7 @@
 #include "core/balance.hpp"
 #include "core/customer_key.hpp"
 #include "core/money.hpp"
+#include "core/redemption.hpp"
 #include "outbox/outbox_store.hpp"
 #include "rewards/grant_code.hpp"
 #include "rewards/shopify_grants.hpp"
@@ -43,7 +44,7 @@ LedgerEntry reserve_entry(const RedeemRequest& r, const RedeemOutcome& o, const 
     e.customer = r.customer_email;
     e.shop_id = r.shop_id;
     e.kind = EntryKind::reserve;
-    e.available_delta = -r.points;
+    e.available_delta = -o.points;
     e.rule_version = rules.version;
     e.base_minor = o.amount_minor;
     e.currency = o.currency;
@@ -65,33 +66,45 @@ RewardGrant coupon_grant(const RedeemRequest& r, const RedeemOutcome& o) {
     g.currency = o.currency;
     g.customer_email = r.customer_email;
     g.expires_at = r.expires_at;
-    g.description = "rewardd: " + std::to_string(r.points) + " points redeemed (" + r.redemption_id + ")";
+    g.description = "rewardd: " + std::to_string(o.points) + " points redeemed (" + r.redemption_id + ")";
     return g;
 }
 
 Result<RedeemOutcome> validate(const RedeemRequest& r, const Rules& rules, const Shop& shop,
-                               const std::vector<LedgerEntry>& entries) {
+                               const std::vector<LedgerEntry>& entries, Timestamp now) {
     RedeemOutcome o{r.redemption_id, r.shop_id + ":redeem:" + r.redemption_id,
                     grant_coupon_code("RWD", r.shop_id + ":" + r.redemption_id), r.points};
     o.currency = r.currency.empty() ? currency_for(shop, entries) : r.currency;
-    const auto exponent = currency_exponent(o.currency);
-    if (!exponent) {
+    if (!currency_exponent(o.currency)) {
         return make_error(ErrorCode::unknown_currency,
                           "no currency for shop " + shop.id + ": set it with --currency", "currency");
     }
-    const Balance balance = sum_entries(entries);
-    if (r.points < rules.redeem_minimum_points) {
-        return make_error(ErrorCode::invalid_field,
-                          "at least " + std::to_string(rules.redeem_minimum_points) + " points must be redeemed", "points");
-    }
-    if (r.points > balance.available) {
-        return make_error(ErrorCode::invalid_field,
-                          "insufficient points: " + std::to_string(balance.available) + " available", "points");
-    }
-    o.amount_minor = scale_rounded(r.points, pow10(*exponent), rules.redeem_points_per_unit, Rounding::floor);
-    if (o.amount_minor <= 0) return make_error(ErrorCode::invalid_field, "too few points for any discount", "points");
-    o.available_after = balance.available - r.points;
+    const std::int64_t available = sum_entries(entries).available;
+    // The engine prices it and applies the rules: minimum after flooring, balance, cart share.
+    const RedemptionRequest asked{r.shop_id, r.redemption_id, r.customer_email, r.points, o.currency,
+                                  r.cart_total_minor, now, r.redemption_id};
+    auto plan = plan_redemption(rules, asked, available);
+    if (!plan) return plan.error();
+    o.points = plan->points;
+    o.amount_minor = plan->discount.minor;
+    o.available_after = available - plan->points;
     return o;
+}
+
+// The first outcome of a repeated redemption id, or exists_with_different_content when the repeat
+// asks for other points than the first time (after the same flooring).
+Result<RedeemOutcome> repeated(const RedeemRequest& r, const Rules& rules, const LedgerEntry& first,
+                               const std::vector<LedgerEntry>& entries) {
+    const std::int64_t points = -first.available_delta;
+    const int exponent = currency_exponent(first.currency).value_or(2);
+    if (floor_to_whole_minor(rules, r.points, exponent) != points) {
+        return make_error(ErrorCode::exists_with_different_content,
+                          "redemption " + r.redemption_id + " was already made for " + std::to_string(points) +
+                              " points",
+                          "redemption_id");
+    }
+    return RedeemOutcome{r.redemption_id, first.key, grant_coupon_code("RWD", r.shop_id + ":" + r.redemption_id),
+                         points, first.base_minor, first.currency, sum_entries(entries).available, true};
 }
 
 }  // namespace
@@ -111,20 +124,26 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
     if (!shop->has_value()) return make_error(ErrorCode::unknown_shop, "no shop " + r.shop_id, "shop");
 
     SqliteStore store(db);
+    OutboxStore outbox(db);
     std::optional<Result<RedeemOutcome>> outcome;
     auto done = store.write_transaction([&]() -> Result<bool> {
-        auto entries = store.customer_entries(r.customer_email);
-        if (!entries) return entries.error();
         const std::string key = r.shop_id + ":redeem:" + r.redemption_id;
-        for (const auto& e : *entries) {
-            if (e.key != key) continue;  // a repeat: the first outcome, nothing written
-            RedeemOutcome o{r.redemption_id, key, grant_coupon_code("RWD", r.shop_id + ":" + r.redemption_id),
-                            -e.available_delta, e.base_minor, e.currency, sum_entries(*entries).available, true};
-            outcome = o;
+        auto queued = outbox.find_by_grant(key);
+        if (!queued) return queued.error();
+        if (queued->has_value() && (*queued)->grant.customer_email != r.customer_email) {
+            outcome = make_error(ErrorCode::exists_with_different_content,
+                                 "redemption " + r.redemption_id + " belongs to another customer", "redemption_id");
             return true;
         }
+        auto entries = store.customer_entries(r.customer_email);
+        if (!entries) return entries.error();
         const Rules& in_force = rules.at(now);
-        auto o = validate(r, in_force, **shop, *entries);
+        for (const auto& e : *entries) {
+            if (e.key != key) continue;
+            outcome = repeated(r, in_force, e, *entries);  // nothing written
+            return true;
+        }
+        auto o = validate(r, in_force, **shop, *entries, now);
         if (!o) {
             outcome = o.error();
             return true;
@@ -142,14 +161,14 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
             if (auto m = ShopifyMetafieldQueue(*db).mark(r.customer_email, now * 1000); !m) return m.error();
         }
         if (auto w = store.append_entry(reserve_entry(r, *o, in_force, now), now); !w) return w.error();
-        if (auto q = OutboxStore(db).enqueue(grant, now); !q) return q.error();
+        if (auto q = outbox.enqueue(grant, now); !q) return q.error();
         outcome = *o;
         return true;
     });
     if (!done) return done.error();
     if (outcome->ok() && !(*outcome)->existed) {
         spdlog::debug("rewards: redeemed shop={} customer={} points={} grant={}", r.shop_id,
-                     mask_email(r.customer_email), r.points, (*outcome)->entry_key);
+                     mask_email(r.customer_email), (*outcome)->points, (*outcome)->entry_key);
     }
     return *outcome;
 }

@@ -1,8 +1,10 @@
 // Redemption: points become a coupon. The reserve ledger entry (keyed by the redemption id) and
 // the outbox grant that delivers the coupon are written in ONE transaction, so the points are
 // never taken without a coupon on its way, nor a coupon sent without the points taken. The same
-// redemption id again returns the first outcome and changes nothing. Shared by `rewardd redeem`
-// and the /api/v1 redeem route.
+// redemption id again returns the first outcome and changes nothing; the same id for another
+// customer or other points is refused (exists_with_different_content). Validation and pricing
+// are the engine's (core/redemption.hpp: insufficient_points, below_minimum_redemption,
+// exceeds_cart_share). Shared by `rewardd redeem` and POST /api/v1/redeem.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
@@ -24,6 +26,7 @@ struct RedeemRequest {
     std::string redemption_id;   // the caller's idempotency key ([A-Za-z0-9_.:-], up to 100)
     std::string currency;        // empty: the shop's `currency` setting, else the customer's last order's
     std::optional<Timestamp> expires_at;
+    std::optional<std::int64_t> cart_total_minor;  // when known, caps the discount (redeem_cart_share_max)
 };
 
 struct RedeemOutcome {

@@ -81,7 +81,7 @@ TEST_CASE("points from WooCommerce orders are redeemed into exactly one coupon i
 
     const auto too_many = run_rewardd({"redeem", k_ada, "--points", "500", "--data", dir.str()});
     CHECK(too_many.exit_code != 0);
-    CHECK(too_many.err.find("insufficient points") != std::string::npos);
+    CHECK(too_many.err.find("rewardd: insufficient_points: ") != std::string::npos);
     CHECK(available(dir.str()) == 20);
     CHECK(fake.coupons().size() == 1);
 }

@@ -1,9 +1,8 @@
 <?php
 /**
  * My Account > Rewards (endpoint "rewards"): balances, their worth, tier, history, referral
- * link and the Redeem form. Redeem is an explicit customer action, so it calls rewardd
- * directly with a short timeout and shows the code (applied to the cart when one is open).
- * Depends on RewardsReader and ApiClient, passed in.
+ * link, the Redeem form (handled by Redemption) and the code it gave.
+ * Depends on RewardsReader, passed in.
  *
  * @package Rewardd
  */
@@ -17,10 +16,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class AccountTab {
 
-	const ENDPOINT    = 'rewards';
-	const NONCE       = 'rewardd_redeem';
-	const LAST_CODE   = 'rewardd_last_code';
-	const FLASH       = 'rewardd_flash_';
+	const ENDPOINT = 'rewards';
 
 	/**
 	 * Cached reads.
@@ -30,34 +26,16 @@ final class AccountTab {
 	private $reader;
 
 	/**
-	 * Daemon client, for redeem.
-	 *
-	 * @var ApiClient
-	 */
-	private $api;
-
-	/**
-	 * Stored settings (shop id).
-	 *
-	 * @var Settings
-	 */
-	private $settings;
-
-	/**
 	 * Builds the tab.
 	 *
-	 * @param RewardsReader $reader   Cached reads.
-	 * @param ApiClient     $api      Daemon client.
-	 * @param Settings      $settings Stored settings.
+	 * @param RewardsReader $reader Cached reads.
 	 */
-	public function __construct( RewardsReader $reader, ApiClient $api, Settings $settings ) {
-		$this->reader   = $reader;
-		$this->api      = $api;
-		$this->settings = $settings;
+	public function __construct( RewardsReader $reader ) {
+		$this->reader = $reader;
 	}
 
 	/**
-	 * Hooks the endpoint, the menu entry, the content and the form handler.
+	 * Hooks the endpoint, the menu entry and the content (the form is Redemption's).
 	 */
 	public function register(): void {
 		add_action( 'init', array( self::class, 'add_endpoint' ) );
@@ -65,7 +43,6 @@ final class AccountTab {
 		add_filter( 'woocommerce_account_menu_items', array( $this, 'add_menu_item' ) );
 		add_filter( 'woocommerce_endpoint_' . self::ENDPOINT . '_title', array( $this, 'title' ) );
 		add_action( 'woocommerce_account_' . self::ENDPOINT . '_endpoint', array( $this, 'render' ) );
-		add_action( 'wp_loaded', array( $this, 'handle_redeem' ), 20 );
 	}
 
 	/**
@@ -134,117 +111,16 @@ final class AccountTab {
 	}
 
 	/**
-	 * Handles the Redeem form: nonce, logged-in user, a positive number of points.
-	 */
-	public function handle_redeem(): void {
-		// phpcs:disable WordPress.Security.NonceVerification.Missing -- verified just below.
-		if ( ! isset( $_POST['rewardd_action'] ) || 'redeem' !== $_POST['rewardd_action'] ) {
-			return;
-		}
-		$user = wp_get_current_user();
-		if ( ! $user->exists() || ! isset( $_POST['_wpnonce'] ) || ! wp_verify_nonce( sanitize_key( wp_unslash( $_POST['_wpnonce'] ) ), self::NONCE ) ) {
-			wp_die( esc_html__( 'Your session has expired. Please reload the page and try again.', 'rewardd' ), esc_html__( 'Forbidden', 'rewardd' ), array( 'response' => 403 ) );
-		}
-		$points = isset( $_POST['rewardd_points'] ) ? absint( wp_unslash( $_POST['rewardd_points'] ) ) : 0;
-		// phpcs:enable
-		$flash = $points > 0 ? $this->redeem( $user, $points ) : array(
-			'type'    => 'error',
-			'message' => __( 'Enter how many points to redeem.', 'rewardd' ),
-		);
-		set_transient( self::FLASH . $user->ID, $flash, 10 * MINUTE_IN_SECONDS );
-		$target = function_exists( 'wc_get_account_endpoint_url' ) ? wc_get_account_endpoint_url( self::ENDPOINT ) : home_url( '/' );
-		wp_safe_redirect( $target );
-		exit;
-	}
-
-	/**
-	 * Asks rewardd for a coupon and applies it to an open cart.
-	 *
-	 * @param \WP_User $user   Customer.
-	 * @param int      $points Points to redeem.
-	 * @return array{type: string, message: string}
-	 */
-	public function redeem( \WP_User $user, int $points ): array {
-		$result = $this->api->post(
-			'/api/v1/redeem',
-			array(
-				'shop'           => $this->settings->shop_id(),
-				'customer_email' => strtolower( trim( (string) $user->user_email ) ),
-				'points'         => $points,
-			),
-			ApiClient::WRITE_TIMEOUT_SECONDS
-		);
-		$this->reader->forget_customer( (string) $user->user_email );
-		if ( ! $result->ok() ) {
-			return array(
-				'type'    => 'error',
-				'message' => self::redeem_refused( $result ),
-			);
-		}
-		$coupon = $result->data();
-		$code   = Referral::sanitize_code( (string) ( $coupon['code'] ?? '' ) );
-		update_user_meta(
-			(int) $user->ID,
-			self::LAST_CODE,
-			array(
-				'code'         => $code,
-				'amount_minor' => (int) ( $coupon['amount_minor'] ?? 0 ),
-				'currency'     => (string) ( $coupon['currency'] ?? '' ),
-				'expires_at'   => is_string( $coupon['expires_at'] ?? null ) ? $coupon['expires_at'] : '',
-			)
-		);
-		$applied = $this->apply_to_cart( $code, (string) ( $coupon['status'] ?? '' ) );
-		return array(
-			'type'    => 'success',
-			'message' => $applied
-				/* translators: %s: coupon code */
-				? sprintf( __( 'Your code %s has been applied to your cart.', 'rewardd' ), $code )
-				/* translators: %s: coupon code */
-				: sprintf( __( 'Your code is %s. Enter it at checkout.', 'rewardd' ), $code ),
-		);
-	}
-
-	/**
-	 * Applies a delivered coupon to a non-empty cart. A queued coupon does not exist in
-	 * WooCommerce yet, so it is only shown.
-	 *
-	 * @param string $code   Coupon code.
-	 * @param string $status "queued" or "delivered".
-	 */
-	private function apply_to_cart( string $code, string $status ): bool {
-		if ( '' === $code || 'delivered' !== $status || ! function_exists( 'WC' ) || ! WC() || ! WC()->cart || WC()->cart->is_empty() ) {
-			return false;
-		}
-		return (bool) WC()->cart->apply_coupon( $code );
-	}
-
-	/**
-	 * A sentence for a failed redemption.
-	 *
-	 * @param ApiResult $result Failed result.
-	 */
-	private static function redeem_refused( ApiResult $result ): string {
-		switch ( $result->error() ) {
-			case 'insufficient_points':
-				return __( 'You do not have that many points available.', 'rewardd' );
-			case 'below_minimum_redemption':
-				return __( 'That is below the minimum number of points you can redeem.', 'rewardd' );
-			default:
-				return __( 'Rewards are unavailable right now, nothing was redeemed. Please try again later.', 'rewardd' );
-		}
-	}
-
-	/**
 	 * Shows and forgets the result of the last Redeem.
 	 *
 	 * @param int $user_id Customer.
 	 */
 	private function render_flash( int $user_id ): void {
-		$flash = get_transient( self::FLASH . $user_id );
+		$flash = get_transient( Redemption::FLASH . $user_id );
 		if ( ! is_array( $flash ) ) {
 			return;
 		}
-		delete_transient( self::FLASH . $user_id );
+		delete_transient( Redemption::FLASH . $user_id );
 		$class = 'success' === $flash['type'] ? 'woocommerce-message rewardd-flash' : 'woocommerce-error rewardd-flash rewardd-flash-error';
 		echo '<div class="' . esc_attr( $class ) . '" role="alert">' . esc_html( $flash['message'] ) . '</div>';
 	}
@@ -314,8 +190,10 @@ final class AccountTab {
 			return;
 		}
 		echo '<form method="post" class="rewardd-redeem-form">';
-		wp_nonce_field( self::NONCE );
+		wp_nonce_field( Redemption::NONCE );
 		echo '<input type="hidden" name="rewardd_action" value="redeem">';
+		// One id per form shown: a double submit or a retry redeems once (rewardd is idempotent by it).
+		echo '<input type="hidden" name="rewardd_redemption_id" value="' . esc_attr( Redemption::new_id() ) . '">';
 		echo '<label for="rewardd_points">' . esc_html__( 'Points to redeem', 'rewardd' ) . '</label> ';
 		printf( '<input type="number" id="rewardd_points" name="rewardd_points" min="1" max="%1$d" step="1" value="%1$d" required> ', (int) $available );
 		echo '<button type="submit" class="button">' . esc_html__( 'Redeem', 'rewardd' ) . '</button>';
@@ -330,7 +208,7 @@ final class AccountTab {
 	 * @param int $user_id Customer.
 	 */
 	private function render_last_code( int $user_id ): void {
-		$last = get_user_meta( $user_id, self::LAST_CODE, true );
+		$last = get_user_meta( $user_id, Redemption::LAST_CODE, true );
 		if ( ! is_array( $last ) || empty( $last['code'] ) ) {
 			return;
 		}

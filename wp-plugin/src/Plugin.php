@@ -54,6 +54,7 @@ final class Plugin {
 		$api      = new ApiClient( $settings );
 		$webhooks = new Webhooks();
 		$reader   = new RewardsReader( $api, $settings );
+		$coupons  = new CartCoupon();
 
 		$this->services = array(
 			'settings'     => $settings,
@@ -64,11 +65,13 @@ final class Plugin {
 			'connection'   => new Connection( $settings, $api, new ApiKeys( $wpdb ), $webhooks ),
 			'referral'     => new Referral(),
 			'earn_notice'  => new EarnNotice( $reader ),
-			'account_tab'  => new AccountTab( $reader, $api, $settings ),
+			'account_tab'  => new AccountTab( $reader ),
+			'cart_coupon'  => $coupons,
+			'redemption'   => new Redemption( $api, $reader, $settings, $coupons ),
 			'assets'       => new Assets( $this->plugin_file ),
 		);
 		$this->services['admin_page'] = new AdminPage( $settings, $this->services['connection'], $api, $webhooks );
-		foreach ( array( 'http_filters', 'referral', 'earn_notice', 'account_tab', 'assets', 'admin_page' ) as $name ) {
+		foreach ( array( 'http_filters', 'referral', 'earn_notice', 'account_tab', 'cart_coupon', 'redemption', 'assets', 'admin_page' ) as $name ) {
 			$this->services[ $name ]->register();
 		}
 	}

@@ -62,6 +62,7 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase {
 		wp_cache_flush();
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}wc_webhooks" );
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}woocommerce_api_keys" );
+		$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type = 'shop_coupon'" );
 		( new \FakeState( REWARDD_TEST_FAKE_STATE ) )->update(
 			static function () {
 				return \FakeState::initial();

@@ -50,3 +50,4 @@ register_shutdown_function(
 require __DIR__ . '/bin/load-wordpress.php';
 require_once ABSPATH . 'wp-admin/includes/admin.php'; // What admin pages have loaded when the plugin renders its own.
 require_once __DIR__ . '/TestCase.php';
+require_once __DIR__ . '/RealRewardd.php';

@@ -187,19 +187,28 @@ function fake_quote( FakeState $state, array $body ): void {
 }
 
 /**
- * POST /api/v1/redeem: minimum 500 points, 100 points = 1.00.
+ * POST /api/v1/redeem: minimum 500 points, 100 points = 1.00; idempotent by redemption_id
+ * (the first answer again, 200); a cart_total caps the discount at half of it.
  *
  * @param FakeState            $state State.
  * @param array<string, mixed> $body  Body.
  */
 function fake_redeem( FakeState $state, array $body ): void {
-	if ( ! isset( $body['shop'], $body['customer_email'], $body['points'] ) || ! is_int( $body['points'] ) ) {
-		fake_error( 400, 'bad_request', 'shop, customer_email and an integer points are required.', 'points' );
+	if ( ! isset( $body['shop'], $body['customer_email'], $body['points'], $body['redemption_id'] ) || ! is_int( $body['points'] ) ) {
+		fake_error( 400, 'missing_field', 'shop, customer_email, redemption_id and an integer points are required.', 'points' );
+	}
+	if ( ! preg_match( '/^[A-Za-z0-9_.:-]{1,100}$/', (string) $body['redemption_id'] ) ) {
+		fake_error( 400, 'invalid_field', 'redemption_id: 1-100 of [A-Za-z0-9_.:-]', 'redemption_id' );
 	}
 	$s     = $state->read();
 	$email = fake_email( $body['customer_email'] );
 	if ( ! isset( $s['shops'][ $body['shop'] ] ) ) {
 		fake_error( 404, 'unknown_shop', 'No shop with that id.' );
+	}
+	foreach ( $s['redemptions'] as $done ) {
+		if ( $done['id'] === $body['redemption_id'] ) {
+			fake_answer( 200, array( 'existed' => true ) + $done['answer'] );
+		}
 	}
 	if ( $body['points'] < 500 ) {
 		fake_error( 409, 'below_minimum_redemption', 'The minimum redemption is 500 points.', 'points' );
@@ -208,19 +217,31 @@ function fake_redeem( FakeState $state, array $body ): void {
 		fake_error( 409, 'insufficient_points', 'Not enough points available.', 'points' );
 	}
 	$currency = $s['customers'][ $email ]['currency'] ?? 'NOK';
-	$coupon   = array(
-		'code'         => 'RWD-' . strtoupper( substr( md5( $email . count( $s['redemptions'] ) ), 0, 8 ) ),
-		'amount_minor' => fake_points_value_minor( $body['points'], $currency ),
-		'currency'     => $currency,
-		'expires_at'   => null,
-		'status'       => $s['redeem_status'],
+	$amount   = fake_points_value_minor( $body['points'], $currency );
+	if ( isset( $body['cart_total'] ) && $amount * 2 > $body['cart_total'] ) {
+		fake_error( 409, 'exceeds_cart_share', 'At most half of the cart can be paid with points.', 'points' );
+	}
+	$coupon = array(
+		'redemption_id' => $body['redemption_id'],
+		'code'          => 'RWD-' . strtoupper( substr( md5( $body['shop'] . ':' . $body['redemption_id'] ), 0, 8 ) ),
+		'status'        => $s['redeem_status'],
+		'points'        => $body['points'],
+		'amount_minor'  => $amount,
+		'currency'      => $currency,
+		'expires_at'    => null,
 	);
 	$state->update(
 		static function ( array $s ) use ( $email, $body, $coupon ) {
 			$s['customers'][ $email ]['available'] -= $body['points'];
-			$s['redemptions'][]                     = array( 'email' => $email, 'points' => $body['points'], 'code' => $coupon['code'] );
+			$s['redemptions'][]                     = array(
+				'id'     => $body['redemption_id'],
+				'email'  => $email,
+				'points' => $body['points'],
+				'code'   => $coupon['code'],
+				'answer' => $coupon,
+			);
 			return $s;
 		}
 	);
-	fake_answer( 201, $coupon );
+	fake_answer( 201, array( 'existed' => false ) + $coupon );
 }

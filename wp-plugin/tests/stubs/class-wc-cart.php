@@ -1,7 +1,8 @@
 <?php
 /**
  * Test stub (not WooCommerce): WC()->cart with the cart item shape plugins read
- * (product_id, quantity, line_total after discounts and without tax) and apply_coupon().
+ * (product_id, quantity, line_total after discounts and without tax) and apply_coupon(),
+ * which only applies codes that exist as coupons.
  *
  * @package Rewardd\Tests
  */
@@ -64,14 +65,14 @@ class WC_Cart {
 	}
 
 	/**
-	 * Applies a coupon code.
+	 * Applies a coupon code; like WooCommerce, refuses one that does not exist (yet).
 	 *
 	 * @param string $code Code.
 	 * @return bool
 	 */
 	public function apply_coupon( $code ) {
 		$code = strtolower( trim( (string) $code ) );
-		if ( '' === $code || in_array( $code, $this->applied_coupons, true ) ) {
+		if ( '' === $code || in_array( $code, $this->applied_coupons, true ) || ! wc_get_coupon_id_by_code( $code ) ) {
 			return false;
 		}
 		$this->applied_coupons[] = $code;

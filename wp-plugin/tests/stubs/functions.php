@@ -165,6 +165,43 @@ function wc_get_account_menu_items() {
 	);
 }
 
+/**
+ * A coupon's id by code, 0 when WooCommerce has none. WooCommerce stores a coupon as a
+ * 'shop_coupon' post titled with its lower-cased code (INTEGRATION.md W3.3); the rewardd
+ * outbox creates it through the REST API, tests with wc_stub_create_coupon().
+ *
+ * @param string $code Code.
+ * @return int
+ */
+function wc_get_coupon_id_by_code( $code ) {
+	$ids = get_posts(
+		array(
+			'post_type'   => 'shop_coupon',
+			'post_status' => 'publish',
+			'title'       => strtolower( trim( (string) $code ) ),
+			'fields'      => 'ids',
+			'numberposts' => 1,
+		)
+	);
+	return $ids ? (int) $ids[0] : 0;
+}
+
+/**
+ * Test helper: a coupon as the REST API would create it.
+ *
+ * @param string $code Code.
+ * @return int Coupon id.
+ */
+function wc_stub_create_coupon( $code ) {
+	return (int) wp_insert_post(
+		array(
+			'post_type'   => 'shop_coupon',
+			'post_status' => 'publish',
+			'post_title'  => strtolower( trim( (string) $code ) ),
+		)
+	);
+}
+
 /** @return bool */
 function is_account_page() {
 	$id = (int) get_option( 'woocommerce_myaccount_page_id' );

@@ -1,11 +1,8 @@
 <?php
 /**
- * Connect and Disconnect against the real rewardd daemon instead of the fake.
- * - REWARDD_URL and REWARDD_ADMIN_TOKEN set: uses that running daemon.
- * - else REWARDD_BIN set: creates an admin token with `$REWARDD_BIN token create --scope admin`,
- *   starts `$REWARDD_BIN serve` on a free loopback port with a temp data dir, and also checks
- *   `$REWARDD_BIN shop list --json`.
- * - neither: skipped (the fake rewardd covers the plugin).
+ * The plugin against the real rewardd daemon instead of the fake (tests/RealRewardd.php says
+ * which: REWARDD_URL + REWARDD_ADMIN_TOKEN, else one started from REWARDD_BIN, else skipped):
+ * Connect and Disconnect, and a customer's Redeem through POST /api/v1/redeem.
  *
  * @package Rewardd\Tests
  */
@@ -18,110 +15,30 @@ namespace Rewardd\Tests;
 final class RealRewarddTest extends TestCase {
 
 	/**
-	 * The daemon process we started, if any.
+	 * The daemon.
 	 *
-	 * @var resource|null
+	 * @var RealRewardd|null
 	 */
-	private static $process = null;
-
-	/**
-	 * Base URL.
-	 *
-	 * @var string
-	 */
-	private static $url = '';
-
-	/**
-	 * Admin token.
-	 *
-	 * @var string
-	 */
-	private static $token = '';
-
-	/**
-	 * Data dir of the daemon we started ('' when using REWARDD_URL).
-	 *
-	 * @var string
-	 */
-	private static $data_dir = '';
-
-	/**
-	 * Why the test cannot run ('' when it can).
-	 *
-	 * @var string
-	 */
-	private static $skip = '';
+	private static $rewardd = null;
 
 	public static function setUpBeforeClass(): void {
-		$url   = (string) getenv( 'REWARDD_URL' );
-		$token = (string) getenv( 'REWARDD_ADMIN_TOKEN' );
-		$bin   = (string) getenv( 'REWARDD_BIN' );
-		if ( '' !== $url && '' !== $token ) {
-			self::$url   = rtrim( $url, '/' );
-			self::$token = $token;
-			return;
-		}
-		if ( '' === $bin ) {
-			self::$skip = 'REWARDD_BIN is not set, so the test against the real rewardd is skipped; the fake rewardd covers the plugin. Run REWARDD_BIN=/path/to/rewardd scripts/test-php to include it.';
-			return;
-		}
-		if ( ! is_executable( $bin ) ) {
-			self::$skip = "REWARDD_BIN=$bin is not an executable file.";
-			return;
-		}
-		exec( escapeshellarg( $bin ) . ' --help 2>&1', $help );
-		if ( ! preg_match( '/^\s+token\s/m', implode( "\n", $help ) ) ) {
-			self::$skip = "REWARDD_BIN=$bin lists no `token` command in its --help yet, so the test against the real rewardd is skipped.";
-			return;
-		}
-		self::$data_dir = getenv( 'REWARDD_TEST_TMP' ) . '/rewardd-data';
-		if ( ! is_dir( self::$data_dir ) ) {
-			mkdir( self::$data_dir, 0700, true );
-		}
-		self::$token = self::admin_token( $bin );
-		$port        = PhpServer::free_port();
-		$log         = getenv( 'REWARDD_TEST_TMP' ) . '/rewardd-serve.log';
-		self::$process = proc_open(
-			array( $bin, 'serve', '--listen', '127.0.0.1:' . $port, '--data', self::$data_dir ),
-			array(
-				0 => array( 'file', '/dev/null', 'r' ),
-				1 => array( 'file', $log, 'a' ),
-				2 => array( 'file', $log, 'a' ),
-			),
-			$pipes
-		);
-		file_put_contents( getenv( 'REWARDD_TEST_TMP' ) . '/rewardd-serve.pid', (string) proc_get_status( self::$process )['pid'] );
-		self::$url = 'http://127.0.0.1:' . $port;
-		for ( $i = 0; $i < 150; $i++ ) {
-			$response = wp_remote_get( self::$url . '/healthz', array( 'timeout' => 1 ) );
-			if ( 200 === wp_remote_retrieve_response_code( $response ) ) {
-				return;
-			}
-			if ( ! proc_get_status( self::$process )['running'] ) {
-				break;
-			}
-			usleep( 100000 );
-		}
-		throw new \RuntimeException( 'rewardd serve did not answer GET /healthz: ' . (string) @file_get_contents( $log ) );
+		self::$rewardd = new RealRewardd();
 	}
 
 	public static function tearDownAfterClass(): void {
-		if ( is_resource( self::$process ) ) {
-			proc_terminate( self::$process );
-			proc_close( self::$process );
-		}
+		self::$rewardd->stop();
 	}
 
 	protected function setUp(): void {
 		parent::setUp();
-		if ( '' !== self::$skip ) {
-			$this->markTestSkipped( self::$skip );
+		if ( '' !== self::$rewardd->skip ) {
+			$this->markTestSkipped( self::$rewardd->skip );
 		}
 	}
 
 	public function test_what_happens_when_an_admin_connects_to_the_real_rewardd(): void {
 		global $wpdb;
-		$this->configure( self::$url, self::$token );
+		$this->configure( self::$rewardd->url, self::$rewardd->token );
 		$admin = $this->as_admin();
 
 		$pings = self::answers_woocommerce_pings();
@@ -139,7 +56,7 @@ final class RealRewarddTest extends TestCase {
 			$this->assertSame( array( 'success', 'warning' ), array_values( array_unique( array_column( $notices, 'type' ) ) ), wp_json_encode( $notices ) );
 			$this->assertSame( array( '1' ), array_unique( array_column( $hooks, 'pending_delivery' ) ) );
 		}
-		if ( '' !== self::$data_dir ) {
+		if ( '' !== self::$rewardd->data_dir ) {
 			$shop = self::listed_shop( self::SHOP_ID );
 			$this->assertNotNull( $shop, 'rewardd shop list shows the shop' );
 			$this->assertSame( 'woocommerce', $shop['platform'] );
@@ -151,9 +68,41 @@ final class RealRewarddTest extends TestCase {
 		$this->admin_post( 'rewardd_disconnect' );
 		$notices = (array) get_transient( 'rewardd_admin_notices_' . $admin->ID );
 		$this->assertSame( array( 'success' ), array_unique( array_column( $notices, 'type' ) ), wp_json_encode( $notices ) );
-		if ( '' !== self::$data_dir ) {
+		if ( '' !== self::$rewardd->data_dir ) {
 			$this->assertNull( self::listed_shop( self::SHOP_ID ), 'the shop is gone from rewardd' );
 		}
+	}
+
+	public function test_what_happens_when_a_customer_redeems_against_the_real_rewardd(): void {
+		if ( '' === self::$rewardd->data_dir ) {
+			$this->markTestSkipped( 'needs a daemon started from REWARDD_BIN (points are given with `rewardd adjust`).' );
+		}
+		$this->configure( self::$rewardd->url, self::$rewardd->token );
+		$this->as_admin();
+		$this->admin_post( 'rewardd_connect' );
+		$email = 'ola@example.test';
+		$ola   = $this->user( 'ola', 'customer', $email );
+		delete_user_meta( $ola->ID, 'rewardd_last_code' );
+		self::$rewardd->run( array( 'adjust', $email, '--points', '1200', '--reason', 'welcome bonus' ) );
+		wp_set_current_user( $ola->ID );
+		$redemption = $this->service( 'redemption' );
+
+		$first = $redemption->redeem( $ola, 600, 'wp-real-1' );
+		$this->assertSame( 'success', $first['type'], $first['message'] );
+		$code = get_user_meta( $ola->ID, 'rewardd_last_code', true );
+		$this->assertMatchesRegularExpression( '/^RWD-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/', $code['code'], 'the code the outbox will create' );
+		$this->assertSame( array( 600, 'NOK' ), array( $code['amount_minor'], $code['currency'] ), '600 points at 100 per 1.00 NOK' );
+		$this->assertSame( "Your code is {$code['code']}. Enter it at checkout.", $first['message'] );
+
+		$again = $redemption->redeem( $ola, 600, 'wp-real-1' );
+		$this->assertSame( $first, $again, 'the same form again: the same code, nothing taken twice' );
+		$this->assertSame( 600, $this->service( 'reader' )->customer( $email )['available'] );
+
+		$refused = $redemption->redeem( $ola, 700, 'wp-real-2' );
+		$this->assertSame( array( 'error', 'You do not have that many points available.' ), array( $refused['type'], $refused['message'] ) );
+		$this->assertSame( 600, $this->service( 'reader' )->customer( $email )['available'] );
+		$outbox = json_decode( implode( "\n", self::$rewardd->run( array( 'outbox', 'list', '--json' ) ) ), true );
+		$this->assertSame( array( $code['code'] ), array_column( $outbox, 'code' ), 'one coupon queued for the shop' );
 	}
 
 	/**
@@ -161,24 +110,9 @@ final class RealRewarddTest extends TestCase {
 	 * route existed answers "no such route" (404 not_found); with the route, an unknown shop is 401.
 	 */
 	private static function answers_woocommerce_pings(): bool {
-		$response = wp_remote_post( self::$url . '/webhooks/woocommerce/no-such-shop', array( 'body' => 'webhook_id=1', 'timeout' => 2 ) );
+		$response = wp_remote_post( self::$rewardd->url . '/webhooks/woocommerce/no-such-shop', array( 'body' => 'webhook_id=1', 'timeout' => 2 ) );
 		$body     = json_decode( (string) wp_remote_retrieve_body( $response ), true );
 		return ! ( 404 === wp_remote_retrieve_response_code( $response ) && is_array( $body ) && 'not_found' === ( $body['error'] ?? '' ) );
-	}
-
-	/**
-	 * Runs `token create --scope admin` and returns the token (its last stdout line).
-	 *
-	 * @param string $bin Daemon binary.
-	 */
-	private static function admin_token( string $bin ): string {
-		$command = escapeshellarg( $bin ) . ' token create --scope admin --data ' . escapeshellarg( self::$data_dir ) . ' 2>&1';
-		exec( $command, $lines, $status );
-		$last = trim( (string) end( $lines ) );
-		if ( 0 !== $status || '' === $last ) {
-			throw new \RuntimeException( "rewardd token create failed ($status): " . implode( "\n", $lines ) );
-		}
-		return $last;
 	}
 
 	/**
@@ -188,13 +122,8 @@ final class RealRewarddTest extends TestCase {
 	 * @return array<string, mixed>|null
 	 */
 	private static function listed_shop( string $id ): ?array {
-		$command = escapeshellarg( (string) getenv( 'REWARDD_BIN' ) ) . ' shop list --json --data ' . escapeshellarg( self::$data_dir );
-		exec( $command, $lines, $status );
-		$shops = json_decode( implode( "\n", $lines ), true );
-		if ( 0 !== $status || ! is_array( $shops ) ) {
-			throw new \RuntimeException( 'rewardd shop list --json failed: ' . implode( "\n", $lines ) );
-		}
-		foreach ( $shops as $shop ) {
+		$shops = json_decode( implode( "\n", self::$rewardd->run( array( 'shop', 'list', '--json' ) ) ), true );
+		foreach ( is_array( $shops ) ? $shops : array() as $shop ) {
 			if ( isset( $shop['id'] ) && $id === $shop['id'] ) {
 				return $shop;
 			}

@@ -1,9 +1,11 @@
 <?php
 /**
- * Screenshots of the settings page and the Rewards tab, taken with headless Chromium from
- * the test WordPress served by `php -S`, against the fake rewardd. Not part of the normal
- * run: `scripts/test-php --group screenshots` (needs the chromium package). Writes to
- * REWARDD_SCREENSHOTS_DIR, by default docs/img/ of the repository.
+ * Screenshots of the settings page and the Rewards tab for the README, taken with headless
+ * Chromium from the test WordPress served by `php -S`, connected to the REAL rewardd
+ * (tests/RealRewardd.php) with a small program: tiers, a 14-day pending period, two orders of
+ * Kari's sent as signed events, and one redemption through the plugin's Redeem. Not part of the
+ * normal run: scripts/screenshots runs it (`--group screenshots`, chromium installed), writing to
+ * REWARDD_SCREENSHOTS_DIR (default docs/screenshots/ of the repository).
  *
  * @package Rewardd\Tests
  */
@@ -17,14 +19,34 @@ namespace Rewardd\Tests;
  */
 final class ScreenshotTest extends TestCase {
 
-	const EMAIL = 'kari@example.test';
+	const EMAIL  = 'kari@example.test';
+	const POS    = 'shop-till';
+	const SECRET = 'till-secret-0123456789';
+
+	/**
+	 * The daemon.
+	 *
+	 * @var RealRewardd|null
+	 */
+	private $rewardd = null;
+
+	protected function tearDown(): void {
+		if ( $this->rewardd ) {
+			$this->rewardd->stop();
+		}
+		parent::tearDown();
+	}
 
 	public function test_what_happens_when_the_pages_are_photographed(): void {
 		$chromium = trim( (string) shell_exec( 'command -v chromium chromium-browser 2>/dev/null | head -1' ) );
 		if ( '' === $chromium ) {
-			$this->markTestSkipped( 'chromium is not installed (apt-get install chromium).' );
+			$this->markTestSkipped( 'chromium is not installed (apt-get install chromium; scripts/screenshots does).' );
 		}
-		$dir = (string) ( getenv( 'REWARDD_SCREENSHOTS_DIR' ) ?: dirname( __DIR__, 3 ) . '/docs/img' );
+		$this->rewardd = new RealRewardd( 'screenshot-rewardd', array( self::class, 'program' ) );
+		if ( '' !== $this->rewardd->skip || '' === $this->rewardd->data_dir ) {
+			$this->markTestSkipped( 'needs REWARDD_BIN: ' . $this->rewardd->skip );
+		}
+		$dir = (string) ( getenv( 'REWARDD_SCREENSHOTS_DIR' ) ?: dirname( __DIR__, 3 ) . '/docs/screenshots' );
 		if ( ! is_dir( $dir ) ) {
 			mkdir( $dir, 0755, true );
 		}
@@ -34,17 +56,19 @@ final class ScreenshotTest extends TestCase {
 		}
 		copy( dirname( __DIR__ ) . '/bin/screenshot-login.php', $mu . '/rewardd-screenshot-login.php' );
 
-		$this->configure();
+		$this->configure( $this->rewardd->url, $this->rewardd->token );
 		$this->as_admin();
 		$this->admin_post( 'rewardd_connect' );
-		get_transient( 'rewardd_admin_notices_1' );
-		$this->seed();
+		delete_transient( 'rewardd_admin_notices_1' );
 		$kari = $this->user( 'kari', 'customer', self::EMAIL );
 		wp_update_user( array( 'ID' => $kari->ID, 'display_name' => 'Kari Nordmann' ) );
 		delete_user_meta( $kari->ID, 'rewardd_last_code' );
+		$this->orders();
 		wp_set_current_user( $kari->ID );
-		$this->assertSame( 'success', $this->service( 'account_tab' )->redeem( wp_get_current_user(), 500 )['type'] );
-		set_transient( 'rewardd_flash_' . $kari->ID, array( 'type' => 'success', 'message' => 'Your code is ' . get_user_meta( $kari->ID, 'rewardd_last_code', true )['code'] . '. Enter it at checkout.' ), 600 );
+		$redeemed = $this->service( 'redemption' )->redeem( wp_get_current_user(), 500, 'wp-screenshot' );
+		$this->assertSame( 'success', $redeemed['type'], $redeemed['message'] );
+		set_transient( 'rewardd_flash_' . $kari->ID, $redeemed, 600 );
+		$this->service( 'reader' )->forget_customer( self::EMAIL );
 
 		$settings = $dir . '/wp-settings.png';
 		$rewards  = $dir . '/wp-rewards-tab.png';
@@ -57,29 +81,79 @@ final class ScreenshotTest extends TestCase {
 	}
 
 	/**
-	 * Kari's rewards and the daemon status in the fake rewardd.
+	 * Before serve starts: the rules (docs/rules.md) and the shop's till, a custom shop whose
+	 * signed events stand in for WooCommerce orders (their webhooks are not replayed here).
+	 *
+	 * @param RealRewardd $rewardd Daemon being set up.
 	 */
-	private function seed(): void {
-		$this->fake_update(
-			static function ( array $s ) {
-				$s['outbox_backlog']                   = 0;
-				$s['last_webhook_at'][ self::SHOP_ID ] = gmdate( 'Y-m-d\TH:i:s\Z', time() - 420 );
-				$s['customers'][ self::EMAIL ]         = array(
-					'available' => 1740,
-					'pending'   => 398,
-					'tier'      => 'Silver',
-					'currency'  => 'NOK',
-					'next_tier' => array( 'name' => 'Gold', 'spend_needed_minor' => 124000 ),
-					'history'   => array(
-						array( 'at' => '2026-11-21T18:02:00Z', 'description' => 'Order #1043 (pending until 5 Dec)', 'points' => 398 ),
-						array( 'at' => '2026-11-12T09:40:00Z', 'description' => 'Referral: Ola signed up and ordered', 'points' => 500 ),
-						array( 'at' => '2026-10-30T14:15:00Z', 'description' => 'Redeemed for coupon RWD-7Q2K', 'points' => -500 ),
-						array( 'at' => '2026-10-02T11:20:00Z', 'description' => 'Order #1011', 'points' => 1240 ),
-					),
-				);
-				return $s;
-			}
+	public static function program( RealRewardd $rewardd ): void {
+		$rules = $rewardd->data_dir . '/program.toml';
+		file_put_contents(
+			$rules,
+			"pending_days = 14\nredeem_points_per_unit = 100\nredeem_minimum_points = 500\n\n" .
+			"[[tiers]]\nname = \"Silver\"\nthreshold = \"1000.00\"\nmultiplier = \"1.25\"\n\n" .
+			"[[tiers]]\nname = \"Gold\"\nthreshold = \"5000.00\"\nmultiplier = 2\n"
 		);
+		$rewardd->run( array( 'rules', 'set', $rules, '--effective-from', '2026-01-01T00:00:00Z' ) );
+		$rewardd->run( array( 'shop', 'add', self::POS, '--platform', 'custom', '--secret', self::SECRET, '--currency', 'NOK' ) );
+	}
+
+	/**
+	 * Two paid orders of Kari's: one past its pending period, one still pending; then waits
+	 * until rewardd shows the first one's points as available.
+	 */
+	private function orders(): void {
+		$this->post_event( 'evt-1011', '1011', 124000, time() - 40 * DAY_IN_SECONDS );
+		$this->post_event( 'evt-1043', '1043', 39800, time() - 2 * DAY_IN_SECONDS );
+		for ( $i = 0; $i < 100; $i++ ) {
+			$this->service( 'reader' )->forget_customer( self::EMAIL );
+			$account = $this->service( 'reader' )->customer( self::EMAIL );
+			if ( is_array( $account ) && ( $account['available'] ?? 0 ) > 0 && ( $account['pending'] ?? 0 ) > 0 ) {
+				return;
+			}
+			usleep( 100000 );
+		}
+		$this->fail( 'rewardd did not show the orders: ' . wp_json_encode( $account ) );
+	}
+
+	/**
+	 * One signed order.paid event (shared/spec/EVENTS.md) to POST /api/v1/events.
+	 *
+	 * @param string $id    Event id.
+	 * @param string $order Order number.
+	 * @param int    $total Minor units (NOK).
+	 * @param int    $at    When it was paid.
+	 */
+	private function post_event( string $id, string $order, int $total, int $at ): void {
+		$body     = (string) wp_json_encode(
+			array(
+				'id'          => $id,
+				'type'        => 'order.paid',
+				'occurred_at' => gmdate( 'Y-m-d\TH:i:s\Z', $at ),
+				'order'       => array(
+					'id'       => $order,
+					'currency' => 'NOK',
+					'customer' => array( 'id' => '7', 'email' => self::EMAIL ),
+					'lines'    => array( array( 'id' => 'l1', 'product_id' => 'p1', 'quantity' => 1, 'total' => $total ) ),
+					'discount' => 0,
+					'tax'      => 0,
+					'shipping' => 0,
+					'total'    => $total,
+				),
+			)
+		);
+		$response = wp_remote_post(
+			$this->rewardd->url . '/api/v1/events',
+			array(
+				'body'    => $body,
+				'headers' => array(
+					'Content-Type'        => 'application/json',
+					'X-Rewardd-Shop'      => self::POS,
+					'X-Rewardd-Signature' => base64_encode( hash_hmac( 'sha256', $body, self::SECRET, true ) ), // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions -- the signature format.
+				),
+			)
+		);
+		$this->assertSame( 200, wp_remote_retrieve_response_code( $response ), (string) wp_remote_retrieve_body( $response ) );
 	}
 
 	/**

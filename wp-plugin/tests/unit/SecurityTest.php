@@ -64,7 +64,7 @@ final class SecurityTest extends TestCase {
 		$this->register_shop_in_fake();
 		$_POST = array( 'rewardd_action' => 'redeem', 'rewardd_points' => '600', '_wpnonce' => wp_create_nonce( 'rewardd_redeem' ) );
 		try {
-			$this->service( 'account_tab' )->handle_redeem();
+			$this->service( 'redemption' )->handle_form();
 			$this->fail( 'not refused' );
 		} catch ( Died $died ) {
 			$this->assertSame( 403, $died->status );
@@ -78,7 +78,7 @@ final class SecurityTest extends TestCase {
 		wp_set_current_user( $this->user( 'kari', 'customer', 'kari@example.test' )->ID );
 		$_POST = array( 'rewardd_action' => 'redeem', 'rewardd_points' => '600', '_wpnonce' => 'forged' );
 		try {
-			$this->service( 'account_tab' )->handle_redeem();
+			$this->service( 'redemption' )->handle_form();
 			$this->fail( 'not refused' );
 		} catch ( Died $died ) {
 			$this->assertSame( 403, $died->status );

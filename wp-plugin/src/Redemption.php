@@ -1,0 +1,215 @@
+<?php
+/**
+ * The Redeem button: POST /api/v1/redeem (docs/API.md) for the signed-in customer, with the
+ * form's redemption id so a double submit or a retry never redeems twice, and the open cart's
+ * total so rewardd can apply its cart-share rule. Shows the code (post/redirect/get with a
+ * flash message) and hands it to CartCoupon. An explicit customer action, so it calls rewardd
+ * directly with a short timeout. Depends on ApiClient, RewardsReader, Settings, CartCoupon.
+ *
+ * @package Rewardd
+ */
+
+namespace Rewardd;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Handles the Redeem form.
+ */
+final class Redemption {
+
+	const NONCE     = 'rewardd_redeem';
+	const LAST_CODE = 'rewardd_last_code';
+	const FLASH     = 'rewardd_flash_';
+
+	/**
+	 * Daemon client.
+	 *
+	 * @var ApiClient
+	 */
+	private $api;
+
+	/**
+	 * Cached reads (forgotten after a redemption).
+	 *
+	 * @var RewardsReader
+	 */
+	private $reader;
+
+	/**
+	 * Stored settings (shop id).
+	 *
+	 * @var Settings
+	 */
+	private $settings;
+
+	/**
+	 * Applies codes to the cart.
+	 *
+	 * @var CartCoupon
+	 */
+	private $cart_coupon;
+
+	/**
+	 * Builds the handler.
+	 *
+	 * @param ApiClient     $api         Daemon client.
+	 * @param RewardsReader $reader      Cached reads.
+	 * @param Settings      $settings    Stored settings.
+	 * @param CartCoupon    $cart_coupon Cart applier.
+	 */
+	public function __construct( ApiClient $api, RewardsReader $reader, Settings $settings, CartCoupon $cart_coupon ) {
+		$this->api         = $api;
+		$this->reader      = $reader;
+		$this->settings    = $settings;
+		$this->cart_coupon = $cart_coupon;
+	}
+
+	/**
+	 * Hooks the form handler (after WooCommerce has loaded the cart).
+	 */
+	public function register(): void {
+		add_action( 'wp_loaded', array( $this, 'handle_form' ), 20 );
+	}
+
+	/**
+	 * A fresh redemption id for one form: rewardd accepts [A-Za-z0-9_.:-], up to 100.
+	 */
+	public static function new_id(): string {
+		return 'wp-' . wp_generate_uuid4();
+	}
+
+	/**
+	 * Handles the Redeem form: nonce, logged-in user, a positive number of points.
+	 */
+	public function handle_form(): void {
+		// phpcs:disable WordPress.Security.NonceVerification.Missing -- verified just below.
+		if ( ! isset( $_POST['rewardd_action'] ) || 'redeem' !== $_POST['rewardd_action'] ) {
+			return;
+		}
+		$user = wp_get_current_user();
+		if ( ! $user->exists() || ! isset( $_POST['_wpnonce'] ) || ! wp_verify_nonce( sanitize_key( wp_unslash( $_POST['_wpnonce'] ) ), self::NONCE ) ) {
+			wp_die( esc_html__( 'Your session has expired. Please reload the page and try again.', 'rewardd' ), esc_html__( 'Forbidden', 'rewardd' ), array( 'response' => 403 ) );
+		}
+		$points = isset( $_POST['rewardd_points'] ) ? absint( wp_unslash( $_POST['rewardd_points'] ) ) : 0;
+		$id     = isset( $_POST['rewardd_redemption_id'] ) ? self::sanitize_id( sanitize_text_field( wp_unslash( $_POST['rewardd_redemption_id'] ) ) ) : '';
+		// phpcs:enable
+		$flash = $points > 0 ? $this->redeem( $user, $points, '' !== $id ? $id : self::new_id() ) : array(
+			'type'    => 'error',
+			'message' => __( 'Enter how many points to redeem.', 'rewardd' ),
+		);
+		set_transient( self::FLASH . $user->ID, $flash, 10 * MINUTE_IN_SECONDS );
+		$target = function_exists( 'wc_get_account_endpoint_url' ) ? wc_get_account_endpoint_url( AccountTab::ENDPOINT ) : home_url( '/' );
+		wp_safe_redirect( $target );
+		exit;
+	}
+
+	/**
+	 * Asks rewardd for a coupon, keeps it as the customer's latest code and puts it in the cart.
+	 *
+	 * @param \WP_User $user          Customer.
+	 * @param int      $points        Points to redeem.
+	 * @param string   $redemption_id Idempotency key (see new_id()).
+	 * @return array{type: string, message: string}
+	 */
+	public function redeem( \WP_User $user, int $points, string $redemption_id ): array {
+		$currency = function_exists( 'get_woocommerce_currency' ) ? get_woocommerce_currency() : '';
+		$body     = array(
+			'shop'           => $this->settings->shop_id(),
+			'customer_email' => strtolower( trim( (string) $user->user_email ) ),
+			'points'         => $points,
+			'redemption_id'  => $redemption_id,
+			'currency'       => strtoupper( (string) $currency ),
+		);
+		$cart_total = self::cart_total_minor( (string) $currency );
+		if ( null !== $cart_total ) {
+			$body['cart_total'] = $cart_total;
+		}
+		$result = $this->api->post( '/api/v1/redeem', $body, ApiClient::WRITE_TIMEOUT_SECONDS );
+		$this->reader->forget_customer( (string) $user->user_email );
+		if ( ! $result->ok() ) {
+			return array(
+				'type'    => 'error',
+				'message' => self::refused( $result ),
+			);
+		}
+		$coupon = $result->data();
+		$code   = Referral::sanitize_code( (string) ( $coupon['code'] ?? '' ) );
+		update_user_meta(
+			(int) $user->ID,
+			self::LAST_CODE,
+			array(
+				'code'         => $code,
+				'amount_minor' => (int) ( $coupon['amount_minor'] ?? 0 ),
+				'currency'     => (string) ( $coupon['currency'] ?? '' ),
+				'expires_at'   => is_string( $coupon['expires_at'] ?? null ) ? $coupon['expires_at'] : '',
+			)
+		);
+		return array(
+			'type'    => 'success',
+			'message' => self::success( $this->cart_coupon->apply_or_remember( (int) $user->ID, $code ), $code ),
+		);
+	}
+
+	/**
+	 * The sentence for a code, by what happened with the cart.
+	 *
+	 * @param string $cart 'applied', 'pending' or 'no_cart' (CartCoupon).
+	 * @param string $code Coupon code.
+	 */
+	private static function success( string $cart, string $code ): string {
+		switch ( $cart ) {
+			case 'applied':
+				/* translators: %s: coupon code */
+				return sprintf( __( 'Your code %s has been applied to your cart.', 'rewardd' ), $code );
+			case 'pending':
+				/* translators: %s: coupon code */
+				return sprintf( __( 'Your code is %s. It will be applied to your cart in a moment.', 'rewardd' ), $code );
+			default:
+				/* translators: %s: coupon code */
+				return sprintf( __( 'Your code is %s. Enter it at checkout.', 'rewardd' ), $code );
+		}
+	}
+
+	/**
+	 * A sentence for a refused or failed redemption (docs/API.md error ids).
+	 *
+	 * @param ApiResult $result Failed result.
+	 */
+	private static function refused( ApiResult $result ): string {
+		switch ( $result->error() ) {
+			case 'insufficient_points':
+				return __( 'You do not have that many points available.', 'rewardd' );
+			case 'below_minimum_redemption':
+				return __( 'That is below the minimum number of points you can redeem.', 'rewardd' );
+			case 'exceeds_cart_share':
+				return __( 'That is more than can be paid with points for the cart you have open. Redeem fewer points.', 'rewardd' );
+			case 'exists_with_different_content':
+				return __( 'That form was already used. Please try again.', 'rewardd' );
+			default:
+				return __( 'Rewards are unavailable right now, nothing was redeemed. Please try again later.', 'rewardd' );
+		}
+	}
+
+	/**
+	 * The open cart's total (lines after discounts, without tax) in minor units, or null.
+	 *
+	 * @param string $currency Shop currency.
+	 */
+	private static function cart_total_minor( string $currency ): ?int {
+		$cart = function_exists( 'WC' ) && WC() ? WC()->cart : null;
+		if ( ! $cart || $cart->is_empty() ) {
+			return null;
+		}
+		return (int) array_sum( array_column( QuoteBuilder::from_cart( $cart, $currency, '' )['lines'], 'total' ) );
+	}
+
+	/**
+	 * Keeps the characters rewardd accepts in a redemption id.
+	 *
+	 * @param string $raw Posted value.
+	 */
+	private static function sanitize_id( string $raw ): string {
+		return substr( (string) preg_replace( '/[^A-Za-z0-9_.:-]/', '', $raw ), 0, 100 );
+	}
+}
