@@ -24,17 +24,6 @@ void set_rules(const TempDir& dir) {
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
 }
 
-void post_capture(const DaemonProcess& d, const std::string& name) {
-    const Capture c = read_capture(name);
-    httplib::Headers h;
-    for (const auto& [k, v] : c.headers) {
-        if (k.rfind("X-WC-", 0) == 0) h.emplace(k, v);
-    }
-    auto res = d.client().Post("/webhooks/woocommerce/wc1", h, c.body, "application/json");
-    REQUIRE(res);
-    REQUIRE(res->status == 200);
-}
-
 std::int64_t points(const std::string& data) {
     return query_int(data, "SELECT COALESCE(SUM(pending_delta + available_delta), 0) FROM ledger "
                            "WHERE customer = 'ada@example.test'");

@@ -25,17 +25,6 @@ std::string story_config(const TempDir& dir) {
     return path;
 }
 
-void post_capture(const DaemonProcess& d, const std::string& name) {
-    const Capture c = read_capture(name);
-    httplib::Headers h;
-    for (const auto& [k, v] : c.headers) {
-        if (k.rfind("X-WC-", 0) == 0) h.emplace(k, v);
-    }
-    auto res = d.client().Post("/webhooks/woocommerce/wc1", h, c.body, "application/json");
-    REQUIRE(res);
-    REQUIRE(res->status == 200);
-}
-
 std::int64_t available(const std::string& data) {
     return query_int(data, "SELECT COALESCE(SUM(available_delta), 0) FROM ledger WHERE customer = '" + k_ada + "'");
 }

@@ -9,6 +9,7 @@
 #include "outbox/outbox_store.hpp"
 #include "rewards/grant_code.hpp"
 #include "store/database.hpp"
+#include "woocommerce/capture.hpp"
 
 namespace rewardd::test::woocommerce {
 
@@ -59,6 +60,18 @@ inline std::string outbox_status(const std::string& data, const std::string& gra
 
 inline bool wait_status(const std::string& data, const std::string& grant_id, const std::string& status) {
     return eventually([&] { return outbox_status(data, grant_id) == status; });
+}
+
+// Posts a real capture as WooCommerce sent it (its X-WC-* headers, body byte for byte) to shop wc1.
+inline void post_capture(const DaemonProcess& d, const std::string& name) {
+    const Capture c = read_capture(name);
+    httplib::Headers h;
+    for (const auto& [k, v] : c.headers) {
+        if (k.rfind("X-WC-", 0) == 0) h.emplace(k, v);
+    }
+    auto res = d.client().Post("/webhooks/woocommerce/wc1", h, c.body, "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
 }
 
 }  // namespace rewardd::test::woocommerce
