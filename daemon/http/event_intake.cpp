@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/neutral/event_json.hpp"
+#include "http/inbox_event.hpp"
 #include "http/json_response.hpp"
 #include "net/signature.hpp"
 
@@ -25,16 +26,7 @@ void EventIntake::handle(const httplib::Request& req, httplib::Response& res) {
     auto event = parse_event_json(req.body, shop_id);
     if (!event) return send_error(res, 400, event.error());
 
-    InboxEvent stored;
-    stored.shop_id = shop_id;
-    stored.event_id = event->id;
-    stored.type = event_type_id(event->type);
-    stored.order_id = event->order ? event->order->id : "";
-    stored.occurred_at = event->occurred_at;
-    stored.received_at = m_clock();
-    stored.body = event_to_json(*event);
-
-    auto outcome = m_writer.submit(std::move(stored)).get();
+    auto outcome = m_writer.submit(to_inbox(*event, m_clock())).get();
     if (!outcome) {
         res.set_header("Retry-After", "5");
         return send_error(res, 503, outcome.error());

@@ -9,6 +9,7 @@
 #include "adapters/neutral/event_json.hpp"
 #include "adapters/shopify/webhook_mapper.hpp"
 #include "core/customer_key.hpp"
+#include "http/inbox_event.hpp"
 #include "http/json_response.hpp"
 #include "net/signature.hpp"
 #include "store/privacy_store.hpp"
@@ -44,18 +45,6 @@ bool hmac_ok(const Shop& shop, const std::string& body, const std::string& hmac)
     }
     if (!shop.secret.empty()) ok = signature_matches(shop.secret, body, hmac) || ok;
     return ok;
-}
-
-InboxEvent to_inbox(const Event& e, Timestamp received_at) {
-    InboxEvent stored;
-    stored.shop_id = e.shop_id;
-    stored.event_id = e.id;
-    stored.type = event_type_id(e.type);
-    stored.order_id = e.order ? e.order->id : "";
-    stored.occurred_at = e.occurred_at;
-    stored.received_at = received_at;
-    stored.body = event_to_json(e);
-    return stored;
 }
 
 struct KnownCustomer {

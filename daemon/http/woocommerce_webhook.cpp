@@ -7,24 +7,13 @@
 
 #include "adapters/neutral/event_json.hpp"
 #include "adapters/woocommerce/webhook_mapper.hpp"
+#include "http/inbox_event.hpp"
 #include "http/json_response.hpp"
 #include "net/signature.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace rewardd {
 namespace {
-
-InboxEvent to_inbox(const Event& e, Timestamp received_at) {
-    InboxEvent stored;
-    stored.shop_id = e.shop_id;
-    stored.event_id = e.id;
-    stored.type = event_type_id(e.type);
-    stored.order_id = e.order ? e.order->id : "";
-    stored.occurred_at = e.occurred_at;
-    stored.received_at = received_at;
-    stored.body = event_to_json(e);
-    return stored;
-}
 
 woocommerce::StatusMap status_map_of(const Shop& shop) {
     const auto it = shop.settings.find("status_map");
