@@ -76,8 +76,9 @@ public:
                                                      Timestamp seen_at) = 0;
     // By internal id ("42") or by key / e-mail (normalised by the caller).
     virtual Result<std::optional<CustomerRecord>> find_customer(const std::string& query) = 0;
-    // Every customer key, for matching a referral code (codes are derived one-way from keys).
-    virtual Result<std::vector<std::string>> customer_keys() = 0;
+    // Customers with an id above `after_id`, by id: the ones a referral index has not seen yet
+    // (ids only grow, so an index catches up without reading everyone again).
+    virtual Result<std::vector<CustomerRecord>> customers_after(std::int64_t after_id) = 0;
 };
 
 }  // namespace rewardd

@@ -48,13 +48,4 @@ std::string normalise_referral_code(std::string_view code) {
     return out;
 }
 
-std::optional<std::string> find_referrer(std::string_view shop_id, std::string_view code,
-                                         const std::vector<std::string>& candidate_keys) {
-    const std::string wanted = normalise_referral_code(code);
-    for (const auto& key : candidate_keys) {
-        if (!key.empty() && referral_code(shop_id, key) == wanted) return key;
-    }
-    return std::nullopt;
-}
-
 }  // namespace rewardd

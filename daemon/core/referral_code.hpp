@@ -17,9 +17,4 @@ std::string referral_code(std::string_view shop_id, std::string_view customer_ke
 // A code as typed or carried by a platform: trimmed and upper-cased ("r3k9..." -> "R3K9...").
 std::string normalise_referral_code(std::string_view code);
 
-// The candidate whose code in this shop is `code`, if any: codes are one-way, so the caller passes
-// the customers it knows and the engine derives theirs.
-std::optional<std::string> find_referrer(std::string_view shop_id, std::string_view code,
-                                         const std::vector<std::string>& candidate_keys);
-
 }  // namespace rewardd

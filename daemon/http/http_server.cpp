@@ -49,6 +49,9 @@ HttpServer::HttpServer(HttpOptions options, EventIntake& intake, std::function<b
     m_server->set_payload_max_length(m_options.body_bytes_max);
     m_server->set_read_timeout(10, 0);
     m_server->set_write_timeout(10, 0);
+    // Answers go out as header and body writes; without this, Nagle holds the body back until
+    // the client's delayed ACK (40 ms) on every keep-alive request.
+    m_server->set_tcp_nodelay(true);
     const auto level = spdlog::level::from_str(m_options.access_log_level);
     // Every request gets its id before routing, so the handler's log lines carry it too.
     m_server->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -1,7 +1,9 @@
 // The writer thread's loop. SQLite allows one writer at a time, so one thread doing both the
-// group commits and the ledger application never waits on itself. Intake comes first: while
-// requests wait, the ledger is applied in slices sized to the intake, so a backlog of stored
-// events never holds a request's answer back for long.
+// group commits and the ledger application never waits on itself. Intake comes first: a request
+// is answered as soon as its event is durable, and the ledger (derived from stored events, so it
+// may lag) is applied in short slices between groups. While requests keep waiting, the applier
+// only gets a slice when it has been starved for a while, so a burst is taken at the speed of the
+// group commit and the ledger catches up after it.
 #include "batch_writer.hpp"
 
 #include <spdlog/spdlog.h>
@@ -12,7 +14,13 @@
 namespace rewardd {
 namespace {
 
-constexpr std::size_t k_apply_slice_min = 32;
+// A slice small enough that a request arriving during it waits a few milliseconds at most.
+constexpr std::size_t k_apply_slice = 64;
+// While requests keep coming, the ledger still moves at least one slice this often.
+constexpr auto k_apply_starved_after = std::chrono::milliseconds(100);
+// After a group is answered, its senders' next requests come within a fraction of a millisecond
+// under load: the applier waits this long for them before taking the thread.
+constexpr auto k_intake_linger = std::chrono::milliseconds(2);
 constexpr int k_sync_normal = 1;
 
 }  // namespace
@@ -173,16 +181,18 @@ BatchWriter::Applied BatchWriter::apply_some(std::size_t limit) {
     return applied->events > 0 ? Applied::some : Applied::none;
 }
 
-// While requests wait, apply a slice sized to the intake; when idle, a full batch.
-std::size_t BatchWriter::apply_limit(std::size_t group_size) const {
-    bool waiting = group_size > 0;
-    {
+// How many stored events to apply now: none while requests wait or may be about to (unless the
+// ledger has been starved), otherwise a short slice, so the next group is never held up for long.
+std::size_t BatchWriter::apply_limit(std::chrono::steady_clock::time_point last_applied,
+                                     std::chrono::steady_clock::time_point last_commit) const {
+    const auto now = std::chrono::steady_clock::now();
+    bool waiting = now - last_commit < k_intake_linger;
+    if (!waiting) {
         std::lock_guard lock(m_mutex);
-        waiting = waiting || !m_queue.empty();
+        waiting = !m_queue.empty();
     }
-    if (!waiting) return m_options.apply_batch_max;
-    return std::clamp(2 * group_size, std::min(k_apply_slice_min, m_options.apply_batch_max),
-                      m_options.apply_batch_max);
+    if (waiting && now - last_applied < k_apply_starved_after) return 0;
+    return std::min(k_apply_slice, m_options.apply_batch_max);
 }
 
 // A write that needs disk space and the write lock, so a full disk or a held lock shows here.
@@ -216,15 +226,20 @@ void BatchWriter::run() {
     const auto retry = milliseconds(m_options.storage_retry_ms);
     auto next_release_check = steady_clock::now();
     auto apply_at = steady_clock::now();  // also when the next probe of a failed store is due
+    auto last_applied = steady_clock::now();
+    auto last_commit = steady_clock::now() - k_intake_linger;
     bool more_to_apply = true;            // a restart applies whatever was stored and not yet applied
     for (;;) {
-        const bool apply_due = m_healthy && more_to_apply && steady_clock::now() >= apply_at;
+        const auto linger_until = last_commit + k_intake_linger;
+        const bool apply_due = m_healthy && more_to_apply && steady_clock::now() >= std::max(apply_at, linger_until);
         auto wake_at = next_release_check;
-        if (!m_healthy || more_to_apply) wake_at = std::min(wake_at, apply_at);
+        if (!m_healthy) wake_at = std::min(wake_at, apply_at);
+        if (m_healthy && more_to_apply) wake_at = std::min(wake_at, std::max(apply_at, linger_until));
         bool stopping = false;
         auto group = next_group(!apply_due, wake_at, stopping);
         if (!group.empty()) {
             commit_group(group);
+            last_commit = steady_clock::now();
             more_to_apply = true;
             if (!m_healthy) apply_at = steady_clock::now() + retry;
         }
@@ -236,8 +251,10 @@ void BatchWriter::run() {
             if (stopping) return;  // what is stored is applied after the restart
             continue;
         }
-        if (more_to_apply && steady_clock::now() >= apply_at) {
-            const Applied applied = apply_some(apply_limit(group.size()));
+        const std::size_t limit = more_to_apply && steady_clock::now() >= apply_at ? apply_limit(last_applied, last_commit) : 0;
+        if (limit > 0) {
+            const Applied applied = apply_some(limit);
+            last_applied = steady_clock::now();
             more_to_apply = applied != Applied::none;
             if (applied == Applied::failed) {
                 apply_at = steady_clock::now() + retry;

@@ -86,7 +86,8 @@ private:
     Result<std::vector<Appended>> write_group(const std::deque<Pending>& group);
     enum class Applied { some, none, failed };
     Applied apply_some(std::size_t limit);
-    std::size_t apply_limit(std::size_t group_size) const;
+    std::size_t apply_limit(std::chrono::steady_clock::time_point last_applied,
+                            std::chrono::steady_clock::time_point last_commit) const;
     void probe();
     void use_sync(int level);
     void record(const std::deque<Pending>& group, const Outcome& result, std::chrono::steady_clock::duration took);

@@ -6,7 +6,6 @@
 #include "adapters/neutral/event_json.hpp"
 #include "core/customer_key.hpp"
 #include "core/customer_walk.hpp"
-#include "core/referral_code.hpp"
 #include "core/tier_timeline.hpp"
 
 namespace rewardd {
@@ -58,7 +57,10 @@ Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
         stats.events = events->size();
         return m_store.set_applied_cursor(events->back().seq);
     });
-    if (!done) return done.error();
+    if (!done) {
+        m_referrals.clear();
+        return done.error();
+    }
     return stats;
 }
 
@@ -74,7 +76,10 @@ Result<ApplyStats> LedgerApplier::release_due(std::size_t limit, Timestamp now) 
         }
         return true;
     });
-    if (!done) return done.error();
+    if (!done) {
+        m_referrals.clear();
+        return done.error();
+    }
     return stats;
 }
 
@@ -140,16 +145,14 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
     return m_store.clear_wakeup(order.first, order.second);
 }
 
-// Codes are one-way, so the known customers' codes are derived and compared; only a first order
-// carrying a code with no decision recorded yet pays for this.
+// Only an order carrying a code with no decision recorded yet asks.
 Result<std::optional<Referrer>> LedgerApplier::resolve_referrer(const std::string& shop_id, const std::string& code) {
-    auto keys = m_store.customer_keys();
-    if (!keys) return keys.error();
-    const auto key = find_referrer(shop_id, code, *keys);
-    if (!key) return std::optional<Referrer>{};
-    auto record = m_store.find_customer(*key);
+    auto key = m_referrals.find(m_store, shop_id, code);
+    if (!key) return key.error();
+    if (!*key) return std::optional<Referrer>{};
+    auto record = m_store.find_customer(**key);
     if (!record) return record.error();
-    return std::optional<Referrer>{Referrer{*key, *record ? (*record)->email : ""}};
+    return std::optional<Referrer>{Referrer{**key, *record ? (*record)->email : ""}};
 }
 
 Result<bool> LedgerApplier::walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats) {

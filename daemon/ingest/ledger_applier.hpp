@@ -13,6 +13,7 @@
 #include "core/ledger_store.hpp"
 #include "core/reward_engine.hpp"
 #include "core/tier_timeline.hpp"
+#include "ingest/referral_index.hpp"
 
 namespace rewardd {
 
@@ -59,6 +60,7 @@ private:
     std::shared_ptr<const RewardEngine> m_engine;
     EntryHook m_entry_hook;
     OrderPreparer m_order_preparer;
+    ReferralIndex m_referrals;
 };
 
 }  // namespace rewardd

@@ -146,10 +146,12 @@ Result<std::optional<CustomerRecord>> MemoryStore::find_customer(const std::stri
     return std::optional<CustomerRecord>{};
 }
 
-Result<std::vector<std::string>> MemoryStore::customer_keys() {
+Result<std::vector<CustomerRecord>> MemoryStore::customers_after(std::int64_t after_id) {
     Lock lock(m_mutex);
-    std::vector<std::string> out;
-    for (const auto& c : m_state.customers) out.push_back(c.key);
+    std::vector<CustomerRecord> out;
+    for (const auto& c : m_state.customers) {
+        if (c.id > after_id) out.push_back(c);
+    }
     return out;
 }
 

@@ -6,16 +6,20 @@
 
 namespace rewardd {
 
+// Two lookups, each on its own index: one query with "webhook_id = ? OR event_id = ?" makes
+// SQLite walk every delivery of the shop, which grows with the shop's history.
 Result<bool> ShopifyDeliveryLog::seen(const std::string& shop_id, const std::string& webhook_id,
                                       const std::string& event_id) {
     try {
-        SQLite::Statement q(m_db,
-                            "SELECT 1 FROM shopify_deliveries WHERE shop_id = ? AND "
-                            "(webhook_id = ? OR (event_id <> '' AND event_id = ?)) LIMIT 1");
-        q.bind(1, shop_id);
-        q.bind(2, webhook_id);
-        q.bind(3, event_id);
-        return q.executeStep();
+        SQLite::Statement by_webhook(m_db, "SELECT 1 FROM shopify_deliveries WHERE shop_id = ? AND webhook_id = ?");
+        by_webhook.bind(1, shop_id);
+        by_webhook.bind(2, webhook_id);
+        if (by_webhook.executeStep()) return true;
+        if (event_id.empty()) return false;
+        SQLite::Statement by_event(m_db, "SELECT 1 FROM shopify_deliveries WHERE shop_id = ? AND event_id = ? LIMIT 1");
+        by_event.bind(1, shop_id);
+        by_event.bind(2, event_id);
+        return by_event.executeStep();
     } catch (const std::exception& e) {
         return storage_error(e);
     }

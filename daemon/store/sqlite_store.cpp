@@ -292,11 +292,15 @@ Result<std::optional<CustomerRecord>> SqliteStore::find_customer(const std::stri
     });
 }
 
-Result<std::vector<std::string>> SqliteStore::customer_keys() {
-    return guarded([&]() -> Result<std::vector<std::string>> {
-        SQLite::Statement q(*m_db, "SELECT key FROM customers ORDER BY id");
-        std::vector<std::string> out;
-        while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+Result<std::vector<CustomerRecord>> SqliteStore::customers_after(std::int64_t after_id) {
+    return guarded([&]() -> Result<std::vector<CustomerRecord>> {
+        SQLite::Statement q(*m_db, "SELECT id, key, email, first_seen_at FROM customers WHERE id > ? ORDER BY id");
+        q.bind(1, after_id);
+        std::vector<CustomerRecord> out;
+        while (q.executeStep()) {
+            out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                           static_cast<Timestamp>(q.getColumn(3).getInt64())});
+        }
         return out;
     });
 }

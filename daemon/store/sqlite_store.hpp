@@ -40,7 +40,7 @@ public:
     Result<CustomerRecord> remember_customer(const std::string& key, const std::string& email,
                                              Timestamp seen_at) override;
     Result<std::optional<CustomerRecord>> find_customer(const std::string& query) override;
-    Result<std::vector<std::string>> customer_keys() override;
+    Result<std::vector<CustomerRecord>> customers_after(std::int64_t after_id) override;
 
     SQLite::Database& database() { return *m_db; }
 

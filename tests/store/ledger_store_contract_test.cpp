@@ -8,6 +8,7 @@
 #include "core/history_generator.hpp"
 #include "core/referral_code.hpp"
 #include "ingest/ledger_applier.hpp"
+#include "ingest/referral_index.hpp"
 #include "adapters/neutral/event_json.hpp"
 #include "store/database.hpp"
 #include "store/memory_store.hpp"
@@ -110,7 +111,27 @@ TEST_CASE_TEMPLATE("wake-ups come back when due and customers are found by e-mai
     CHECK((*f.store->find_customer("kari@example.com"))->first_seen_at == 5);
     CHECK_FALSE(f.store->find_customer("nobody@example.com")->has_value());
     f.store->remember_customer("shop:s1:customer:9", "", 6);
-    CHECK(*f.store->customer_keys() == std::vector<std::string>{"kari@example.com", "shop:s1:customer:9"});
+    const auto all = *f.store->customers_after(0);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].key == "kari@example.com");
+    CHECK(all[1].key == "shop:s1:customer:9");
+    const auto newer = *f.store->customers_after(all[0].id);
+    REQUIRE(newer.size() == 1);
+    CHECK(newer[0].key == "shop:s1:customer:9");
+}
+
+TEST_CASE_TEMPLATE("the referral index finds customers who arrive after its first lookup, per shop", F, SqliteFixture,
+                   MemoryFixture) {
+    F f;
+    ReferralIndex index;
+    f.store->remember_customer("anna@example.com", "anna@example.com", 1);
+    CHECK(*index.find(*f.store, "s1", referral_code("s1", "anna@example.com")) == "anna@example.com");
+    CHECK_FALSE(index.find(*f.store, "s1", referral_code("s1", "bo@example.com"))->has_value());
+    f.store->remember_customer("bo@example.com", "bo@example.com", 2);
+    CHECK(*index.find(*f.store, "s1", " " + referral_code("s1", "bo@example.com") + " ") == "bo@example.com");
+    CHECK_FALSE(index.find(*f.store, "s2", referral_code("s1", "bo@example.com"))->has_value());
+    CHECK(*index.find(*f.store, "s2", referral_code("s2", "bo@example.com")) == "bo@example.com");
+    CHECK_FALSE(index.find(*f.store, "s1", "TENOFF")->has_value());
 }
 
 TEST_CASE_TEMPLATE("the applier in batches builds the same ledger as a rebuild, and the balance is the sum", F,

@@ -1,0 +1,25 @@
+// Catch up, then look up; the store has the last word (an erased customer's key is gone).
+#include "referral_index.hpp"
+
+#include "core/referral_code.hpp"
+
+namespace rewardd {
+
+Result<std::optional<std::string>> ReferralIndex::find(LedgerStore& store, const std::string& shop_id,
+                                                       const std::string& code) {
+    auto& shop = m_shops[shop_id];
+    auto newer = store.customers_after(shop.through_id);
+    if (!newer) return newer.error();
+    for (const auto& c : *newer) {
+        if (!c.key.empty()) shop.key_by_code.emplace(referral_code(shop_id, c.key), c.key);
+        shop.through_id = c.id;
+    }
+    const auto hit = shop.key_by_code.find(normalise_referral_code(code));
+    if (hit == shop.key_by_code.end()) return std::optional<std::string>{};
+    auto still = store.find_customer(hit->second);
+    if (!still) return still.error();
+    if (!*still) return std::optional<std::string>{};
+    return std::optional<std::string>{hit->second};
+}
+
+}  // namespace rewardd
