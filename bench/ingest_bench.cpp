@@ -122,6 +122,7 @@ Row run_ceiling(const Options& o, std::int64_t first_id) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // nothing buffered when the servers are forked
     const Options o = parse_options(argc, argv);
     std::printf("ingest: %zu distinct orders/paid webhooks, %d keep-alive connections, %d server threads\n",
                 o.requests, o.connections, o.threads);
