@@ -260,7 +260,8 @@ Result<RulesFile> load_rules_file(const std::string& path) {
     RulesFile out;
     Handlers<RulesFile> top{{"effective_from", instant<RulesFile>([](RulesFile& f, Timestamp v) { f.effective_from = v; })}};
     for (const auto& [name, handler] : rule_keys()) {
-        top.emplace(name, [handler](const Reader& r, const std::string& key, const toml::node& node, RulesFile& f) {
+        // An init-capture: clang 14 (the fuzz build, tests/fuzz) cannot capture a structured binding.
+        top.emplace(name, [handler = handler](const Reader& r, const std::string& key, const toml::node& node, RulesFile& f) {
             return handler(r, key, node, f.rules);
         });
     }
