@@ -59,13 +59,13 @@ inline void store_events(SQLite::Database& db, const std::vector<GeneratedEvent>
 // log (and record what the webhooks would) first, `hook` sees every entry written.
 inline void make_shop_history(History& h, const Shop& shop, std::size_t events, const Rules& rules,
                               const std::function<void(std::vector<GeneratedEvent>&)>& prepare = {},
-                              LedgerApplier::EntryHook hook = {}) {
+                              LedgerApplier::EntryHook hook = {}, int customers = 500) {
     auto db = open_database({database_path(h.data()), Durability::normal});
     REQUIRE(db);
     h.db = *db;
     REQUIRE(ShopRegistry(h.db).save(shop));
     REQUIRE(RuleRepository(h.db).ensure(rules, 0, 1767225600));
-    auto log = generate_history(events, 42);
+    auto log = generate_history(events, 42, customers);
     for (auto& g : log) g.event.shop_id = shop.id;
     if (prepare) prepare(log);
     h.end = log.back().received_at + 60 * k_seconds_per_day;
@@ -79,10 +79,10 @@ inline void make_shop_history(History& h, const Shop& shop, std::size_t events, 
 
 // `events` generated events for shop wc1, applied; the shop points at `shop_url`.
 inline void make_history(History& h, std::size_t events, const std::string& shop_url = "http://127.0.0.1:9",
-                         const Rules& rules = {}) {
+                         const Rules& rules = {}, int customers = 500) {
     Shop shop{k_shop, "woocommerce", "webhook-secret",
               {{"url", shop_url}, {"consumer_key", k_key}, {"consumer_secret", k_secret}, {"currency", "EUR"}}, 0};
-    make_shop_history(h, shop, events, rules);
+    make_shop_history(h, shop, events, rules, {}, {}, customers);
 }
 
 // Redeems 500 points for each of `count` customers (the richest first), at `end`.
