@@ -97,10 +97,15 @@ ParsedBalances parse_balances(std::string_view text, ImportSource source) {
     auto email_at = column(header, email_names());
     auto points_at = column(header, points_names(source));
     if (source == ImportSource::yith && !email_at && header.size() >= 2 && parse_points(header[1])) {
-        email_at = 0;  // YITH's "e-mail and points" export: no header, e-mail first, points second
+        email_at = 0;  // a YITH-shaped file without its `email,points` header: e-mail first, points second
         points_at = 1;
         at = 0;
         line = 1;
+    }
+    if (source == ImportSource::yith && !email_at && !header.empty() && header_name(header[0]) == "id") {
+        out.bad.push_back({1, "this is YITH's \"User ID and related points\" export, which has no e-mail: "
+                              "export \"Email and related points\" instead"});
+        return out;
     }
     if (!email_at || !points_at) {
         out.bad.push_back({1, std::string("header must name the ") + (email_at ? "points" : "e-mail") +

@@ -24,6 +24,18 @@ struct PlatformReward {
 // Lists every reward on the shop's platform (all pages); an error names what went wrong.
 using RewardLister = std::function<Result<std::vector<PlatformReward>>(const Shop& shop)>;
 
+// A store credit transaction on a customer's account (Shopify), reduced to what reconcile compares.
+struct PlatformCredit {
+    std::string id;          // transaction gid
+    std::string amount;      // decimal text, e.g. "12.50"
+    std::string currency;
+    std::string expires_at;  // as the platform wrote it; rewardd's credits carry a fingerprint here
+};
+
+// Lists every credit transaction of one customer (their platform id) in the shop, all pages.
+using CreditLister =
+    std::function<Result<std::vector<PlatformCredit>>(const Shop& shop, const std::string& customer_platform_id)>;
+
 // "RWD-1A2B-3C4D-5E6F" or "CB-…": rewardd's prefixes followed by three groups of four hex digits
 // (rewards/grant_code.hpp). Case-insensitive, as platforms compare codes.
 bool looks_like_rewardd_code(const std::string& code);

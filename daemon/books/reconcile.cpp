@@ -5,8 +5,54 @@
 #include "books/reward_check.hpp"
 #include "outbox/outbox_store.hpp"
 #include "store/rule_repository.hpp"
+#include "store/shopify_customers.hpp"
 
 namespace rewardd::books {
+namespace {
+
+bool is_reward_entry(const LedgerEntry& e) {
+    return e.kind == EntryKind::cashback_due || (e.kind == EntryKind::reserve && e.key.find(":redeem:") != std::string::npos);
+}
+
+// The Shopify id of every customer with a reward entry in a Shopify shop (rewards are addressed to it).
+Result<bool> collect_platform_customers(SQLite::Database& db, const std::map<std::string, LedgerEntry>& ledger,
+                                        RewardFacts& facts) {
+    std::set<std::string> shopify_shops;
+    for (const auto& shop : facts.shops) {
+        if (shop.platform == "shopify") shopify_shops.insert(shop.id);
+    }
+    ShopifyCustomers customers(db);
+    for (const auto& [key, entry] : ledger) {
+        if (!shopify_shops.count(entry.shop_id) || !is_reward_entry(entry)) continue;
+        const std::pair<std::string, std::string> slot{entry.shop_id, entry.customer};
+        if (facts.platform_customers.count(slot)) continue;
+        auto id = customers.find(entry.shop_id, entry.customer);
+        if (!id) return id.error();
+        facts.platform_customers[slot] = *id;
+    }
+    return true;
+}
+
+// Store credit is listed per customer: once for each customer with a delivered store credit grant.
+std::size_t list_credits(const ReconcileRequest& request, const Shop& shop, RewardFacts& facts) {
+    const auto lister = request.credit_listers.find(shop.platform);
+    if (lister == request.credit_listers.end()) return 0;
+    std::size_t listed_count = 0;
+    auto& by_customer = facts.credits[shop.id];
+    for (const auto& item : facts.outbox) {
+        const auto& g = item.grant;
+        if (g.shop_id != shop.id || g.kind != RewardKind::store_credit || item.status != OutboxStatus::delivered ||
+            item.created_at < request.scope.since || by_customer.count(g.customer_platform_id)) {
+            continue;
+        }
+        auto listed = lister->second(shop, g.customer_platform_id);
+        if (listed) listed_count += listed->size();
+        by_customer.emplace(g.customer_platform_id, std::move(listed));
+    }
+    return listed_count;
+}
+
+}  // namespace
 
 Result<ReconcileReport> reconcile(std::shared_ptr<SQLite::Database> db, const ReconcileRequest& request) {
     auto rules = RuleRepository(db).load();
@@ -30,10 +76,12 @@ Result<ReconcileReport> reconcile(std::shared_ptr<SQLite::Database> db, const Re
     facts.outbox = std::move(*outbox);
     facts.ledger = &*recorded;
     facts.cashback_platforms = request.cashback_platforms;
+    if (auto known = collect_platform_customers(*db, *recorded, facts); !known) return known.error();
     for (const auto& shop : facts.shops) {
+        if (!request.scope.shop_id.empty() && shop.id != request.scope.shop_id) continue;
+        report.platform_rewards_listed += list_credits(request, shop, facts);
         const auto lister = request.listers.find(shop.platform);
         if (lister == request.listers.end()) continue;
-        if (!request.scope.shop_id.empty() && shop.id != request.scope.shop_id) continue;
         auto listed = lister->second(shop);
         if (listed) report.platform_rewards_listed += listed->size();
         facts.platform.emplace(shop.id, std::move(listed));

@@ -18,14 +18,15 @@ namespace rewardd::books {
 struct ReconcileRequest {
     CheckScope scope;
     std::map<std::string, RewardLister> listers;  // by platform ("woocommerce", "shopify")
-    std::set<std::string> cashback_platforms{"woocommerce"};  // as `serve` wires the cashback hook
+    std::map<std::string, CreditLister> credit_listers;  // by platform ("shopify")
+    std::set<std::string> cashback_platforms{"woocommerce", "shopify"};  // as `serve` wires the cashback hook
 };
 
 struct ReconcileReport {
     std::vector<Finding> findings;
     std::size_t entries_compared = 0;
     std::size_t grants_checked = 0;
-    std::size_t platform_rewards_listed = 0;
+    std::size_t platform_rewards_listed = 0;  // codes and store credit transactions
 };
 
 Result<ReconcileReport> reconcile(std::shared_ptr<SQLite::Database> db, const ReconcileRequest& request);

@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "adapters/shopify/reward_requests.hpp"
 #include "core/money.hpp"
 #include "rewards/cashback_grants.hpp"
 #include "rewards/grant_code.hpp"
+#include "rewards/shopify_grants.hpp"
 
 namespace rewardd::books {
 namespace {
@@ -41,20 +43,40 @@ Finding make(FindingKind kind, const std::string& shop, const std::string& subje
     return f;
 }
 
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+// The one customer a reward must be restricted to: the grant's e-mail (WooCommerce) or its
+// customer's Shopify id, bare or as a gid. Exact: customer 700 is not customer 7000.
+bool restricted_to_grant_customer(const RewardGrant& g, const std::vector<std::string>& customers) {
+    if (customers.size() != 1) return false;
+    const std::string& c = customers.front();
+    if (!g.customer_platform_id.empty()) {
+        return c == g.customer_platform_id || c == shopify::customer_gid(g.customer_platform_id);
+    }
+    return lower(c) == lower(g.customer_email);
+}
+
+std::string expected_amount(const RewardGrant& g) {
+    const auto exponent = currency_exponent(g.currency);
+    return exponent ? format_minor(g.amount_minor, *exponent) : "?";
+}
+
+bool same_amount(const RewardGrant& g, const std::string& amount) {
+    const auto exponent = currency_exponent(g.currency);
+    const auto minor = exponent ? parse_decimal_minor(amount, *exponent) : Result<std::int64_t>(0);
+    return exponent && minor && *minor == g.amount_minor;
+}
+
 // What differs between a delivered grant and the platform's reward; empty when nothing does.
 std::string differences(const RewardGrant& g, const PlatformReward& r) {
     std::string out;
     const auto add = [&](const std::string& what) { out += (out.empty() ? "" : "; ") + what; };
-    const auto exponent = currency_exponent(g.currency);
-    const auto amount = exponent ? parse_decimal_minor(r.amount, *exponent) : Result<std::int64_t>(0);
-    if (!exponent || !amount || *amount != g.amount_minor) {
-        add("amount " + r.amount + " instead of " + (exponent ? format_minor(g.amount_minor, *exponent) : "?"));
-    }
-    const std::string expected_customer =
-        r.customers.empty() || r.customers.front().find('@') != std::string::npos ? g.customer_email
-                                                                                  : g.customer_platform_id;
-    if (!expected_customer.empty() &&
-        (r.customers.size() != 1 || r.customers.front().find(expected_customer) == std::string::npos)) {
+    if (!same_amount(g, r.amount)) add("amount " + r.amount + " instead of " + expected_amount(g));
+    const std::string expected_customer = g.customer_platform_id.empty() ? g.customer_email : g.customer_platform_id;
+    if (!expected_customer.empty() && !restricted_to_grant_customer(g, r.customers)) {
         add("restricted to [" + std::string(r.customers.empty() ? "anyone" : r.customers.front()) + "] instead of " +
             expected_customer);
     }
@@ -66,15 +88,25 @@ bool committed(const std::map<std::string, LedgerEntry>& ledger, const std::stri
     return ledger.count(reserve_key + ":commit") > 0;
 }
 
+std::string platform_customer(const RewardFacts& facts, const Shop& shop, const std::string& customer) {
+    const auto it = facts.platform_customers.find({shop.id, customer});
+    return it == facts.platform_customers.end() ? "" : it->second;
+}
+
+std::optional<RewardGrant> expected_for(const RewardFacts& facts, const Shop& shop, const LedgerEntry& entry) {
+    return expected_grant(entry, shop, facts.cashback_platforms, platform_customer(facts, shop, entry.customer));
+}
+
 void check_ledger_to_outbox(const RewardFacts& facts, const Shop& shop, const CheckScope& scope,
                             const std::map<std::string, const OutboxItem*>& by_grant, std::vector<Finding>& out) {
     for (const auto& [key, entry] : *facts.ledger) {
         if (entry.shop_id != shop.id || entry.effective_at < scope.since || by_grant.count(key)) continue;
-        const auto grant = expected_grant(entry, shop, facts.cashback_platforms);
+        const auto grant = expected_for(facts, shop, entry);
         if (!grant) continue;
         out.push_back(make(FindingKind::reward_not_queued, shop.id, key,
                            "the ledger issued this reward but the outbox has no delivery for it"));
-        out.back().items.push_back({{"entry", entry_summary(entry)}, {"code", grant->code}});
+        out.back().items.push_back({{"entry", entry_summary(entry)}, {"code", grant->code},
+                                    {"kind", reward_kind_id(grant->kind)}});
         out.back().repair = Repair{Repair::Action::enqueue_grant, *grant, 0, ""};
     }
 }
@@ -105,6 +137,57 @@ void check_delivered(const RewardFacts& facts, const Shop& shop, const OutboxIte
     }
 }
 
+nlohmann::json credit_summary(const PlatformCredit& c) {
+    return {{"id", c.id}, {"amount", c.amount}, {"currency", c.currency}, {"expires_at", c.expires_at}};
+}
+
+// The credit a delivered grant made: the transaction the delivery recorded, else the one carrying
+// the grant's fingerprint expiry (a delivery whose answer was lost).
+const PlatformCredit* find_credit(const OutboxItem& item, const std::vector<PlatformCredit>& credits) {
+    const auto fingerprint = shopify::store_credit_fingerprint_expiry(item.grant);
+    for (const auto& c : credits) {
+        if (!item.platform_ref.empty() && c.id == item.platform_ref) return &c;
+    }
+    for (const auto& c : credits) {
+        if (const auto at = parse_timestamp(c.expires_at); at && *at == fingerprint) return &c;
+    }
+    return nullptr;
+}
+
+// A delivered store credit is on the grant's customer's account, with the grant's amount.
+void check_credit(const RewardFacts& facts, const Shop& shop, const OutboxItem& item, std::vector<Finding>& out) {
+    const auto& g = item.grant;
+    const auto listed_shop = facts.credits.find(shop.id);
+    if (listed_shop == facts.credits.end()) return;
+    const auto listed = listed_shop->second.find(g.customer_platform_id);
+    if (listed == listed_shop->second.end() || !listed->second) return;  // unreachable: reported once per customer
+    const PlatformCredit* credit = find_credit(item, *listed->second);
+    if (!credit) {
+        out.push_back(make(FindingKind::reward_missing, shop.id, g.grant_id,
+                           "delivered as store credit " + (item.platform_ref.empty() ? std::string("?") : item.platform_ref) +
+                               " but the customer's store credit account does not have it"));
+        out.back().items.push_back({{"outbox", grant_summary(item)}});
+        out.back().repair = Repair{Repair::Action::requeue_delivery, g, item.id, ""};
+        return;
+    }
+    if (!same_amount(g, credit->amount) || credit->currency != g.currency) {
+        out.push_back(make(FindingKind::reward_differs, shop.id, g.grant_id,
+                           "store credit " + credit->id + " on the shop: amount " + credit->amount + " " +
+                               credit->currency + " instead of " + expected_amount(g) + " " + g.currency));
+        out.back().items.push_back({{"outbox", grant_summary(item)}, {"platform", credit_summary(*credit)}});
+    }
+}
+
+void check_credits_reachable(const RewardFacts& facts, const Shop& shop, std::vector<Finding>& out) {
+    const auto listed_shop = facts.credits.find(shop.id);
+    if (listed_shop == facts.credits.end()) return;
+    for (const auto& [customer, listed] : listed_shop->second) {
+        if (listed) continue;
+        out.push_back(make(FindingKind::platform_unreachable, shop.id, customer,
+                           "could not list the customer's store credit: " + listed.error().message));
+    }
+}
+
 void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& scope, std::vector<Finding>& out) {
     std::map<std::string, const OutboxItem*> by_grant;
     std::set<std::string> our_codes;
@@ -115,7 +198,7 @@ void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& sc
     }
     for (const auto& [key, entry] : *facts.ledger) {  // a lost delivery's code is still ours
         if (entry.shop_id != shop.id) continue;
-        if (const auto grant = expected_grant(entry, shop, facts.cashback_platforms)) our_codes.insert(upper(grant->code));
+        if (const auto grant = expected_for(facts, shop, entry)) our_codes.insert(upper(grant->code));
     }
     check_ledger_to_outbox(facts, shop, scope, by_grant, out);
     const auto listed = facts.platform.find(shop.id);
@@ -126,6 +209,13 @@ void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& sc
                                "delivery given up: " + item->last_error + " (fix that, then `rewardd outbox retry " +
                                    std::to_string(item->id) + "`)"));
             out.back().items.push_back({{"outbox", grant_summary(*item)}});
+        }
+    }
+    check_credits_reachable(facts, shop, out);
+    for (const auto& [grant_id, item] : by_grant) {
+        const bool credit = item->grant.kind == RewardKind::store_credit;
+        if (credit && item->status == OutboxStatus::delivered && item->created_at >= scope.since) {
+            check_credit(facts, shop, *item, out);
         }
     }
     if (listed == facts.platform.end()) return;
@@ -167,10 +257,18 @@ bool looks_like_rewardd_code(const std::string& code) {
 }
 
 std::optional<RewardGrant> expected_grant(const LedgerEntry& e, const Shop& shop,
-                                          const std::set<std::string>& cashback_platforms) {
-    if (e.customer.find('@') == std::string::npos) return std::nullopt;
+                                          const std::set<std::string>& cashback_platforms,
+                                          const std::string& platform_customer) {
+    // Shopify addresses rewards to the customer's Shopify id, WooCommerce to their e-mail.
+    const bool shopify = shop.platform == "shopify";
+    if (shopify ? platform_customer.empty() : e.customer.find('@') == std::string::npos) return std::nullopt;
     if (e.kind == EntryKind::cashback_due && e.base_minor > 0 && cashback_platforms.count(shop.platform)) {
-        return cashback_grant(e);
+        RewardGrant g = cashback_grant(e);  // as rewards/cashback_grants.cpp's hook builds it
+        if (shopify) {
+            g.customer_platform_id = platform_customer;
+            apply_cashback_choice(shop, g);
+        }
+        return g;
     }
     if (!is_redemption(e)) return std::nullopt;
     RewardGrant g;  // as rewards/redeem_service.cpp builds it; the event id is the redemption id
@@ -181,6 +279,7 @@ std::optional<RewardGrant> expected_grant(const LedgerEntry& e, const Shop& shop
     g.amount_minor = e.base_minor;
     g.currency = e.currency;
     g.customer_email = e.customer;
+    if (shopify) g.customer_platform_id = platform_customer;
     g.description = "rewardd: " + std::to_string(-e.available_delta) + " points redeemed (" + e.event_id + ")";
     return g;
 }

@@ -7,6 +7,7 @@
 
 #include "books/period.hpp"
 #include "books/reconcile.hpp"
+#include "books/shopify_credit_lister.hpp"
 #include "books/shopify_discount_lister.hpp"
 #include "books/woocommerce_coupon_lister.hpp"
 #include "cli/cli_context.hpp"
@@ -27,13 +28,21 @@ struct ReconcileOptions {
 
 void sleep_ms(std::int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
-std::map<std::string, books::RewardLister> platform_listers(const Config& config) {
+// One Shopify client for codes and store credit: one leaky bucket per shop paces both.
+std::map<std::string, books::RewardLister> platform_listers(const Config& config,
+                                                            std::shared_ptr<shopify::AdminApi> api) {
     auto woocommerce = std::make_shared<books::WooCommerceCouponLister>(
         WooCommerceRest(std::make_shared<CurlHttpClient>(), config.platform_timeout_ms, now_utc), sleep_ms);
-    auto api = shopify::make_admin_api(shopify_admin_options(config));
     auto shopify = std::make_shared<books::ShopifyDiscountLister>(api->graphql, sleep_ms);
     return {{"woocommerce", [woocommerce](const Shop& shop) { return woocommerce->list(shop); }},
             {"shopify", [api, shopify](const Shop& shop) { return shopify->list(shop); }}};
+}
+
+std::map<std::string, books::CreditLister> credit_listers(std::shared_ptr<shopify::AdminApi> api) {
+    auto credits = std::make_shared<books::ShopifyCreditLister>(api->graphql, sleep_ms);
+    return {{"shopify", [api, credits](const Shop& shop, const std::string& customer) {
+                 return credits->list(shop, customer);
+             }}};
 }
 
 void print(const books::ReconcileReport& report, const std::vector<std::string>& repairs, bool json) {
@@ -63,7 +72,9 @@ int reconcile(const ReconcileOptions& o) {
     if (!db) return fail(db.error());
     books::ReconcileRequest request;
     request.scope = {o.shop, *since};
-    request.listers = platform_listers(*config);
+    auto api = shopify::make_admin_api(shopify_admin_options(*config));
+    request.listers = platform_listers(*config, api);
+    request.credit_listers = credit_listers(api);
     auto report = books::reconcile(*db, request);
     if (!report) return fail(report.error());
     std::vector<std::string> repairs;

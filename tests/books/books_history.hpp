@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
+
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
@@ -53,35 +55,45 @@ inline void store_events(SQLite::Database& db, const std::vector<GeneratedEvent>
     tx.commit();
 }
 
-// `events` generated events for shop wc1, applied; the shop points at `shop_url`.
-inline void make_history(History& h, std::size_t events, const std::string& shop_url = "http://127.0.0.1:9",
-                         const Rules& rules = {}) {
+// `events` generated events for `shop`, applied as the daemon applies them: `prepare` may edit the
+// log (and record what the webhooks would) first, `hook` sees every entry written.
+inline void make_shop_history(History& h, const Shop& shop, std::size_t events, const Rules& rules,
+                              const std::function<void(std::vector<GeneratedEvent>&)>& prepare = {},
+                              LedgerApplier::EntryHook hook = {}, int customers = 500) {
     auto db = open_database({database_path(h.data()), Durability::normal});
     REQUIRE(db);
     h.db = *db;
-    Shop shop{k_shop, "woocommerce", "webhook-secret",
-              {{"url", shop_url}, {"consumer_key", k_key}, {"consumer_secret", k_secret}, {"currency", "EUR"}}, 0};
     REQUIRE(ShopRegistry(h.db).save(shop));
     REQUIRE(RuleRepository(h.db).ensure(rules, 0, 1767225600));
-    auto log = generate_history(events, 42);
-    for (auto& g : log) g.event.shop_id = k_shop;
+    auto log = generate_history(events, 42, customers);
+    for (auto& g : log) g.event.shop_id = shop.id;
+    if (prepare) prepare(log);
     h.end = log.back().received_at + 60 * k_seconds_per_day;
     store_events(*h.db, log);
     SqliteStore store(h.db);
     LedgerApplier applier(store, std::make_shared<RewardEngine>(*RuleRepository(h.db).load()));
+    if (hook) applier.set_entry_hook(std::move(hook));
     REQUIRE(applier.apply_all(1024, h.end));
     REQUIRE(applier.release_due(100000, h.end));
 }
 
+// `events` generated events for shop wc1, applied; the shop points at `shop_url`.
+inline void make_history(History& h, std::size_t events, const std::string& shop_url = "http://127.0.0.1:9",
+                         const Rules& rules = {}, int customers = 500) {
+    Shop shop{k_shop, "woocommerce", "webhook-secret",
+              {{"url", shop_url}, {"consumer_key", k_key}, {"consumer_secret", k_secret}, {"currency", "EUR"}}, 0};
+    make_shop_history(h, shop, events, rules, {}, {}, customers);
+}
+
 // Redeems 500 points for each of `count` customers (the richest first), at `end`.
-inline void redeem_some(History& h, int count) {
+inline void redeem_some(History& h, int count, const std::string& shop_id = k_shop) {
     SQLite::Statement q(*h.db, "SELECT customer FROM ledger GROUP BY customer "
                                "ORDER BY SUM(available_delta) DESC LIMIT ?");
     q.bind(1, count);
     const auto rules = RuleRepository(h.db).load();
     REQUIRE(rules);
     for (int n = 0; q.executeStep(); ++n) {
-        RedeemRequest r{k_shop, q.getColumn(0).getString(), 500, "r" + std::to_string(n), "EUR", std::nullopt};
+        RedeemRequest r{shop_id, q.getColumn(0).getString(), 500, "r" + std::to_string(n), "EUR", std::nullopt};
         auto done = redeem(h.db, *rules, r, h.end);
         REQUIRE_MESSAGE(done, done.error().message);
         h.redeemed.push_back(done->entry_key);

@@ -36,10 +36,17 @@ TEST_CASE("each source's export is read by its column names") {
     REQUIRE(smile.rows.size() == 1);
     CHECK(smile.rows[0].email == "a@example.com");
     CHECK(smile.rows[0].line == 2);
-    const auto yith = books::parse_balances("kari@example.com;350\n", books::ImportSource::yith);
+    // YITH writes its header with fputcsv and the delimiter chosen in its export form.
+    const auto yith = books::parse_balances("email;points\nkari@example.com;350\n", books::ImportSource::yith);
     REQUIRE(yith.rows.size() == 1);
     CHECK(yith.rows[0].points == 350);
-    CHECK(yith.rows[0].line == 1);
+    CHECK(yith.rows[0].line == 2);
+    const auto bare = books::parse_balances("kari@example.com,350\n", books::ImportSource::yith);
+    REQUIRE(bare.rows.size() == 1);
+    CHECK(bare.rows[0].line == 1);
+    const auto by_id = books::parse_balances("id,points\n12,350\n", books::ImportSource::yith);
+    REQUIRE(by_id.bad.size() == 1);
+    CHECK(by_id.bad[0].reason.find("Email and related points") != std::string::npos);
     const auto woo = books::parse_balances("user_id,user_email,points_balance\n1,x@example.com,7\n",
                                            books::ImportSource::woo_points_rewards);
     REQUIRE(woo.rows.size() == 1);

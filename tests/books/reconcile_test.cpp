@@ -42,18 +42,19 @@ const rewardd::books::Finding* find_kind(const std::vector<rewardd::books::Findi
 
 }  // namespace
 
-// The issue asks for 100,000 events; the suite uses 20,000 to stay fast on a shared 2-core machine
-// (the set-up applies the history live first). `rewardd reconcile` on 100,000: docs/reconcile.md.
-TEST_CASE("a clean history of 20,000 events with delivered redemptions agrees everywhere") {
+// The issue's 100,000 events: about 30,000 orders of 10,000 customers (three orders each), applied
+// live first and then replayed by reconcile. Replay time grows with each customer's number of
+// orders (the applier reads the customer's whole history for each order, docs/reconcile.md).
+TEST_CASE("a clean history of 100,000 events with delivered redemptions agrees everywhere") {
     FakeWooCommerce fake(k_key, k_secret);
     History h;
-    make_history(h, 20000, fake.url());
+    make_history(h, 100000, fake.url(), {}, 10000);
     redeem_some(h, 25);
     CHECK(deliver_outbox(h) == 25);
     const auto report = rewardd::books::reconcile(h.db, request_for_woocommerce());
     REQUIRE(report);
     CHECK(kinds(report->findings).empty());
-    CHECK(report->entries_compared > 20000);
+    CHECK(report->entries_compared > 100000);
     CHECK(report->grants_checked == 25);
     CHECK(report->platform_rewards_listed == 25);  // three pages of 10: paging followed to the end
     CHECK(fake.count("GET") == 3);

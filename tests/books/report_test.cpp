@@ -140,3 +140,38 @@ TEST_CASE("report figures match answers computed independently from the generate
     CHECK(csv.out.rfind("figure,value\n", 0) == 0);
     CHECK(csv.out.find("journal.0.movement,accrual") != std::string::npos);
 }
+
+TEST_CASE("redemptions count as redeemed, in the redemption rate and in the journal's redemption line") {
+    History h;
+    make_history(h, 1500);
+    redeem_some(h, 3);  // 500 points each, at h.end
+    const auto recorded = RuleRepository(h.db).load();
+    REQUIRE(recorded);
+
+    // Independently: the points the engine alone issues for the generated orders, and the 3 × 500
+    // this test redeemed; 100 points are 1.00 EUR under the default rules.
+    const auto log = generate_history(1500, 42);
+    RewardEngine engine{RuleBook{{Rules{}}}};
+    std::map<std::string, std::vector<Event>> by_order;
+    for (const auto& g : log) by_order[g.event.order->id].push_back(g.event);
+    std::int64_t issued = 0, liability = 0;
+    for (const auto& [id, events] : by_order) {
+        for (const auto& e : engine.apply_order(events, {}, h.end).new_entries) {
+            if (e.kind == EntryKind::earn_pending) issued += e.pending_delta;
+            liability += e.pending_delta + e.available_delta;
+        }
+    }
+    const std::int64_t redeemed = 3 * 500;
+    REQUIRE(issued > redeemed);
+
+    const auto report = rewardd::books::load_report(*h.db, *recorded, {0, h.end, "", "EUR"});
+    REQUIRE(report);
+    CHECK(report->points_issued == issued);
+    CHECK(report->points_redeemed == redeemed);
+    CHECK(rewardd::books::redemption_rate_bp(*report) == redeemed * 10000 / issued);
+    CHECK(report->liability_available + report->liability_pending == liability - redeemed);
+    REQUIRE(report->journal.size() == 4);
+    CHECK(report->journal[2].movement == "redemption");
+    CHECK(report->journal[2].points == redeemed);
+    CHECK(report->journal[2].amount_minor == redeemed);  // 15.00 EUR
+}

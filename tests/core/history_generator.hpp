@@ -18,7 +18,8 @@ struct GeneratedEvent {
     Timestamp received_at = 0;
 };
 
-inline std::vector<GeneratedEvent> generate_history(std::size_t event_target, unsigned seed) {
+// `customers` e-mails share the orders (c0@ … c<customers-1>@example.com).
+inline std::vector<GeneratedEvent> generate_history(std::size_t event_target, unsigned seed, int customers = 500) {
     std::mt19937_64 rng(seed);
     auto pick = [&](std::int64_t lo, std::int64_t hi) {
         return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
@@ -33,7 +34,7 @@ inline std::vector<GeneratedEvent> generate_history(std::size_t event_target, un
         const auto line_count = pick(1, 4);
         for (int l = 0; l < line_count; ++l) lines.push_back({"l" + std::to_string(l), pick(100, 90000)});
         Order o = make_order(std::to_string(n), currency, lines, pick(0, 1) ? pick(0, 50) : 0, pick(0, 5000),
-                             pick(0, 1500), "c" + std::to_string(pick(0, 499)) + "@example.com");
+                             pick(0, 1500), "c" + std::to_string(pick(0, customers - 1)) + "@example.com");
         o.customer.id = "";
         auto add = [&](Event e) {
             out.push_back({std::move(e), 0});

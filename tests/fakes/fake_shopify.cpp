@@ -131,9 +131,10 @@ void FakeShopify::on_graphql(const httplib::Request& req, httplib::Response& res
     const std::string query = body["query"];
     const bool mutation = query.rfind("mutation", 0) == 0;
     // A connection costs its page size times its nested fields, as Shopify counts (S5).
+    const json page_vars = body.value("variables", json::object());
     const std::int64_t cost = mutation ? 10
-        : query.find("codeDiscountNodes") != std::string::npos
-            ? 2 + 3 * body.value("variables", json::object()).value("first", 1) : 2;
+        : query.find("codeDiscountNodes") != std::string::npos ? 2 + 3 * page_vars.value("first", 1)
+        : query.find("storeCreditAccount(") != std::string::npos ? 2 + 2 * page_vars.value("first", 1) : 2;
     std::int64_t available = 0;
     const json throttle = [&] {
         const bool ok = take_from_bucket(cost, available);
@@ -199,23 +200,30 @@ std::string FakeShopify::run_operation(const std::string& query, const json& var
         Credit c{"gid://shopify/StoreCreditAccountCreditTransaction/" + std::to_string(++m_next_id), vars.at("id"),
                  shopify_decimal(in.at("creditAmount").at("amount")), in["creditAmount"].at("currencyCode"),
                  in.value("expiresAt", json()).is_string() ? in["expiresAt"].get<std::string>() : ""};
+        c.account = account_for(c.customer, c.currency);
         m_credits.push_back(c);
         data["storeCreditAccountCredit"] = {
             {"storeCreditAccountTransaction", {{"id", c.id}, {"amount", {{"amount", c.amount}, {"currencyCode", c.currency}}},
                                                {"expiresAt", c.expires_at.empty() ? json(nullptr) : json(c.expires_at)}}},
             {"userErrors", json::array()}};
-    } else if (has("storeCreditAccounts")) {
+    } else if (has("storeCreditAccounts")) {  // each account with its newest transactions first
         ++m_operations["storeCreditAccounts"];
-        json txs = json::array();
-        for (auto it = m_credits.rbegin(); it != m_credits.rend(); ++it) {
-            if (it->customer != vars.at("id")) continue;
-            txs.push_back({{"id", it->id}, {"amount", {{"amount", it->amount}, {"currencyCode", it->currency}}},
-                           {"expiresAt", it->expires_at.empty() ? json(nullptr) : json(it->expires_at)}});
+        const std::string customer = vars.at("id");
+        json accounts = json::array();
+        for (const auto& [slot, account] : m_accounts) {
+            if (slot.rfind(customer + "|", 0) != 0) continue;
+            json txs = json::array();
+            for (auto it = m_credits.rbegin(); it != m_credits.rend(); ++it) {
+                if (it->account != account) continue;
+                txs.push_back({{"id", it->id}, {"amount", {{"amount", it->amount}, {"currencyCode", it->currency}}},
+                               {"expiresAt", it->expires_at.empty() ? json(nullptr) : json(it->expires_at)}});
+            }
+            accounts.push_back({{"id", account}, {"transactions", {{"nodes", txs}}}});
         }
-        json accounts = txs.empty() ? json::array()
-                                    : json::array({{{"id", "gid://shopify/StoreCreditAccount/1"},
-                                                    {"transactions", {{"nodes", txs}}}}});
         data["customer"] = {{"id", vars.at("id")}, {"storeCreditAccounts", {{"nodes", accounts}}}};
+    } else if (has("storeCreditAccount(")) {
+        ++m_operations["storeCreditAccount"];
+        data["storeCreditAccount"] = credit_page(vars);
     } else if (has("metafieldsSet")) {
         ++m_operations["metafieldsSet"];
         data["metafieldsSet"] = set_metafields(vars.at("metafields"));
@@ -360,6 +368,61 @@ json FakeShopify::discount_page(const json& vars) const {
         last = it->first;
     }
     return {{"nodes", nodes}, {"pageInfo", {{"hasNextPage", it != m_discounts.end()}, {"endCursor", last}}}};
+}
+
+std::string FakeShopify::account_for(const std::string& customer, const std::string& currency) {
+    auto& account = m_accounts[customer + "|" + currency];
+    if (account.empty()) account = "gid://shopify/StoreCreditAccount/" + std::to_string(++m_next_id);
+    return account;
+}
+
+// Oldest first, `first` at a time; the cursor is the index of the next transaction.
+json FakeShopify::credit_page(const json& vars) const {
+    const std::string account = vars.at("id");
+    const int first = vars.value("first", 10);
+    const std::size_t start = vars.contains("after") && vars["after"].is_string()
+                                  ? std::stoul(vars["after"].get<std::string>()) : 0;
+    std::vector<const Credit*> own;
+    for (const auto& c : m_credits) {
+        if (c.account == account) own.push_back(&c);
+    }
+    bool known = false;
+    for (const auto& [slot, id] : m_accounts) known = known || id == account;
+    if (!known) return nullptr;
+    json nodes = json::array();
+    std::size_t i = start;
+    for (; i < own.size() && static_cast<int>(nodes.size()) < first; ++i) {
+        nodes.push_back({{"id", own[i]->id}, {"amount", {{"amount", own[i]->amount}, {"currencyCode", own[i]->currency}}},
+                         {"expiresAt", own[i]->expires_at.empty() ? json(nullptr) : json(own[i]->expires_at)}});
+    }
+    return {{"id", account},
+            {"transactions", {{"nodes", nodes},
+                              {"pageInfo", {{"hasNextPage", i < own.size()}, {"endCursor", std::to_string(i)}}}}}};
+}
+
+bool FakeShopify::set_discount_amount(const std::string& code, const std::string& amount) {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_discounts.find(upper(code));
+    if (it == m_discounts.end()) return false;
+    it->second.amount = amount;
+    return true;
+}
+
+bool FakeShopify::set_credit_amount(const std::string& transaction_id, const std::string& amount) {
+    std::lock_guard lock(m_mutex);
+    for (auto& c : m_credits) {
+        if (c.id != transaction_id) continue;
+        c.amount = amount;
+        return true;
+    }
+    return false;
+}
+
+bool FakeShopify::remove_credit(const std::string& transaction_id) {
+    std::lock_guard lock(m_mutex);
+    const auto before = m_credits.size();
+    std::erase_if(m_credits, [&](const Credit& c) { return c.id == transaction_id; });
+    return m_credits.size() < before;
 }
 
 bool FakeShopify::delete_discount(const std::string& code) {

@@ -2,7 +2,8 @@
 // S4, S5: the client credentials token endpoint with expiring tokens, and the Admin GraphQL
 // endpoint of one pinned version that checks the token, keeps a cost-based leaky bucket (THROTTLED
 // when short), and answers discountCodeBasicCreate (TAKEN on a repeated code), codeDiscountNodeByCode,
-// storeCreditAccountCredit, the customer's store credit accounts, metafieldsSet (atomic, at most 25,
+// storeCreditAccountCredit, the customer's store credit accounts (one per currency) and an
+// account's transactions page by page (storeCreditAccount), metafieldsSet (atomic, at most 25,
 // validated: ownerId gid, namespace 3-255, key 2-64, known type, value fitting it, not blank),
 // webhookSubscriptions(+Create) and currentAppInstallation. Knobs inject 5xx/429, hangs after the mutation was committed, a drained
 // bucket and revoked tokens.
@@ -42,7 +43,7 @@ public:
         int usage_count = 0;  // asyncUsageCount
     };
     struct Credit {
-        std::string id, customer, amount, currency, expires_at;
+        std::string id, customer, amount, currency, expires_at, account;
     };
     struct Subscription {
         std::string id, topic, uri;
@@ -69,6 +70,9 @@ public:
     bool delete_discount(const std::string& code);
     bool use_discount(const std::string& code);
     void add_discount(const std::string& code, const std::string& title, const std::string& amount);
+    bool set_discount_amount(const std::string& code, const std::string& amount);
+    bool set_credit_amount(const std::string& transaction_id, const std::string& amount);  // as if credited so
+    bool remove_credit(const std::string& transaction_id);  // as if it never reached the shop
 
     // Observations.
     std::vector<Discount> discounts() const;
@@ -94,6 +98,8 @@ private:
     std::string run_operation(const std::string& query, const nlohmann::json& variables);
     nlohmann::json set_metafields(const nlohmann::json& inputs);
     nlohmann::json discount_page(const nlohmann::json& variables) const;
+    nlohmann::json credit_page(const nlohmann::json& variables) const;
+    std::string account_for(const std::string& customer, const std::string& currency);
 
     Options m_options;
     httplib::Server m_server;
@@ -105,6 +111,7 @@ private:
     std::map<std::string, std::int64_t> m_tokens;  // token -> expiry (steady ms); 0 = revoked
     std::map<std::string, Discount> m_discounts;   // by upper-case code
     std::vector<Credit> m_credits;
+    std::map<std::string, std::string> m_accounts;  // customer|currency -> account gid
     std::vector<Subscription> m_subscriptions;
     std::map<std::string, Metafield> m_metafields;  // by owner|namespace|key
     std::map<std::string, int> m_operations;
