@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     const std::string data = keep.empty() ? tmp.str() : keep;
     const std::string db = data + "/rewardd.db";
     if (!std::filesystem::exists(db)) {
-        const auto r = test::run_rewardd({"shop", "add", "s1", "--platform", "custom", "--secret", "s", "--data", data});
+        const auto r = test::run_rewardd({"shop", "add", "s1", "--platform", "custom", "--secret", "startup-bench-secret", "--data", data});
         if (r.exit_code != 0) return std::fprintf(stderr, "%s", r.err.c_str()), 1;
         grow_database(db, megabytes);
     }
