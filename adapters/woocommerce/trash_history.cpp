@@ -10,11 +10,15 @@
 namespace rewardd::woocommerce {
 namespace {
 
-// Business times of the stored events of `type`, earliest first (ties by id: one order).
-std::vector<Timestamp> times_of(const std::vector<Event>& stored, EventType type) {
+constexpr const char* k_trash_marker = ":deleted:";  // ids "…:order:<id>:deleted:<n>" (trash_event)
+constexpr const char* k_restore_marker = ":restored:";  // restore_event
+
+// Business times of the stored trashes (":deleted:<n>") or restores (":restored:<date>"),
+// earliest first (ties by id).
+std::vector<Timestamp> times_of(const std::vector<Event>& stored, EventType type, const char* marker) {
     std::vector<const Event*> found;
     for (const auto& e : stored) {
-        if (e.type == type) found.push_back(&e);
+        if (e.type == type && e.id.find(marker) != std::string::npos) found.push_back(&e);
     }
     std::sort(found.begin(), found.end(), [](const Event* a, const Event* b) {
         return std::tie(a->occurred_at, a->id) < std::tie(b->occurred_at, b->id);
@@ -28,9 +32,9 @@ std::vector<Timestamp> times_of(const std::vector<Event>& stored, EventType type
 
 Event trash_event(const std::string& shop_id, const std::vector<Event>& stored, const Order& known,
                   Timestamp arrived_at) {
-    const auto cancels = times_of(stored, EventType::order_cancelled);
-    const auto restores = times_of(stored, EventType::order_restored);
-    const std::size_t n = cancels.size() + 1;
+    const auto trashes = times_of(stored, EventType::order_cancelled, k_trash_marker);
+    const auto restores = times_of(stored, EventType::order_restored, k_restore_marker);
+    const std::size_t n = trashes.size() + 1;
     Event e;
     e.shop_id = shop_id;
     e.id = order_event_id(shop_id, known.id, "deleted:" + std::to_string(n));
@@ -52,9 +56,9 @@ void place_restore(Event& restore, const std::vector<Event>& stored) {
         if (e.type == EventType::order_restored && e.occurred_at < restore.occurred_at) ++earlier;
     }
     // Before the next trash, after the one it undoes (at the same second, a restore walks last).
-    const auto cancels = times_of(stored, EventType::order_cancelled);
-    if (earlier + 1 < cancels.size()) restore.occurred_at = std::min(restore.occurred_at, cancels[earlier + 1] - 1);
-    if (earlier < cancels.size()) restore.occurred_at = std::max(restore.occurred_at, cancels[earlier]);
+    const auto trashes = times_of(stored, EventType::order_cancelled, k_trash_marker);
+    if (earlier + 1 < trashes.size()) restore.occurred_at = std::min(restore.occurred_at, trashes[earlier + 1] - 1);
+    if (earlier < trashes.size()) restore.occurred_at = std::max(restore.occurred_at, trashes[earlier]);
 }
 
 std::optional<Order> last_known_order(const std::vector<Event>& stored) {

@@ -6,7 +6,7 @@
 // restore, and each is timed so the engine walks it on the right side of the other:
 //   trash n:   arrival, kept after restore n-1 and not after restore n
 //   restore n: date_modified, kept before trash n+1 and not before trash n
-// Cancellations by status count as trashes here (the engine treats both alike). A duplicated
+// A cancellation by status is no trash (a restore of a cancelled order adds nothing). A duplicated
 // order.deleted delivery counts as another trash, undone only by another restore.
 // Pure: the caller passes the stored events of the order in.
 #pragma once

@@ -202,6 +202,9 @@ TEST_CASE("a trashed order restored from the trash counts again, and trashed aga
     REQUIRE(post_signed(daemon, "order.deleted", "{\"id\":12}")->status == 200);
     wait_applied(dir.str());
     CHECK(balance(dir.str(), k_ada) == 0);
+    REQUIRE(post_signed(daemon, "order.deleted", "{\"id\":12}")->status == 200);  // trashed already: nothing more
+    wait_applied(dir.str());
+    CHECK(balance(dir.str(), k_ada) == 0);
     CHECK(entries(dir.str(), "reverse") == 2);
     CHECK(entries(dir.str(), "earn_pending") == 2);
     CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM events WHERE event_id = 'woocommerce:wc1:order:12:deleted:2'") == 1);

@@ -200,4 +200,11 @@ TEST_CASE("the n-th order.deleted is the n-th trash, timed before the n-th resto
     Event after = restore;
     place_restore(after, lagging);
     CHECK(after.occurred_at == t + 300);
+
+    // A cancellation by status is no trash: the first deletion after it is still deleted:1.
+    std::string cancelled = read_capture("003-order.created.http").body;
+    cancelled.replace(cancelled.find("\"status\":\"processing\""), 21, "\"status\":\"cancelled\"");
+    const auto by_status = events_of(cancelled);
+    REQUIRE(by_status.back().id == "woocommerce:wc1:order:12:cancelled");
+    CHECK(trash_event("wc1", by_status, order, t).id == "woocommerce:wc1:order:12:deleted:1");
 }
