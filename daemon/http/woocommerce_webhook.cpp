@@ -65,6 +65,10 @@ void WooCommerceWebhook::handle(const httplib::Request& req, httplib::Response& 
                      plan.error().message);
         return send_error(res, 400, plan.error());
     }
+    // Trashes and restores are numbered from what is stored: one such delivery at a time, from
+    // reading the stored events to its own commit, so two of them never take the same number.
+    std::unique_lock pairing(m_pairing_mutex, std::defer_lock);
+    if (*topic == woocommerce::Topic::order_deleted || *topic == woocommerce::Topic::order_restored) pairing.lock();
     if (!pair_trash_and_restore(*shop, *plan, res)) return;
     if (plan->events.empty()) {
         spdlog::info("woocommerce: nothing to store shop={} topic={} reason={}", shop->id, topic_text, plan->note);

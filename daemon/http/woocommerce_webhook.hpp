@@ -38,6 +38,7 @@ private:
     ShopDirectory& m_shops;
     std::shared_ptr<SQLite::Database> m_db;
     std::mutex m_db_mutex;  // the connection is opened without SQLite's own mutex
+    std::mutex m_pairing_mutex;  // order.deleted / order.restored: read, number and commit as one
     BatchWriter& m_writer;
     BatchWriter::Clock m_clock;
 };
