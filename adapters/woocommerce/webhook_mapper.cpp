@@ -128,14 +128,11 @@ std::vector<Event> order_events(const OrderSnapshot& s, const std::string& shop_
     return events;
 }
 
-Event cancel_deleted(const std::string& shop_id, const Order& known, Timestamp at) {
-    Event e;
-    e.shop_id = shop_id;
-    e.id = order_event_id(shop_id, known.id, "cancelled");
-    e.type = EventType::order_cancelled;
-    e.occurred_at = at;
-    e.order = known;
-    return e;
+std::optional<Event> restore_event(const OrderSnapshot& s, const std::string& shop_id, const StatusMap& statuses) {
+    const StatusMeaning meaning = statuses.meaning(s.status);
+    if (meaning != StatusMeaning::paid && meaning != StatusMeaning::completed) return std::nullopt;
+    return order_event(shop_id, s, EventType::order_restored, "restored:" + format_timestamp(s.modified_at),
+                       s.modified_at);
 }
 
 Result<DeliveryPlan> plan_delivery(Topic topic, std::string_view body, const std::string& shop_id,
@@ -154,6 +151,9 @@ Result<DeliveryPlan> plan_delivery(Topic topic, std::string_view body, const std
     auto snapshot = read_order(*doc);
     if (!snapshot) return snapshot.error();
     plan.events = order_events(*snapshot, shop_id, statuses);
+    if (topic == Topic::order_restored) {
+        if (auto restored = restore_event(*snapshot, shop_id, statuses)) plan.events.push_back(std::move(*restored));
+    }
     if (plan.events.empty()) plan.note = "status " + snapshot->status + " is not an order yet";
     return plan;
 }

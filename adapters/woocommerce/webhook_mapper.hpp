@@ -1,7 +1,7 @@
 // One verified WooCommerce webhook delivery (topic + raw body) -> the neutral events it implies.
 // A delivery is a snapshot built when WooCommerce sent it ("the order now looks like this",
 // INTEGRATION.md W1.5), so every fact the snapshot shows becomes an event with a deterministic id
-// (placed, paid, completed, each refund by its id, cancelled). The inbox keeps one event per id,
+// (placed, paid, completed, each refund by its id, cancelled, restored). The inbox keeps one event per id,
 // so what rewardd already knew of the order is the set of its stored events, committed in the
 // same transaction as anything new: repeated, coalesced and reordered deliveries add only the
 // missing facts. Pure and fast: the HTTP handler answers well inside WooCommerce's time limit.
@@ -29,7 +29,7 @@ std::string order_event_id(const std::string& shop_id, const std::string& order_
 
 struct DeliveryPlan {
     std::vector<Event> events;
-    std::string deleted_order_id;  // order.deleted: the body has only the id (see cancel_deleted)
+    std::string deleted_order_id;  // order.deleted: the body has only the id (see trash_history.hpp)
     std::string note;              // why nothing is stored, for the log
 };
 
@@ -40,7 +40,10 @@ Result<DeliveryPlan> plan_delivery(Topic topic, std::string_view body, const std
 std::vector<Event> order_events(const OrderSnapshot& snapshot, const std::string& shop_id,
                                 const StatusMap& statuses);
 
-// A trashed order (order.deleted) is cancelled, with the order as rewardd last stored it.
-Event cancel_deleted(const std::string& shop_id, const Order& known, Timestamp at);
+// order.restored showing a paid or completed order: it counts again from the restore, keyed
+// "restored:<date_modified_gmt>". A restored order in any other status changes nothing: a real
+// cancellation stays final, an unpaid order never earned.
+std::optional<Event> restore_event(const OrderSnapshot& snapshot, const std::string& shop_id,
+                                   const StatusMap& statuses);
 
 }  // namespace rewardd::woocommerce

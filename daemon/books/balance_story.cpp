@@ -24,7 +24,7 @@ std::vector<std::string> order_story(const std::vector<const LedgerEntry*>& entr
     std::vector<std::string> lines, rates;
     std::string when, version;
     for (const auto* e : entries) {
-        if (e->kind != EntryKind::earn_pending) continue;
+        if (e->kind != EntryKind::earn_pending || !e->refers_to.empty()) continue;  // a restore's re-earn: below
         earned += e->pending_delta;
         when = day(e->effective_at);
         version = "rules v" + std::to_string(e->rule_version);
@@ -41,6 +41,11 @@ std::vector<std::string> order_story(const std::vector<const LedgerEntry*>& entr
     bool released = false;
     for (const auto* e : entries) {
         switch (e->kind) {
+            case EntryKind::earn_pending:
+                if (e->refers_to.empty()) break;
+                lines.push_back("    " + day(e->effective_at) + " " + points(delta(*e)) + " for line " + e->line_id +
+                                ": " + e->reason);
+                break;
             case EntryKind::release:
                 released = true;
                 lines.push_back("    " + day(e->effective_at) + " " + std::to_string(e->available_delta) +

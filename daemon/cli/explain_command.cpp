@@ -22,6 +22,9 @@ struct ExplainOptions {
 std::string describe(const nlohmann::json& e) {
     const std::string kind = e["kind"];
     const std::string order = e["order"];
+    if (kind == "earn_pending" && !e["refers_to"].get<std::string>().empty()) {  // a restore's re-earn
+        return "order " + order + " line " + e["line"].get<std::string>() + ": " + e["reason"].get<std::string>();
+    }
     if (kind == "earn_pending") {
         return "earned on order " + order + " line " + e["line"].get<std::string>() + ": " +
                std::to_string(e["base_minor"].get<std::int64_t>()) + " minor " + e["currency"].get<std::string>() +

@@ -7,12 +7,13 @@
 namespace rewardd {
 namespace {
 
-constexpr std::array<std::pair<EventType, std::string_view>, 7> k_names{{
+constexpr std::array<std::pair<EventType, std::string_view>, 8> k_names{{
     {EventType::order_placed, "order.placed"},
     {EventType::order_paid, "order.paid"},
     {EventType::order_completed, "order.completed"},
     {EventType::order_cancelled, "order.cancelled"},
     {EventType::order_refunded, "order.refunded"},
+    {EventType::order_restored, "order.restored"},
     {EventType::customer_created, "customer.created"},
     {EventType::points_adjusted, "points.adjusted"},
 }};

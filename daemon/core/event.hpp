@@ -18,6 +18,7 @@ enum class EventType {
     order_completed,
     order_cancelled,
     order_refunded,
+    order_restored,   // taken back out of the trash: a cancelled order counts again (EVENTS.md)
     customer_created,
     points_adjusted,  // a manual adjustment (CLI or admin API), kept in the event log for replay
 };

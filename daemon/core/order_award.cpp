@@ -1,8 +1,10 @@
 // The per-order walk. Keys: "<shop>:order:<id>:earn:<line>", ":release", ":refund:<rid>:line:<l>",
-// ":line:<l>:settle" (rounding rest of a fully refunded line), ":reverse" (cancel or full refund).
+// ":line:<l>:settle" (rounding rest of a fully refunded line), ":reverse" (cancel or full refund);
+// after the n-th restore: ":earn:<l>:restore:<n>" (re-earn) and ":restore:<n>:reverse".
 #include "order_award.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <tuple>
 
@@ -20,7 +22,8 @@ int business_rank(EventType type) {
         case EventType::order_completed: return 2;
         case EventType::order_refunded: return 3;
         case EventType::order_cancelled: return 4;
-        default: return 5;
+        case EventType::order_restored: return 5;
+        default: return 6;
     }
 }
 
@@ -40,13 +43,26 @@ OrderAward::OrderAward(const RuleBook& rules, const std::vector<LedgerEntry>& ex
 OrderOutcome OrderAward::run(std::vector<Event> events, Timestamp now) {
     // A cancellation ends the order's award, so it is walked after every refund the order has,
     // whatever their timestamps: a platform's cancellation snapshot lists refunds made after its
-    // own cancelled_at, and the result must not depend on which delivery came first.
-    Timestamp last_refund_at = 0;
+    // own cancelled_at, and the result must not depend on which delivery came first. A restore
+    // starts the award again, so only refunds before the restore that follows count here.
+    std::vector<Timestamp>& restores = m_restore_times;
     for (const auto& e : events) {
-        if (e.type == EventType::order_refunded) last_refund_at = std::max(last_refund_at, e.occurred_at);
+        if (e.type == EventType::order_restored) restores.push_back(e.occurred_at);
     }
+    const auto last_refund_before = [&](Timestamp bound) {
+        Timestamp last = 0;
+        for (const auto& e : events) {
+            if (e.type == EventType::order_refunded && e.occurred_at < bound) last = std::max(last, e.occurred_at);
+        }
+        return last;
+    };
     const auto walk_time = [&](const Event& e) {
-        return e.type == EventType::order_cancelled ? std::max(e.occurred_at, last_refund_at) : e.occurred_at;
+        if (e.type != EventType::order_cancelled) return e.occurred_at;
+        Timestamp next_restore = std::numeric_limits<Timestamp>::max();
+        for (const Timestamp r : restores) {
+            if (r >= e.occurred_at) next_restore = std::min(next_restore, r);
+        }
+        return std::max(e.occurred_at, last_refund_before(next_restore));
     };
     std::stable_sort(events.begin(), events.end(), [&](const Event& a, const Event& b) {
         return std::make_tuple(walk_time(a), business_rank(a.type), a.id) <
@@ -89,6 +105,11 @@ void OrderAward::handle(const Event& event) {
             // Cancelling an order that never earned changes nothing: if it is paid later, it earns.
             if (m_paid_at && !m_cancel) m_cancel = std::make_pair(event.occurred_at, event.id);
             break;
+        case EventType::order_restored:
+            // Only what a cancellation took comes back: a restore of an order that is not
+            // cancelled (or was fully refunded) changes nothing.
+            if (m_voided && m_voided_by_cancel) restore(event);
+            break;
         default:
             break;
     }
@@ -99,7 +120,42 @@ void OrderAward::settle() {
     for (auto& refund : m_refunds) {
         if (!refund.applied) apply_refund(refund);
     }
-    if (m_cancel && !m_voided) reverse(m_cancel->first, "reverse", m_cancel->second, "order cancelled");
+    if (m_cancel && !m_voided) {
+        reverse(m_cancel->first, life_key("reverse"), m_cancel->second, "order cancelled");
+        m_voided_by_cancel = true;
+    }
+}
+
+// "reverse" before any restore (the key every existing ledger has), "restore:<n>:reverse" after
+// the n-th, so each cancellation that follows a restore reverses once.
+std::string OrderAward::life_key(const std::string& suffix) const {
+    return m_restores == 0 ? suffix : "restore:" + std::to_string(m_restores) + ":" + suffix;
+}
+
+// The award comes back as it stood when cancelled: each line's points not refunded, in the bucket
+// they were in (available if the order had been released, else pending until its release date,
+// which is never before the restore). Keyed by the restore's ordinal, so a repeated restore
+// delivery adds nothing and a cancellation after it reverses again.
+void OrderAward::restore(const Event& event) {
+    ++m_restores;
+    m_restored_at = event.occurred_at;
+    m_voided = false;
+    m_voided_by_cancel = false;
+    m_cancel.reset();
+    if (m_customer.empty()) return;
+    const std::string suffix = ":restore:" + std::to_string(m_restores);
+    for (auto& line : m_lines) {
+        const std::int64_t held = line.points - line.clawed;
+        if (line.points <= 0 || held <= 0) continue;
+        LedgerEntry e = base_entry(EntryKind::earn_pending, "earn:" + line.id + suffix, event.occurred_at, event.id);
+        (m_released ? e.available_delta : e.pending_delta) = held;
+        e.line_id = line.id;
+        e.base_minor = scale_rounded(line.base_minor, held, line.points, Rounding::floor);
+        e.rate = std::to_string(held) + "/" + std::to_string(line.points) + " of the line's points";
+        e.refers_to = line.earn_key;
+        e.reason = "order restored: its points count again";
+        line.earn_key = commit(e).key;
+    }
 }
 
 void OrderAward::earn(const Event& event) {
@@ -119,6 +175,7 @@ void OrderAward::earn(const Event& event) {
     for (std::size_t i = 0; i < order.lines.size(); ++i) {
         const LinePlan& lp = plan.lines[i];
         LineState state{order.lines[i].id, std::max<std::int64_t>(0, order.lines[i].total_minor), 0, 0, 0};
+        state.base_minor = lp.base_minor;
         if (lp.points > 0) {
             LedgerEntry e = base_entry(EntryKind::earn_pending, "earn:" + order.lines[i].id,
                                        event.occurred_at, event.id);
@@ -128,6 +185,7 @@ void OrderAward::earn(const Event& event) {
             e.rate = rate_text(rate, order.currency, exponent) + lp.multiplier_text;
             e.rounding = m_earn_rules->earn_rounding;
             state.points = commit(e).pending_delta;
+            state.earn_key = e.key;
         }
         m_lines.push_back(state);
     }
@@ -160,12 +218,13 @@ void OrderAward::reverse_cashback(Timestamp at, const std::string& event_id, con
 void OrderAward::apply_refund(PendingRefund& refund) {
     refund.applied = true;
     if (m_voided || m_customer.empty()) return;
-    if (reversal_recorded() && !refund_recorded(refund.refund.id)) return;  // arrived after the award was gone
+    // Arrived after the award was gone (a restore starts it again: refunds after it count).
+    if (m_restores == 0 && reversal_recorded() && !refund_recorded(refund.refund.id)) return;
     m_refunded_total_minor += refund.refund.amount_minor;
     claw_back_lines(refund);
     settle_refunded_lines(refund);
     if (m_order->total_minor > 0 && m_refunded_total_minor >= m_order->total_minor) {
-        reverse(refund.at, "reverse", refund.event_id, "order fully refunded");
+        reverse(refund.at, life_key("reverse"), refund.event_id, "order fully refunded");
     }
 }
 
@@ -226,7 +285,7 @@ void OrderAward::claw_back_lines(const PendingRefund& refund) {
         e.line_id = line.id;
         e.base_minor = refunded;
         e.rate = std::to_string(refunded) + "/" + std::to_string(line.total_minor);
-        e.refers_to = m_shop_id + ":order:" + m_order_id + ":earn:" + line.id;
+        e.refers_to = line.earn_key;
         e.reason = "refund " + refund.refund.id;
         const LedgerEntry& actual = commit(e);
         line.clawed += -(actual.pending_delta + actual.available_delta);
@@ -244,7 +303,7 @@ void OrderAward::settle_refunded_lines(const PendingRefund& refund) {
         e.line_id = line.id;
         e.base_minor = line.total_minor;
         e.rate = "rest of line";
-        e.refers_to = m_shop_id + ":order:" + m_order_id + ":earn:" + line.id;
+        e.refers_to = line.earn_key;
         e.reason = "line fully refunded: rounding rest";
         const LedgerEntry& actual = commit(e);
         line.clawed += -(actual.pending_delta + actual.available_delta);
@@ -259,7 +318,7 @@ void OrderAward::reverse(Timestamp at, const std::string& key_suffix, const std:
         m_referral.on_void(at, event_id, reason);
     }
     LedgerEntry e = base_entry(EntryKind::reverse, key_suffix, at, event_id);
-    absorb_unvisited_entries(e.key);
+    absorb_unvisited_entries(e.key, at);
     if (m_pending == 0 && m_available == 0) return;
     e.pending_delta = -m_pending;
     e.available_delta = -m_available;
@@ -271,10 +330,10 @@ void OrderAward::reverse(Timestamp at, const std::string& key_suffix, const std:
 std::optional<Timestamp> OrderAward::release_at() const {
     if (!m_paid_at || !m_earn_rules) return std::nullopt;
     if (m_earn_rules->pending_mode == PendingMode::days_after_paid) {
-        return *m_paid_at + m_earn_rules->pending_days * k_seconds_per_day;
+        return std::max(*m_paid_at + m_earn_rules->pending_days * k_seconds_per_day, m_restored_at);
     }
     if (!m_completed_at) return std::nullopt;
-    return std::max(*m_paid_at, *m_completed_at);
+    return std::max({*m_paid_at, *m_completed_at, m_restored_at});
 }
 
 void OrderAward::release_if_due(Timestamp t) {
@@ -319,10 +378,16 @@ LedgerEntry OrderAward::base_entry(EntryKind kind, const std::string& key_suffix
 // delivered before the cancellation that precedes it) are frozen: the walk never re-derives them,
 // so the reversal counts them in and the order still nets to exactly zero.
 // Referral entries share the order id but not its points: they are the referral's own.
-void OrderAward::absorb_unvisited_entries(const std::string& reversal_key) {
+// Entries after the next restore belong to the award that restore starts, not to this one.
+void OrderAward::absorb_unvisited_entries(const std::string& reversal_key, Timestamp at) {
+    Timestamp next_restore = std::numeric_limits<Timestamp>::max();
+    for (const Timestamp r : m_restore_times) {
+        if (r >= at) next_restore = std::min(next_restore, r);
+    }
     const std::string own = m_shop_id + ":order:" + m_order_id + ":";
     for (const auto& [key, entry] : m_existing) {
-        if (key == reversal_key || key.compare(0, own.size(), own) != 0 || !m_visited.insert(key).second) continue;
+        if (key == reversal_key || key.compare(0, own.size(), own) != 0 || entry.effective_at >= next_restore) continue;
+        if (!m_visited.insert(key).second) continue;
         m_pending += entry.pending_delta;
         m_available += entry.available_delta;
     }

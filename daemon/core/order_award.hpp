@@ -6,6 +6,10 @@
 // in, so duplicates, late and out-of-order deliveries all lead to the same ledger. Entries that
 // already exist are frozen facts: the walk uses their recorded amounts (a late fact is applied as
 // a correction from where things stand) and only entries not yet written are returned.
+//
+// A restore (a WooCommerce order taken out of the trash) after a cancellation brings the award
+// back as it stood when cancelled: the n-th restore re-earns each line under ":earn:<l>:restore:<n>"
+// and a later cancellation reverses again under ":restore:<n>:reverse".
 #pragma once
 
 #include <map>
@@ -44,6 +48,8 @@ private:
         std::int64_t clawed = 0;
         std::int64_t refunded_minor = 0;
         bool settled = false;  // fully refunded and its rounding rest taken back
+        std::int64_t base_minor = 0;
+        std::string earn_key;  // the line's latest earning: the first, or its re-earn on a restore
     };
     struct PendingRefund {
         Refund refund;
@@ -56,6 +62,8 @@ private:
     void handle(const Event& event);
     void settle();
     void earn(const Event& event);
+    void restore(const Event& event);
+    std::string life_key(const std::string& suffix) const;
     void apply_refund(PendingRefund& refund);
     bool reversal_recorded() const;
     bool refund_recorded(const std::string& refund_id) const;
@@ -70,7 +78,7 @@ private:
     LedgerEntry base_entry(EntryKind kind, const std::string& key_suffix, Timestamp at,
                            const std::string& event_id) const;
     const LedgerEntry& commit(const LedgerEntry& candidate);
-    void absorb_unvisited_entries(const std::string& reversal_key);
+    void absorb_unvisited_entries(const std::string& reversal_key, Timestamp at);
 
     const RuleBook& m_rules;
     const CustomerHistory* m_history;
@@ -95,6 +103,10 @@ private:
     std::optional<std::pair<Timestamp, std::string>> m_cancel;  // when, by which event
     bool m_released = false;
     bool m_voided = false;
+    bool m_voided_by_cancel = false;  // a restore brings back only what a cancellation took
+    int m_restores = 0;               // restores that brought the award back, in walk order
+    Timestamp m_restored_at = 0;      // the latest of them: nothing is released before it
+    std::vector<Timestamp> m_restore_times;  // of every restore event, to bound a reversal's reach
 };
 
 }  // namespace rewardd

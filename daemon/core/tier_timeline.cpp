@@ -35,7 +35,7 @@ std::vector<SpendFact> spend_from_entries(const std::vector<LedgerEntry>& entrie
         if (e->kind == EntryKind::earn_pending) {
             auto& l = lines[e->key];
             l.base_milli = minor_to_milli(e->base_minor, exponent);
-            l.points = e->pending_delta;
+            l.points = e->pending_delta + e->available_delta;  // a restore's re-earn can be available
             facts.push_back({e->effective_at, l.base_milli, ref});
         } else if (e->kind == EntryKind::claw_back) {
             auto it = lines.find(e->refers_to);

@@ -5,7 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "adapters/neutral/event_json.hpp"
+#include "adapters/woocommerce/trash_history.hpp"
 #include "adapters/woocommerce/webhook_mapper.hpp"
 #include "http/inbox_event.hpp"
 #include "http/json_response.hpp"
@@ -62,18 +65,11 @@ void WooCommerceWebhook::handle(const httplib::Request& req, httplib::Response& 
                      plan.error().message);
         return send_error(res, 400, plan.error());
     }
-    if (!plan->deleted_order_id.empty()) {
-        const auto order = known_order(shop->id, plan->deleted_order_id);
-        if (!order) {
-            res.set_header("Retry-After", "5");
-            return send_error(res, 503, order.error());
-        }
-        if (!*order) {
-            spdlog::info("woocommerce: deleted order not known shop={} order={}", shop->id, plan->deleted_order_id);
-            return send_json(res, 200, {{"status", "ignored"}, {"reason", "order not known"}});
-        }
-        plan->events.push_back(woocommerce::cancel_deleted(shop->id, **order, m_clock()));
-    }
+    // Trashes and restores are numbered from what is stored: one such delivery at a time, from
+    // reading the stored events to its own commit, so two of them never take the same number.
+    std::unique_lock pairing(m_pairing_mutex, std::defer_lock);
+    if (*topic == woocommerce::Topic::order_deleted || *topic == woocommerce::Topic::order_restored) pairing.lock();
+    if (!pair_trash_and_restore(*shop, *plan, res)) return;
     if (plan->events.empty()) {
         spdlog::info("woocommerce: nothing to store shop={} topic={} reason={}", shop->id, topic_text, plan->note);
         return send_json(res, 200, {{"status", "ignored"}, {"reason", plan->note}});
@@ -104,15 +100,42 @@ void WooCommerceWebhook::store_events(const Shop& shop, const std::string& topic
                          {"new_events", inserted}});
 }
 
-Result<std::optional<Order>> WooCommerceWebhook::known_order(const std::string& shop_id, const std::string& order_id) {
+bool WooCommerceWebhook::pair_trash_and_restore(const Shop& shop, woocommerce::DeliveryPlan& plan,
+                                                httplib::Response& res) {
+    const auto restore = std::find_if(plan.events.begin(), plan.events.end(),
+                                      [](const Event& e) { return e.type == EventType::order_restored; });
+    if (plan.deleted_order_id.empty() && restore == plan.events.end()) return true;
+    const std::string order_id = plan.deleted_order_id.empty() ? restore->order->id : plan.deleted_order_id;
+    const auto stored = stored_events(shop.id, order_id);
+    if (!stored) {
+        res.set_header("Retry-After", "5");
+        send_error(res, 503, stored.error());
+        return false;
+    }
+    if (restore != plan.events.end()) {
+        woocommerce::place_restore(*restore, *stored);
+        return true;
+    }
+    const auto order = woocommerce::last_known_order(*stored);
+    if (!order) {
+        spdlog::info("woocommerce: deleted order not known shop={} order={}", shop.id, order_id);
+        send_json(res, 200, {{"status", "ignored"}, {"reason", "order not known"}});
+        return false;
+    }
+    plan.events.push_back(woocommerce::trash_event(shop.id, *stored, *order, m_clock()));
+    return true;
+}
+
+Result<std::vector<Event>> WooCommerceWebhook::stored_events(const std::string& shop_id, const std::string& order_id) {
     std::lock_guard lock(m_db_mutex);
     auto stored = SqliteStore(m_db).order_events(shop_id, order_id);
     if (!stored) return stored.error();
-    for (auto it = stored->rbegin(); it != stored->rend(); ++it) {
-        auto event = parse_event_json(it->body, shop_id);
-        if (event && event->order) return std::optional<Order>{event->order};
+    std::vector<Event> events;
+    for (const auto& row : *stored) {
+        auto event = parse_event_json(row.body, shop_id);
+        if (event) events.push_back(std::move(*event));
     }
-    return std::optional<Order>{};
+    return events;
 }
 
 }  // namespace rewardd

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "adapters/woocommerce/webhook_mapper.hpp"
 #include "http/shop_directory.hpp"
 #include "ingest/batch_writer.hpp"
 
@@ -20,7 +21,7 @@ public:
     static const char* route_pattern();
 
     // `db` is a read connection of its own: an order.deleted body names only the order, which is
-    // then looked up in the stored events.
+    // then looked up in the stored events; trashes and restores are paired with the stored ones.
     WooCommerceWebhook(ShopDirectory& shops, std::shared_ptr<SQLite::Database> db, BatchWriter& writer,
                        BatchWriter::Clock clock);
 
@@ -29,11 +30,15 @@ public:
 private:
     void store_events(const Shop& shop, const std::string& topic, std::vector<Event> events,
                       httplib::Response& res);
-    Result<std::optional<Order>> known_order(const std::string& shop_id, const std::string& order_id);
+    Result<std::vector<Event>> stored_events(const std::string& shop_id, const std::string& order_id);
+    // Adds the trash event of an order.deleted, or places an order.restored; false when the
+    // answer has been sent.
+    bool pair_trash_and_restore(const Shop& shop, woocommerce::DeliveryPlan& plan, httplib::Response& res);
 
     ShopDirectory& m_shops;
     std::shared_ptr<SQLite::Database> m_db;
     std::mutex m_db_mutex;  // the connection is opened without SQLite's own mutex
+    std::mutex m_pairing_mutex;  // order.deleted / order.restored: read, number and commit as one
     BatchWriter& m_writer;
     BatchWriter::Clock m_clock;
 };

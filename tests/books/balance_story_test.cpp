@@ -46,3 +46,18 @@ TEST_CASE("the story tells the order, its rate and rule version, the refund shar
     CHECK(has_line(story, "+15 manual adjustment: goodwill for a late parcel"));
     CHECK(story.back() == "  = 340 available + 0 pending");
 }
+
+TEST_CASE("the story tells a trash and its restore as a reversal and the points coming back") {
+    EngineHarness h;
+    const Timestamp paid = 1767225600;  // 2026-01-01
+    const Order o = make_order("1002", "EUR", {{"l1", 20000}});
+    h.deliver(order_event(EventType::order_paid, "paid", paid, o), paid);
+    h.deliver(order_event(EventType::order_cancelled, "deleted:1", paid + 86400, o), paid + 86400);
+    h.deliver(order_event(EventType::order_restored, "restored", paid + 2 * 86400, o), paid + 2 * 86400);
+    const auto story = books::balance_story("kari@example.com", h.balance(), h.entries());
+    CAPTURE(story);
+    CHECK(has_line(story, "order 1002 (shop1), paid 2026-01-01: +200 points earned under rules v1"));
+    CHECK(has_line(story, "2026-01-02 -200: order cancelled, whatever the order still held taken back"));
+    CHECK(has_line(story, "2026-01-03 +200 for line l1: order restored: its points count again"));
+    CHECK(has_line(story, "still pending: 200 points"));
+}

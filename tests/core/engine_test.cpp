@@ -1,9 +1,13 @@
 // The foundation rules as tables: earning and rounding, pending and release, partial and full
-// refunds, cancellation, out-of-order and repeated events. Each row: an event, then the expected
+// refunds, cancellation and restore (a trashed order taken out of the trash), out-of-order and
+// repeated events. Each row: an event, then the expected
 // available and pending points.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "core/engine_harness.hpp"
+#include "core/tier_timeline.hpp"
 
 using namespace rewardd;
 using namespace rewardd::test;
@@ -262,4 +266,142 @@ TEST_CASE("a manual adjustment is one available entry with its reason") {
     CHECK(h.balance().available == -25);
     CHECK(h.entries()[0].reason == "typo in last order");
     CHECK(h.entries()[0].key == "manual:adjust:adj-1");
+}
+
+namespace {
+
+Event trashed(int n, Timestamp at, const Order& o) {
+    return order_event(EventType::order_cancelled, "deleted:" + std::to_string(n), at, o);
+}
+
+Event restored(Timestamp at, const Order& o) {
+    return order_event(EventType::order_restored, "restored:" + format_timestamp(at), at, o);
+}
+
+std::int64_t spend_milli(const std::vector<LedgerEntry>& entries) {
+    std::int64_t sum = 0;
+    for (const auto& f : spend_from_entries(entries)) sum += f.milli;
+    return sum;
+}
+
+}  // namespace
+
+TEST_CASE("trash, restore, trash again: each transition reverses or re-earns exactly once") {
+    EngineHarness h;
+    const Order o = make_order("1", "NOK", {{"l1", 29800}, {"l2", 10000}});
+    run_table(h, {
+        {order_event(EventType::order_paid, "paid", t0, o), t0, 0, 398},
+        {trashed(1, t0 + day, o), t0 + day, 0, 0},
+        {restored(t0 + 2 * day, o), t0 + 2 * day, 0, 398},
+        {restored(t0 + 2 * day, o), t0 + 2 * day, 0, 398},    // the same restore again
+        {trashed(1, t0 + day, o), t0 + 2 * day, 0, 398},      // the first trash again
+        {order_event(EventType::order_paid, "paid", t0, o), t0 + 2 * day, 0, 398},  // a full snapshot again
+        {trashed(2, t0 + 3 * day, o), t0 + 3 * day, 0, 0},
+        {trashed(2, t0 + 3 * day, o), t0 + 3 * day, 0, 0},
+        {restored(t0 + 4 * day, o), t0 + 4 * day, 0, 398},
+        {restored(t0 + 2 * day, o), t0 + 5 * day, 0, 398},
+    });
+    h.tick(t0 + 15 * day);  // released 14 days after paid, as if never trashed
+    CHECK(h.balance().available == 398);
+    CHECK(h.balance().pending == 0);
+    const auto ledger = h.by_key();
+    CHECK(ledger.at("shop1:order:1:reverse").pending_delta == -398);
+    CHECK(ledger.at("shop1:order:1:reverse").event_id == "deleted:1");
+    CHECK(ledger.at("shop1:order:1:earn:l1:restore:1").pending_delta == 298);
+    CHECK(ledger.at("shop1:order:1:earn:l2:restore:1").pending_delta == 100);
+    CHECK(ledger.at("shop1:order:1:earn:l1:restore:1").event_id == "restored:" + format_timestamp(t0 + 2 * day));
+    CHECK(ledger.at("shop1:order:1:earn:l1:restore:1").refers_to == "shop1:order:1:earn:l1");
+    CHECK(ledger.at("shop1:order:1:restore:1:reverse").pending_delta == -398);
+    CHECK(ledger.at("shop1:order:1:earn:l1:restore:2").refers_to == "shop1:order:1:earn:l1:restore:1");
+    CHECK(ledger.at("shop1:order:1:release").available_delta == 398);
+    CHECK(ledger.at("shop1:order:1:release").effective_at == t0 + 14 * day);
+    CHECK(h.entries().size() == 9);  // 2 earn, reverse, 2 re-earn, reverse, 2 re-earn, release
+    CHECK(h.conflicts() == 0);
+    CHECK(spend_milli(h.entries()) == 398000);  // tiers count the order once again
+}
+
+TEST_CASE("a restore brings points back to the bucket their dates say") {
+    SUBCASE("released before the trash: available again at once") {
+        EngineHarness h;
+        const Order o = make_order("1", "NOK", {{"l1", 39800}});
+        run_table(h, {
+            {order_event(EventType::order_paid, "paid", t0, o), t0 + 15 * day, 398, 0},
+            {trashed(1, t0 + 20 * day, o), t0 + 20 * day, 0, 0},
+            {restored(t0 + 21 * day, o), t0 + 21 * day, 398, 0},
+            {trashed(2, t0 + 22 * day, o), t0 + 22 * day, 0, 0},
+        });
+        CHECK(h.by_key().at("shop1:order:1:earn:l1:restore:1").available_delta == 398);
+        CHECK(spend_milli(h.entries()) == 0);
+    }
+    SUBCASE("trashed while pending, restored after the release date: released at the restore") {
+        EngineHarness h;
+        const Order o = make_order("1", "NOK", {{"l1", 39800}});
+        run_table(h, {
+            {order_event(EventType::order_paid, "paid", t0, o), t0, 0, 398},
+            {trashed(1, t0 + day, o), t0 + 20 * day, 0, 0},
+            {restored(t0 + 20 * day, o), t0 + 20 * day, 398, 0},
+        });
+        CHECK(h.by_key().at("shop1:order:1:release").effective_at == t0 + 20 * day);
+    }
+    SUBCASE("a refund after the restore claws back from the restored points") {
+        EngineHarness h;
+        const Order o = make_order("1", "EUR", {{"a", 5000}, {"b", 5000}});
+        run_table(h, {
+            {order_event(EventType::order_paid, "paid", t0, o), t0, 0, 100},
+            {trashed(1, t0 + day, o), t0 + day, 0, 0},
+            {restored(t0 + 2 * day, o), t0 + 2 * day, 0, 100},
+            {refund_event("r1", t0 + 3 * day, o, Refund{"r1", 5000, {{"b", 1, 5000}}}), t0 + 3 * day, 0, 50},
+            {trashed(2, t0 + 4 * day, o), t0 + 4 * day, 0, 0},
+        });
+        CHECK(h.by_key().at("shop1:order:1:refund:r1:line:b").refers_to == "shop1:order:1:earn:b:restore:1");
+        CHECK(spend_milli(h.entries()) == 0);
+    }
+    SUBCASE("a restore after a full refund changes nothing: only a cancellation is undone") {
+        EngineHarness h;
+        const Order o = make_order("1", "EUR", {{"a", 5000}});
+        run_table(h, {
+            {order_event(EventType::order_paid, "paid", t0, o), t0, 0, 50},
+            {refund_event("r1", t0 + day, o, Refund{"r1", 5000, {}}), t0 + day, 0, 0},
+            {trashed(1, t0 + 2 * day, o), t0 + 2 * day, 0, 0},
+            {restored(t0 + 3 * day, o), t0 + 3 * day, 0, 0},
+        });
+    }
+}
+
+// Trashes are numbered by arrival (the n-th order.deleted delivery is "deleted:<n>") and restores
+// are paired with them by count, so deliveries can come in any order in which the n-th trash
+// precedes the (n+1)-th and the n-th restore precedes the (n+1)-th.
+TEST_CASE("trash and restore give the same ledger in every delivery order, repeats included") {
+    const Order o = make_order("1", "EUR", {{"a", 3000}, {"b", 7000}});
+    std::vector<Event> events{
+        order_event(EventType::order_paid, "paid", t0, o),
+        trashed(1, t0 + day, o),
+        restored(t0 + 2 * day, o),
+        trashed(2, t0 + 3 * day, o),
+        restored(t0 + 4 * day, o),
+    };
+    const std::vector<std::string> events_restored{events[2].id, events[4].id};
+    EngineHarness orderly;
+    for (const auto& e : events) orderly.deliver(e, t0 + 5 * day);
+    CHECK(orderly.balance().pending == 100);
+    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.id < b.id; });
+    const auto position = [&](const std::string& id) {
+        return std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.id == id; }) - events.begin();
+    };
+    int permutations = 0;
+    do {
+        if (position("deleted:2") < position("deleted:1")) continue;
+        if (position(events_restored[1]) < position(events_restored[0])) continue;
+        EngineHarness h;
+        for (const auto& e : events) {
+            h.deliver(e, t0 + 5 * day);
+            h.deliver(e, t0 + 5 * day);
+        }
+        ++permutations;
+        CAPTURE(permutations);
+        CHECK(h.by_key() == orderly.by_key());
+        CHECK(h.conflicts() == 0);
+    } while (std::next_permutation(events.begin(), events.end(),
+                                   [](const Event& a, const Event& b) { return a.id < b.id; }));
+    CHECK(permutations == 30);
 }

@@ -163,6 +163,74 @@ TEST_CASE("a cancelled order and a trashed order give their points back") {
     CHECK(post_signed(daemon, "order.deleted", "{\"id\":999}")->status == 200);  // unknown: ignored
 }
 
+// order.restored is the order as it is after the restore: its date_modified_gmt is the restore's.
+std::string restored_at(std::string body, const std::string& modified) {
+    const std::string field = "\"date_modified_gmt\":\"2026-11-22T10:12:08\"";
+    body.replace(body.find(field), field.size(), "\"date_modified_gmt\":\"" + modified + "\"");
+    return body;
+}
+
+TEST_CASE("a trashed order restored from the trash counts again, and trashed again is reversed again") {
+    TempDir dir;
+    add_shop(dir.str());
+    DaemonProcess daemon(dir.str());
+    const std::string body = read_capture("003-order.created.http").body;
+    REQUIRE(post_capture(daemon, "003-order.created.http")->status == 200);
+    wait_applied(dir.str());
+    CHECK(balance(dir.str(), k_ada) == 50);
+
+    REQUIRE(post_signed(daemon, "order.deleted", "{\"id\":12}")->status == 200);
+    wait_applied(dir.str());
+    CHECK(balance(dir.str(), k_ada) == 0);
+
+    const std::string restored = restored_at(body, "2026-11-22T11:00:00");
+    auto back = post_signed(daemon, "order.restored", restored);
+    REQUIRE(back);
+    CHECK(back->status == 200);
+    CHECK(json::parse(back->body)["new_events"] == 1);
+    wait_applied(dir.str());
+    CHECK(balance(dir.str(), k_ada) == 50);
+    CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM ledger WHERE key = 'wc1:order:12:earn:1:restore:1' "
+                               "AND event_id = 'woocommerce:wc1:order:12:restored:2026-11-22T11:00:00Z'") == 1);
+
+    auto again = post_signed(daemon, "order.restored", restored);  // repeated: pays nothing twice
+    CHECK(json::parse(again->body)["status"] == "duplicate");
+    REQUIRE(post_capture(daemon, "004-order.updated.http")->status == 200);  // a full snapshot after it
+    wait_applied(dir.str());
+    CHECK(balance(dir.str(), k_ada) == 50);
+
+    REQUIRE(post_signed(daemon, "order.deleted", "{\"id\":12}")->status == 200);
+    wait_applied(dir.str());
+    CHECK(balance(dir.str(), k_ada) == 0);
+    REQUIRE(post_signed(daemon, "order.deleted", "{\"id\":12}")->status == 200);  // trashed already: nothing more
+    wait_applied(dir.str());
+    CHECK(balance(dir.str(), k_ada) == 0);
+    CHECK(entries(dir.str(), "reverse") == 2);
+    CHECK(entries(dir.str(), "earn_pending") == 2);
+    CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM events WHERE event_id = 'woocommerce:wc1:order:12:deleted:2'") == 1);
+    CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM conflicts") == 0);
+}
+
+TEST_CASE("a restore delivered before its deletion leaves the same ledger as the orderly pair") {
+    const std::string restored = restored_at(read_capture("003-order.created.http").body, "2026-11-22T11:00:00");
+    const auto run = [&](const TempDir& dir, bool swapped) {
+        add_shop(dir.str());
+        DaemonProcess daemon(dir.str());
+        REQUIRE(post_capture(daemon, "003-order.created.http")->status == 200);
+        wait_applied(dir.str());
+        if (swapped) REQUIRE(post_signed(daemon, "order.restored", restored)->status == 200);
+        REQUIRE(post_signed(daemon, "order.deleted", "{\"id\":12}")->status == 200);
+        if (!swapped) REQUIRE(post_signed(daemon, "order.restored", restored)->status == 200);
+        wait_applied(dir.str());
+    };
+    TempDir orderly, swapped;
+    run(orderly, false);
+    run(swapped, true);
+    CHECK(balance(swapped.str(), k_ada) == 50);
+    CHECK(ledger_fingerprint(swapped.str()) == ledger_fingerprint(orderly.str()));
+    CHECK(query_int(swapped.str(), "SELECT COUNT(*) FROM conflicts") == 0);
+}
+
 TEST_CASE("a bad signature is refused with 401, a malformed body with 400, and nothing is stored") {
     TempDir dir;
     add_shop(dir.str());

@@ -1,7 +1,8 @@
 // The WooCommerce adapter on the real 7.9 captures: snapshot -> the events it implies, with exact
-// money, deterministic ids and the shop's status meanings.
+// money, deterministic ids and the shop's status meanings; trash and restore paired by count.
 #include <doctest/doctest.h>
 
+#include "adapters/woocommerce/trash_history.hpp"
 #include "adapters/woocommerce/webhook_mapper.hpp"
 #include "woocommerce/capture.hpp"
 
@@ -142,4 +143,68 @@ TEST_CASE("customer.created becomes a customer event keyed by the customer id") 
     CHECK(plan->events[0].id == "woocommerce:wc1:customer:7:created");
     CHECK(plan->events[0].customer->email == "kari@example.com");
     CHECK(plan->events[0].referral_code == std::optional<std::string>("OLA-7Q2"));
+}
+
+TEST_CASE("order.restored of a paid or completed order adds a restore keyed by its date_modified_gmt") {
+    const std::string body = read_capture("003-order.created.http").body;  // processing
+    auto plan = plan_delivery(Topic::order_restored, body, "wc1", {});
+    REQUIRE(plan);
+    REQUIRE(plan->events.size() == 3);
+    const Event& restore = plan->events.back();
+    CHECK(restore.type == EventType::order_restored);
+    CHECK(restore.id == "woocommerce:wc1:order:12:restored:2026-11-22T10:12:08Z");
+    CHECK(restore.occurred_at == *parse_timestamp("2026-11-22T10:12:08Z"));
+    // The same snapshot as order.updated implies no restore; a restored order that was really
+    // cancelled (or never paid) stays as it is.
+    CHECK(plan_delivery(Topic::order_updated, body, "wc1", {})->events.size() == 2);
+    std::string cancelled = body;
+    cancelled.replace(cancelled.find("\"status\":\"processing\""), 21, "\"status\":\"cancelled\"");
+    for (const auto& e : plan_delivery(Topic::order_restored, cancelled, "wc1", {})->events) {
+        CHECK(e.type != EventType::order_restored);
+    }
+}
+
+TEST_CASE("the n-th order.deleted is the n-th trash, timed before the n-th restore") {
+    const auto events = events_of(read_capture("003-order.created.http").body);
+    const Order& order = *events.back().order;
+    const Timestamp t = *parse_timestamp("2026-11-22T11:00:00Z");
+    auto stored = events;
+
+    // In order: deleted at arrival, then restored at its own date.
+    const Event first = trash_event("wc1", stored, order, t);
+    CHECK(first.id == "woocommerce:wc1:order:12:deleted:1");
+    CHECK(first.type == EventType::order_cancelled);
+    CHECK(first.occurred_at == t);
+    stored.push_back(first);
+    Event restore = *restore_event(*read_order(json::parse(read_capture("003-order.created.http").body)), "wc1", {});
+    restore.occurred_at = t + 60;
+    place_restore(restore, stored);
+    CHECK(restore.occurred_at == t + 60);
+    stored.push_back(restore);
+    const Event second = trash_event("wc1", stored, order, t + 120);
+    CHECK(second.id == "woocommerce:wc1:order:12:deleted:2");
+    CHECK(second.occurred_at == t + 120);
+
+    // Swapped: the restore stored first; the deletion that arrives later is walked before it.
+    auto swapped = events;
+    Event early = restore;
+    place_restore(early, swapped);
+    swapped.push_back(early);
+    const Event late = trash_event("wc1", swapped, order, t + 300);
+    CHECK(late.id == "woocommerce:wc1:order:12:deleted:1");
+    CHECK(late.occurred_at == t + 60);
+
+    // Delivered late: the deletion arrived after the restore happened; the restore follows it.
+    auto lagging = events;
+    lagging.push_back(trash_event("wc1", lagging, order, t + 300));
+    Event after = restore;
+    place_restore(after, lagging);
+    CHECK(after.occurred_at == t + 300);
+
+    // A cancellation by status is no trash: the first deletion after it is still deleted:1.
+    std::string cancelled = read_capture("003-order.created.http").body;
+    cancelled.replace(cancelled.find("\"status\":\"processing\""), 21, "\"status\":\"cancelled\"");
+    const auto by_status = events_of(cancelled);
+    REQUIRE(by_status.back().id == "woocommerce:wc1:order:12:cancelled");
+    CHECK(trash_event("wc1", by_status, order, t).id == "woocommerce:wc1:order:12:deleted:1");
 }
