@@ -45,14 +45,17 @@ OrderOutcome OrderAward::run(std::vector<Event> events, Timestamp now) {
     // whatever their timestamps: a platform's cancellation snapshot lists refunds made after its
     // own cancelled_at, and the result must not depend on which delivery came first. A restore
     // starts the award again, so only refunds before the restore that follows count here.
+    // Both lists are taken before sorting: the sort moves events about while it compares them.
     std::vector<Timestamp>& restores = m_restore_times;
+    std::vector<Timestamp> refunds;
     for (const auto& e : events) {
         if (e.type == EventType::order_restored) restores.push_back(e.occurred_at);
+        if (e.type == EventType::order_refunded) refunds.push_back(e.occurred_at);
     }
     const auto last_refund_before = [&](Timestamp bound) {
         Timestamp last = 0;
-        for (const auto& e : events) {
-            if (e.type == EventType::order_refunded && e.occurred_at < bound) last = std::max(last, e.occurred_at);
+        for (const Timestamp r : refunds) {
+            if (r < bound) last = std::max(last, r);
         }
         return last;
     };
