@@ -17,6 +17,7 @@
 #include "store/database.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/daemon_process.hpp"
+#include "support/stored_history.hpp"
 
 using namespace rewardd;
 using Clock = std::chrono::steady_clock;
@@ -24,25 +25,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-// Stores the history as the writer would (same columns, same canonical JSON), in one transaction.
-void store_history(SQLite::Database& db, const std::vector<test::GeneratedEvent>& log) {
-    SQLite::Transaction tx(db);
-    SQLite::Statement q(db, "INSERT INTO events (shop_id, event_id, type, order_id, occurred_at, received_at, body) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& g : log) {
-        q.bind(1, g.event.shop_id);
-        q.bind(2, g.event.id);
-        q.bind(3, event_type_id(g.event.type));
-        q.bind(4, g.event.order ? g.event.order->id : "");
-        q.bind(5, static_cast<std::int64_t>(g.event.occurred_at));
-        q.bind(6, static_cast<std::int64_t>(g.received_at));
-        q.bind(7, event_to_json(g.event));
-        q.exec();
-        q.reset();
-    }
-    tx.commit();
-}
 
 }  // namespace
 
@@ -67,7 +49,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     start = Clock::now();
-    store_history(**db, log);
+    test::store_events(**db, log);
     std::printf("stored them in %.1f s\n", seconds_since(start));
     const Timestamp now = log.back().received_at + 60 * k_seconds_per_day;
     log.clear();

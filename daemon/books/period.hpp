@@ -14,4 +14,11 @@ enum class DayEdge { start, end };
 // `fallback` when `text` is empty.
 Result<Timestamp> parse_day(const std::string& text, Timestamp fallback, DayEdge edge);
 
+struct Period {
+    Timestamp from = 0;
+    Timestamp to = 0;
+};
+// `--from` (default: the beginning) and `--to` (default: the end of time), days taken whole.
+Result<Period> parse_period(const std::string& from, const std::string& to);
+
 }  // namespace rewardd::books

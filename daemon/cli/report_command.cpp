@@ -34,17 +34,15 @@ std::string valuation_currency(const std::string& given, const std::vector<Shop>
 }
 
 int report(const ReportOptions& o) {
-    auto from = books::parse_day(o.from, 0, books::DayEdge::start);
-    if (!from) return fail(from.error());
-    auto to = books::parse_day(o.to, std::numeric_limits<Timestamp>::max(), books::DayEdge::end);
-    if (!to) return fail(to.error());
+    auto period = books::parse_period(o.from, o.to);
+    if (!period) return fail(period.error());
     auto db = o.context.open();
     if (!db) return fail(db.error());
     auto rules = RuleRepository(*db).load();
     if (!rules) return fail(rules.error());
     auto shops = ShopRegistry(*db).list();
     if (!shops) return fail(shops.error());
-    books::ReportRequest request{*from, *to, o.shop, valuation_currency(o.currency, *shops, o.shop)};
+    books::ReportRequest request{period->from, period->to, o.shop, valuation_currency(o.currency, *shops, o.shop)};
     auto r = books::load_report(**db, *rules, request);
     if (!r) return fail(r.error());
     if (o.json) std::cout << books::report_json(*r).dump(2) << "\n";

@@ -54,15 +54,13 @@ void print_text(const books::SimulationReport& r) {
 int simulate(const SimulateOptions& o) {
     auto proposed = load_rules_file(o.rules_path);
     if (!proposed) return fail(proposed.error());
-    auto from = books::parse_day(o.from, 0, books::DayEdge::start);
-    if (!from) return fail(from.error());
-    auto to = books::parse_day(o.to, std::numeric_limits<Timestamp>::max(), books::DayEdge::end);
-    if (!to) return fail(to.error());
+    auto period = books::parse_period(o.from, o.to);
+    if (!period) return fail(period.error());
     auto db = o.context.open();
     if (!db) return fail(db.error());
     auto recorded = RuleRepository(*db).load();
     if (!recorded) return fail(recorded.error());
-    auto report = books::simulate(**db, *recorded, {proposed->rules, *from, *to, o.movers});
+    auto report = books::simulate(**db, *recorded, {proposed->rules, period->from, period->to, o.movers});
     if (!report) return fail(report.error());
     if (!o.json) {
         print_text(*report);

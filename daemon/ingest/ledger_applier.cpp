@@ -147,12 +147,10 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
 
 // Only an order carrying a code with no decision recorded yet asks.
 Result<std::optional<Referrer>> LedgerApplier::resolve_referrer(const std::string& shop_id, const std::string& code) {
-    auto key = m_referrals.find(m_store, shop_id, code);
-    if (!key) return key.error();
-    if (!*key) return std::optional<Referrer>{};
-    auto record = m_store.find_customer(**key);
-    if (!record) return record.error();
-    return std::optional<Referrer>{Referrer{**key, *record ? (*record)->email : ""}};
+    auto found = m_referrals.find(m_store, shop_id, code);
+    if (!found) return found.error();
+    if (!*found) return std::optional<Referrer>{};
+    return std::optional<Referrer>{Referrer{(*found)->key, (*found)->email}};
 }
 
 Result<bool> LedgerApplier::walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats) {

@@ -5,7 +5,7 @@
 
 namespace rewardd {
 
-Result<std::optional<std::string>> ReferralIndex::find(LedgerStore& store, const std::string& shop_id,
+Result<std::optional<CustomerRecord>> ReferralIndex::find(LedgerStore& store, const std::string& shop_id,
                                                        const std::string& code) {
     auto& shop = m_shops[shop_id];
     auto newer = store.customers_after(shop.through_id);
@@ -15,11 +15,8 @@ Result<std::optional<std::string>> ReferralIndex::find(LedgerStore& store, const
         shop.through_id = c.id;
     }
     const auto hit = shop.key_by_code.find(normalise_referral_code(code));
-    if (hit == shop.key_by_code.end()) return std::optional<std::string>{};
-    auto still = store.find_customer(hit->second);
-    if (!still) return still.error();
-    if (!*still) return std::optional<std::string>{};
-    return std::optional<std::string>{hit->second};
+    if (hit == shop.key_by_code.end()) return std::optional<CustomerRecord>{};
+    return store.find_customer(hit->second);
 }
 
 }  // namespace rewardd

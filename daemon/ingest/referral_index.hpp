@@ -16,9 +16,9 @@ namespace rewardd {
 
 class ReferralIndex {
 public:
-    // The key of the customer whose code in `shop_id` is `code` (any case and spacing), if the
-    // store still knows them.
-    Result<std::optional<std::string>> find(LedgerStore& store, const std::string& shop_id, const std::string& code);
+    // The customer whose code in `shop_id` is `code` (any case and spacing), if the store still
+    // knows them.
+    Result<std::optional<CustomerRecord>> find(LedgerStore& store, const std::string& shop_id, const std::string& code);
 
     // Forget everything: after a rolled-back transaction the ids it read may be handed out again.
     void clear() { m_shops.clear(); }

@@ -21,6 +21,7 @@
 #include "store/shop_registry.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/daemon_process.hpp"
+#include "support/stored_history.hpp"
 
 namespace rewardd::test::books {
 
@@ -36,24 +37,6 @@ struct History {
 
     std::string data() const { return dir.str(); }
 };
-
-inline void store_events(SQLite::Database& db, const std::vector<GeneratedEvent>& log) {
-    SQLite::Transaction tx(db);
-    SQLite::Statement q(db, "INSERT INTO events (shop_id, event_id, type, order_id, occurred_at, received_at, body) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& g : log) {
-        q.bind(1, g.event.shop_id);
-        q.bind(2, g.event.id);
-        q.bind(3, event_type_id(g.event.type));
-        q.bind(4, g.event.order ? g.event.order->id : "");
-        q.bind(5, static_cast<std::int64_t>(g.event.occurred_at));
-        q.bind(6, static_cast<std::int64_t>(g.received_at));
-        q.bind(7, event_to_json(g.event));
-        q.exec();
-        q.reset();
-    }
-    tx.commit();
-}
 
 // `events` generated events for `shop`, applied as the daemon applies them: `prepare` may edit the
 // log (and record what the webhooks would) first, `hook` sees every entry written.
