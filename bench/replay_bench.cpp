@@ -1,11 +1,17 @@
 // Replay and explain benchmark: a generated history of order events (refunds, cancellations,
 // completions, several currencies; tests/core/history_generator.hpp) is stored in a fresh
 // database, then the ledger is rebuilt from it by the daemon's own LedgerApplier with the
-// daemon's settings (durability full, batches of apply_batch_events_max). Then `rewardd explain`
-// (the real binary, process start included) of the customer with the most entries.
-// Usage: replay_bench [--events N] [--batch B] [--keep DIR]
+// daemon's settings (durability full, batches of apply_batch_events_max) under a real program's
+// rules (tests/core/mixed_history.hpp: tiers, weekend campaigns, a cashback push, expiry, two
+// versions). Then `rewardd explain` (the real binary, process start included) of the customer
+// with the most entries.
+// How many customers share the orders matters: each order's walk reads its customer's whole
+// ledger, so fewer customers means longer ledgers. The default is one customer per 20 events
+// (about 7 orders each); --customers 1 builds one very long ledger for explain.
+// Usage: replay_bench [--events N] [--customers C] [--batch B] [--keep DIR]
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
@@ -13,6 +19,7 @@
 
 #include "adapters/neutral/event_json.hpp"
 #include "core/history_generator.hpp"
+#include "core/mixed_history.hpp"
 #include "ingest/ledger_applier.hpp"
 #include "store/database.hpp"
 #include "store/sqlite_store.hpp"
@@ -29,20 +36,23 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::size_t events = 1000000, batch = 512;
+    std::size_t events = 1000000, batch = 512, customers = 0;
     std::string keep;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i];
         if (key == "--events") events = std::stoul(argv[i + 1]);
         else if (key == "--batch") batch = std::stoul(argv[i + 1]);
+        else if (key == "--customers") customers = std::stoul(argv[i + 1]);
         else if (key == "--keep") keep = argv[i + 1];
     }
+    spdlog::set_level(spdlog::level::err);  // each kept conflict is a warning; the summary counts them
     test::TempDir tmp;
     const std::string data = keep.empty() ? tmp.str() : keep;
     auto start = Clock::now();
-    auto log = test::generate_history(events, 42);
+    if (customers == 0) customers = std::max<std::size_t>(1, events / 20);
+    auto log = test::generate_history(events, 42, static_cast<int>(customers));
     for (auto& g : log) g.event.shop_id = "s1";
-    std::printf("generated %zu events in %.1f s\n", log.size(), seconds_since(start));
+    std::printf("generated %zu events for %zu customers in %.1f s\n", log.size(), customers, seconds_since(start));
     auto db = open_database({database_path(data), Durability::full});
     if (!db) {
         std::cerr << db.error().message << "\n";
@@ -56,7 +66,7 @@ int main(int argc, char** argv) {
     log.shrink_to_fit();
 
     SqliteStore store(*db);
-    LedgerApplier applier(store, std::make_shared<RewardEngine>(RuleBook{{Rules{}}}));
+    LedgerApplier applier(store, std::make_shared<RewardEngine>(test::mixed_rules()));
     start = Clock::now();
     auto applied = applier.apply_all(batch, now);
     const double replay_s = seconds_since(start);
@@ -64,8 +74,10 @@ int main(int argc, char** argv) {
         std::cerr << applied.error().message << "\n";
         return 1;
     }
-    std::printf("replay: %zu events -> %zu ledger entries in %.2f s (%.0f events/s), batch %zu\n", applied->events,
-                applied->entries_written, replay_s, static_cast<double>(applied->events) / replay_s, batch);
+    std::printf("replay: %zu events -> %zu ledger entries in %.2f s (%.0f events/s), batch %zu, %zu kept conflicts\n",
+                applied->events, applied->entries_written, replay_s, static_cast<double>(applied->events) / replay_s,
+                batch, applied->conflicts);
+    std::fflush(stdout);  // explain below forks: an unflushed buffer would be printed by each child too
 
     const std::string busiest = (*db)->execAndGet(
         "SELECT customer FROM ledger GROUP BY customer ORDER BY COUNT(*) DESC LIMIT 1").getString();
@@ -83,6 +95,7 @@ int main(int argc, char** argv) {
         std::printf("explain%s of %s (%lld entries): %.1f ms, exit %d, %zu bytes out\n", json ? " --json" : "",
                     busiest.c_str(), static_cast<long long>(entries), seconds_since(start) * 1000, r.exit_code,
                     r.out.size());
+        std::fflush(stdout);
     }
     return 0;
 }

@@ -46,14 +46,14 @@ int explain(const ExplainOptions& o) {
     SqliteStore store(*db);
     auto view = load_customer_view(store, o.customer);
     if (!view) return fail(view.error());
-    const auto doc = explain_json(*view);
     if (o.json) {
-        std::cout << doc.dump(2) << "\n";
+        std::cout << explain_json(*view).dump(2) << "\n";
         return 0;
     }
     const std::string who = view->customer.email.empty() ? view->customer.key : view->customer.email;
     for (const auto& line : books::balance_story(who, view->balance, view->entries)) std::cout << line << "\n";
     if (!o.entries) return 0;
+    const auto doc = explain_json(*view);
     std::cout << "\nentries:\n";
     for (const auto& e : doc["entries"]) {
         std::cout << e["effective_at"].get<std::string>() << "  " << std::setw(7) << std::showpos

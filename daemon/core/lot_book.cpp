@@ -36,9 +36,10 @@ bool is_activity(const LedgerEntry& e) {
 LotBook::LotBook(const RuleBook& rules, std::vector<LedgerEntry> customer_entries)
     : m_rules(rules), m_entries(std::move(customer_entries)) {
     // Inflows before outflows at the same instant, so a release and a spend in one second agree.
+    // std::tie, not make_tuple: comparing must not copy the keys (this sort runs on every walk).
     std::stable_sort(m_entries.begin(), m_entries.end(), [](const LedgerEntry& a, const LedgerEntry& b) {
-        return std::make_tuple(a.effective_at, a.available_delta <= 0, a.key) <
-               std::make_tuple(b.effective_at, b.available_delta <= 0, b.key);
+        const bool a_out = a.available_delta <= 0, b_out = b.available_delta <= 0;
+        return std::tie(a.effective_at, a_out, a.key) < std::tie(b.effective_at, b_out, b.key);
     });
     for (const auto& e : m_entries) m_existing.emplace(e.key, &e);
 }
@@ -203,7 +204,7 @@ void LotBook::expire_lot(Lot& lot, Timestamp at, int rule_version, const std::st
 LedgerEntry LotBook::commit(const LedgerEntry& candidate) {
     const auto it = m_existing.find(candidate.key);
     if (it != m_existing.end()) {
-        m_visited.insert(candidate.key);
+        m_visited.insert(it->first);
         return *it->second;
     }
     m_outcome.new_entries.push_back(candidate);

@@ -22,6 +22,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ledger_entry.hpp"
@@ -72,8 +75,9 @@ private:
 
     const RuleBook& m_rules;
     std::vector<LedgerEntry> m_entries;  // sorted by business time
-    std::map<std::string, const LedgerEntry*> m_existing;
-    std::set<std::string> m_visited;
+    // Views of the keys in m_entries, which is neither resized nor moved after the sort.
+    std::unordered_map<std::string_view, const LedgerEntry*> m_existing;
+    std::unordered_set<std::string_view> m_visited;
     LotOutcome m_outcome;
     std::vector<Lot> m_lots;  // oldest first
     std::int64_t m_debt = 0;  // points owed from a carried negative balance

@@ -68,8 +68,9 @@ OrderOutcome OrderAward::run(std::vector<Event> events, Timestamp now) {
         return std::max(e.occurred_at, last_refund_before(next_restore));
     };
     std::stable_sort(events.begin(), events.end(), [&](const Event& a, const Event& b) {
-        return std::make_tuple(walk_time(a), business_rank(a.type), a.id) <
-               std::make_tuple(walk_time(b), business_rank(b.type), b.id);
+        const Timestamp at_a = walk_time(a), at_b = walk_time(b);
+        const auto rank_a = business_rank(a.type), rank_b = business_rank(b.type);
+        return std::tie(at_a, rank_a, a.id) < std::tie(at_b, rank_b, b.id);
     });
     for (const auto& event : events) {
         if (!is_order_event(event.type)) continue;

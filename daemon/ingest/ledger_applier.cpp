@@ -57,6 +57,7 @@ Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
         stats.events = events->size();
         return m_store.set_applied_cursor(events->back().seq);
     });
+    forget_batch();
     if (!done) {
         m_referrals.clear();
         return done.error();
@@ -76,6 +77,7 @@ Result<ApplyStats> LedgerApplier::release_due(std::size_t limit, Timestamp now) 
         }
         return true;
     });
+    forget_batch();
     if (!done) {
         m_referrals.clear();
         return done.error();
@@ -118,9 +120,9 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
     const std::string customer = order_customer(events);
     CustomerHistory history;
     if (!customer.empty()) {
-        auto entries = m_store.customer_entries(customer);
+        auto entries = customer_ledger(customer);
         if (!entries) return entries.error();
-        history = history_for_order(*entries, order.first + ":order:" + order.second);
+        history = history_for_order(**entries, order.first + ":order:" + order.second);
         if (const auto code = undecided_referral_code(events, *existing)) {
             auto referrer = resolve_referrer(order.first, *code);
             if (!referrer) return referrer.error();
@@ -154,9 +156,9 @@ Result<std::optional<Referrer>> LedgerApplier::resolve_referrer(const std::strin
 }
 
 Result<bool> LedgerApplier::walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats) {
-    auto entries = m_store.customer_entries(customer);
+    auto entries = customer_ledger(customer);
     if (!entries) return entries.error();
-    const auto outcome = walk_customer(m_engine->rules(), customer, *entries, now);
+    const auto outcome = walk_customer(m_engine->rules(), customer, **entries, now);
     for (const auto& entry : outcome.new_entries) {
         if (auto r = write(entry, now, stats); !r) return r;
     }
@@ -185,15 +187,33 @@ Result<bool> LedgerApplier::apply_other(const InboxEvent& stored, Timestamp now,
     return true;
 }
 
+Result<const std::vector<LedgerEntry>*> LedgerApplier::customer_ledger(const std::string& customer) {
+    if (const auto it = m_batch_ledgers.find(customer); it != m_batch_ledgers.end()) return &it->second;
+    auto entries = m_store.customer_entries(customer);
+    if (!entries) return entries.error();
+    return &m_batch_ledgers.emplace(customer, std::move(*entries)).first->second;
+}
+
+void LedgerApplier::forget_batch() {
+    m_batch_ledgers.clear();
+    m_batch_customers.clear();
+}
+
 Result<bool> LedgerApplier::write(const LedgerEntry& entry, Timestamp now, ApplyStats& stats) {
     if (entry.customer.empty()) return true;
-    auto customer = m_store.remember_customer(
-        entry.customer, entry.customer.find('@') != std::string::npos ? entry.customer : "", entry.effective_at);
-    if (!customer) return customer.error();
+    if (m_batch_customers.insert(entry.customer).second) {
+        auto customer = m_store.remember_customer(
+            entry.customer, entry.customer.find('@') != std::string::npos ? entry.customer : "", entry.effective_at);
+        if (!customer) return customer.error();
+    }
     auto written = m_store.append_entry(entry, now);
     if (!written) return written.error();
     if (*written == EntryWrite::inserted) {
         ++stats.entries_written;
+        // A ledger already read in this batch stays what the store would answer now.
+        if (const auto it = m_batch_ledgers.find(entry.customer); it != m_batch_ledgers.end()) {
+            it->second.push_back(entry);
+        }
         if (m_entry_hook) {
             if (auto r = m_entry_hook(entry, now); !r) return r;
         }

@@ -9,6 +9,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/ledger_store.hpp"
 #include "core/reward_engine.hpp"
@@ -53,6 +55,11 @@ private:
     Result<bool> write(const LedgerEntry& entry, Timestamp now, ApplyStats& stats);
     // The customer's own walk (tier changes, expiry, negative balances) after their entries moved.
     Result<bool> walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats);
+    // A customer's whole ledger, read from the store once per batch and then kept current by
+    // write(): every ledger write inside a batch's transaction goes through this applier.
+    Result<const std::vector<LedgerEntry>*> customer_ledger(const std::string& customer);
+    // Drops what was kept for the batch (after its commit or rollback).
+    void forget_batch();
     // Whom a referral code names among the customers the store knows; none when unknown.
     Result<std::optional<Referrer>> resolve_referrer(const std::string& shop_id, const std::string& code);
 
@@ -61,6 +68,8 @@ private:
     EntryHook m_entry_hook;
     OrderPreparer m_order_preparer;
     ReferralIndex m_referrals;
+    std::unordered_map<std::string, std::vector<LedgerEntry>> m_batch_ledgers;
+    std::unordered_set<std::string> m_batch_customers;  // remembered in the customers table this batch
 };
 
 }  // namespace rewardd

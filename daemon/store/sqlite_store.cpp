@@ -78,9 +78,10 @@ Result<std::vector<Appended>> SqliteStore::append_events(const std::vector<Inbox
     std::vector<Appended> out;
     // Inside write_transaction so a caller can add its own writes to the same commit.
     auto done = write_transaction([&]() -> Result<bool> {
-        SQLite::Statement q(*m_db,
-                            "INSERT OR IGNORE INTO events (shop_id, event_id, type, order_id, "
-                            "occurred_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        auto use = m_statements.use(
+            "INSERT OR IGNORE INTO events (shop_id, event_id, type, order_id, "
+            "occurred_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        auto& q = *use;
         for (const auto& e : batch) {
             q.bind(1, e.shop_id);
             q.bind(2, e.event_id);
@@ -100,8 +101,10 @@ Result<std::vector<Appended>> SqliteStore::append_events(const std::vector<Inbox
 
 Result<std::vector<InboxEvent>> SqliteStore::events_after(std::int64_t seq, std::size_t limit) {
     return guarded([&]() -> Result<std::vector<InboxEvent>> {
-        SQLite::Statement q(*m_db, std::string("SELECT ") + k_event_columns +
-                                       " FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+        static const std::string sql =
+            std::string("SELECT ") + k_event_columns + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?";
+        auto use = m_statements.use(sql);
+        auto& q = *use;
         q.bind(1, seq);
         q.bind(2, static_cast<std::int64_t>(limit));
         return read_events(q);
@@ -111,8 +114,10 @@ Result<std::vector<InboxEvent>> SqliteStore::events_after(std::int64_t seq, std:
 Result<std::vector<InboxEvent>> SqliteStore::order_events(const std::string& shop_id,
                                                           const std::string& order_id) {
     return guarded([&]() -> Result<std::vector<InboxEvent>> {
-        SQLite::Statement q(*m_db, std::string("SELECT ") + k_event_columns +
-                                       " FROM events WHERE shop_id = ? AND order_id = ? ORDER BY seq");
+        static const std::string sql =
+            std::string("SELECT ") + k_event_columns + " FROM events WHERE shop_id = ? AND order_id = ? ORDER BY seq";
+        auto use = m_statements.use(sql);
+        auto& q = *use;
         q.bind(1, shop_id);
         q.bind(2, order_id);
         return read_events(q);
@@ -148,9 +153,10 @@ Result<bool> SqliteStore::write_transaction(const std::function<Result<bool>()>&
 Result<EntryWrite> SqliteStore::append_entry(const LedgerEntry& e, Timestamp recorded_at) {
     return guarded([&]() -> Result<EntryWrite> {
         const std::string hash = entry_content_hash(e);
-        SQLite::Statement insert(*m_db, std::string("INSERT OR IGNORE INTO ledger (") + k_entry_columns +
-                                            ", content_hash, recorded_at) VALUES "
-                                            "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        static const std::string sql = std::string("INSERT OR IGNORE INTO ledger (") + k_entry_columns +
+                                       ", content_hash, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        auto use = m_statements.use(sql);
+        auto& insert = *use;
         insert.bind(1, e.key);
         insert.bind(2, e.customer);
         insert.bind(3, e.shop_id);
@@ -171,7 +177,8 @@ Result<EntryWrite> SqliteStore::append_entry(const LedgerEntry& e, Timestamp rec
         insert.bind(18, hash);
         insert.bind(19, static_cast<std::int64_t>(recorded_at));
         if (insert.exec() == 1) return EntryWrite::inserted;
-        SQLite::Statement existing(*m_db, "SELECT content_hash FROM ledger WHERE key = ?");
+        auto existing_use = m_statements.use("SELECT content_hash FROM ledger WHERE key = ?");
+        auto& existing = *existing_use;
         existing.bind(1, e.key);
         if (existing.executeStep() && existing.getColumn(0).getString() == hash) return EntryWrite::existed;
         SQLite::Statement note(*m_db, "INSERT INTO conflicts (key, detail, recorded_at) VALUES (?, ?, ?)");
@@ -186,8 +193,10 @@ Result<EntryWrite> SqliteStore::append_entry(const LedgerEntry& e, Timestamp rec
 Result<std::vector<LedgerEntry>> SqliteStore::order_entries(const std::string& shop_id,
                                                             const std::string& order_id) {
     return guarded([&]() -> Result<std::vector<LedgerEntry>> {
-        SQLite::Statement q(*m_db, std::string("SELECT ") + k_entry_columns +
-                                       " FROM ledger WHERE shop_id = ? AND order_id = ? ORDER BY seq");
+        static const std::string sql =
+            std::string("SELECT ") + k_entry_columns + " FROM ledger WHERE shop_id = ? AND order_id = ? ORDER BY seq";
+        auto use = m_statements.use(sql);
+        auto& q = *use;
         q.bind(1, shop_id);
         q.bind(2, order_id);
         return read_entries(q);
@@ -196,8 +205,10 @@ Result<std::vector<LedgerEntry>> SqliteStore::order_entries(const std::string& s
 
 Result<std::vector<LedgerEntry>> SqliteStore::customer_entries(const std::string& customer) {
     return guarded([&]() -> Result<std::vector<LedgerEntry>> {
-        SQLite::Statement q(*m_db, std::string("SELECT ") + k_entry_columns +
-                                       " FROM ledger WHERE customer = ? ORDER BY seq");
+        static const std::string sql =
+            std::string("SELECT ") + k_entry_columns + " FROM ledger WHERE customer = ? ORDER BY seq";
+        auto use = m_statements.use(sql);
+        auto& q = *use;
         q.bind(1, customer);
         return read_entries(q);
     });
@@ -212,13 +223,16 @@ Result<std::vector<LedgerEntry>> SqliteStore::all_entries() {
 
 Result<std::int64_t> SqliteStore::applied_cursor() {
     return guarded([&]() -> Result<std::int64_t> {
-        return m_db->execAndGet("SELECT seq FROM apply_cursor WHERE id = 1").getInt64();
+        auto q = m_statements.use("SELECT seq FROM apply_cursor WHERE id = 1");
+        q->executeStep();
+        return q->getColumn(0).getInt64();
     });
 }
 
 Result<bool> SqliteStore::set_applied_cursor(std::int64_t seq) {
     return guarded([&]() -> Result<bool> {
-        SQLite::Statement q(*m_db, "UPDATE apply_cursor SET seq = ? WHERE id = 1");
+        auto use = m_statements.use("UPDATE apply_cursor SET seq = ? WHERE id = 1");
+        auto& q = *use;
         q.bind(1, seq);
         q.exec();
         return true;
@@ -227,7 +241,8 @@ Result<bool> SqliteStore::set_applied_cursor(std::int64_t seq) {
 
 Result<bool> SqliteStore::set_wakeup(const Wakeup& w) {
     return guarded([&]() -> Result<bool> {
-        SQLite::Statement q(*m_db, "INSERT OR REPLACE INTO wakeups (shop_id, order_id, due_at) VALUES (?,?,?)");
+        auto use = m_statements.use("INSERT OR REPLACE INTO wakeups (shop_id, order_id, due_at) VALUES (?,?,?)");
+        auto& q = *use;
         q.bind(1, w.shop_id);
         q.bind(2, w.order_id);
         q.bind(3, static_cast<std::int64_t>(w.due_at));
@@ -238,7 +253,8 @@ Result<bool> SqliteStore::set_wakeup(const Wakeup& w) {
 
 Result<bool> SqliteStore::clear_wakeup(const std::string& shop_id, const std::string& order_id) {
     return guarded([&]() -> Result<bool> {
-        SQLite::Statement q(*m_db, "DELETE FROM wakeups WHERE shop_id = ? AND order_id = ?");
+        auto use = m_statements.use("DELETE FROM wakeups WHERE shop_id = ? AND order_id = ?");
+        auto& q = *use;
         q.bind(1, shop_id);
         q.bind(2, order_id);
         q.exec();
@@ -248,9 +264,9 @@ Result<bool> SqliteStore::clear_wakeup(const std::string& shop_id, const std::st
 
 Result<std::vector<Wakeup>> SqliteStore::due_wakeups(Timestamp now, std::size_t limit) {
     return guarded([&]() -> Result<std::vector<Wakeup>> {
-        SQLite::Statement q(*m_db,
-                            "SELECT shop_id, order_id, due_at FROM wakeups WHERE due_at <= ? "
-                            "ORDER BY due_at LIMIT ?");
+        auto use = m_statements.use(
+            "SELECT shop_id, order_id, due_at FROM wakeups WHERE due_at <= ? ORDER BY due_at LIMIT ?");
+        auto& q = *use;
         q.bind(1, static_cast<std::int64_t>(now));
         q.bind(2, static_cast<std::int64_t>(limit));
         std::vector<Wakeup> out;
@@ -264,8 +280,8 @@ Result<std::vector<Wakeup>> SqliteStore::due_wakeups(Timestamp now, std::size_t 
 Result<CustomerRecord> SqliteStore::remember_customer(const std::string& key, const std::string& email,
                                                       Timestamp seen_at) {
     return guarded([&]() -> Result<CustomerRecord> {
-        SQLite::Statement insert(*m_db,
-                                 "INSERT OR IGNORE INTO customers (key, email, first_seen_at) VALUES (?,?,?)");
+        auto use = m_statements.use("INSERT OR IGNORE INTO customers (key, email, first_seen_at) VALUES (?,?,?)");
+        auto& insert = *use;
         insert.bind(1, key);
         insert.bind(2, email);
         insert.bind(3, static_cast<std::int64_t>(seen_at));
@@ -279,8 +295,9 @@ Result<CustomerRecord> SqliteStore::remember_customer(const std::string& key, co
 Result<std::optional<CustomerRecord>> SqliteStore::find_customer(const std::string& query) {
     return guarded([&]() -> Result<std::optional<CustomerRecord>> {
         const bool numeric = !query.empty() && query.find_first_not_of("0123456789") == std::string::npos;
-        SQLite::Statement q(*m_db, numeric ? "SELECT id, key, email, first_seen_at FROM customers WHERE id = ?"
-                                           : "SELECT id, key, email, first_seen_at FROM customers WHERE key = ?");
+        auto use = m_statements.use(numeric ? "SELECT id, key, email, first_seen_at FROM customers WHERE id = ?"
+                                            : "SELECT id, key, email, first_seen_at FROM customers WHERE key = ?");
+        auto& q = *use;
         if (numeric) {
             q.bind(1, static_cast<std::int64_t>(std::stoll(query.substr(0, 18))));
         } else {
@@ -294,7 +311,8 @@ Result<std::optional<CustomerRecord>> SqliteStore::find_customer(const std::stri
 
 Result<std::vector<CustomerRecord>> SqliteStore::customers_after(std::int64_t after_id) {
     return guarded([&]() -> Result<std::vector<CustomerRecord>> {
-        SQLite::Statement q(*m_db, "SELECT id, key, email, first_seen_at FROM customers WHERE id > ? ORDER BY id");
+        auto use = m_statements.use("SELECT id, key, email, first_seen_at FROM customers WHERE id > ? ORDER BY id");
+        auto& q = *use;
         q.bind(1, after_id);
         std::vector<CustomerRecord> out;
         while (q.executeStep()) {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/ledger_store.hpp"
+#include "statement_cache.hpp"
 
 namespace rewardd {
 
@@ -46,6 +47,7 @@ public:
 
 private:
     std::shared_ptr<SQLite::Database> m_db;
+    StatementCache m_statements{*m_db};  // declared after m_db: finalized before the connection closes
     int m_transaction_depth = 0;
 };
 

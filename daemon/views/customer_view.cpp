@@ -85,10 +85,11 @@ nlohmann::json explain_json(const CustomerView& view) {
         row["pending_after"] = running.pending;
         entries.push_back(std::move(row));
     }
-    return {{"customer", customer_header(view)},
-            {"available", view.balance.available},
-            {"pending", view.balance.pending},
-            {"entries", entries}};
+    nlohmann::json doc = {{"customer", customer_header(view)},
+                          {"available", view.balance.available},
+                          {"pending", view.balance.pending}};
+    doc["entries"] = std::move(entries);  // an initializer list would copy every row once more
+    return doc;
 }
 
 }  // namespace rewardd
