@@ -18,15 +18,17 @@
 using namespace rewardd;
 using namespace rewardd::test;
 using namespace rewardd::test::woocommerce;
+using rewardd::test::shopify::wait_applied;
 
 namespace {
 
 const std::string k_ada = "ada@example.test";
 
 // Points available on completion; 10 points = 1.00; redemptions from 10 points.
-std::string story_config(const TempDir& dir) {
+// `top` adds daemon keys before the [rules] table.
+std::string story_config(const TempDir& dir, const std::string& top = "") {
     const std::string path = fast_config(dir);
-    std::ofstream(path, std::ios::app) << "[rules]\npending_mode = \"on_completion\"\nredeem_points_per_unit = 10\n"
+    std::ofstream(path, std::ios::app) << top << "[rules]\npending_mode = \"on_completion\"\nredeem_points_per_unit = 10\n"
                                           "redeem_minimum_points = 10\n";
     return path;
 }
@@ -126,9 +128,7 @@ TEST_CASE("an order paid with a redemption code commits its points; a code that 
     FakeWooCommerce fake(k_key, k_consumer_secret);
     TempDir dir;
     add_woo_shop(dir.str(), fake.url());
-    const std::string config = story_config(dir);
-    std::ofstream(config, std::ios::app) << "release_check_interval_ms = 50\n";
-    DaemonProcess daemon(dir.str(), {"--config", config});
+    DaemonProcess daemon(dir.str(), {"--config", story_config(dir, "release_check_interval_ms = 50\n")});
     post_capture(daemon, "003-order.created.http");
     post_capture(daemon, "005-order.updated.http");
     REQUIRE(eventually([&] { return available(dir.str()) == 50; }));
