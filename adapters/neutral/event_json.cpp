@@ -14,6 +14,8 @@ using nlohmann::json;
 
 constexpr std::size_t k_max_lines = 1000;
 constexpr std::size_t k_max_text = 256;
+constexpr std::size_t k_max_codes = 50;        // discount codes on one order
+constexpr std::size_t k_max_code_bytes = 100;
 constexpr std::int64_t k_max_amount_minor = 1'000'000'000'000'000;  // 10^18 minor units
 
 Error field_error(ErrorCode code, const std::string& field, const std::string& why) {
@@ -86,6 +88,26 @@ Result<OrderLine> read_line(const json& obj, const std::string& path) {
     return line;
 }
 
+// "codes": the discount codes the order used; optional, each a non-empty string.
+Result<std::vector<std::string>> read_codes(const json& obj) {
+    std::vector<std::string> codes;
+    const auto it = obj.find("codes");
+    if (it == obj.end() || it->is_null()) return codes;
+    if (!it->is_array() || it->size() > k_max_codes) {
+        return field_error(ErrorCode::invalid_field, "order.codes", "must be an array of at most " +
+                                                                        std::to_string(k_max_codes) + " codes");
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const json& c = (*it)[i];
+        if (!c.is_string() || c.get<std::string>().empty() || c.get<std::string>().size() > k_max_code_bytes) {
+            return field_error(ErrorCode::invalid_field, "order.codes[" + std::to_string(i) + "]",
+                               "must be a non-empty string of at most " + std::to_string(k_max_code_bytes) + " bytes");
+        }
+        codes.push_back(c.get<std::string>());
+    }
+    return codes;
+}
+
 Result<Order> read_order(const json& obj) {
     if (!obj.is_object()) return field_error(ErrorCode::invalid_field, "order", "must be an object");
     Order order;
@@ -114,6 +136,7 @@ Result<Order> read_order(const json& obj) {
     std::string referral;
     TRY_ASSIGN(referral, read_text(obj, "referral_code", "order.referral_code", false));
     if (!referral.empty()) order.referral_code = referral;
+    TRY_ASSIGN(order.codes, read_codes(obj));
     return order;
 }
 
@@ -229,6 +252,7 @@ std::string event_to_json(const Event& event) {
                         {"lines", lines}, {"discount", o.discount_minor}, {"tax", o.tax_minor},
                         {"shipping", o.shipping_minor}, {"total", o.total_minor},
                         {"referral_code", o.referral_code ? json(*o.referral_code) : json(nullptr)}};
+        if (!o.codes.empty()) doc["order"]["codes"] = o.codes;  // absent when none: older bodies stay as they were
     }
     if (event.refund) {
         json lines = json::array();

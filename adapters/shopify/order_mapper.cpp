@@ -2,6 +2,8 @@
 // line's taxes when prices include tax; all in shop money.
 #include "order_mapper.hpp"
 
+#include <cctype>
+
 #include "adapters/shopify/refund_mapper.hpp"
 #include "core/customer_key.hpp"
 #include "core/money.hpp"
@@ -79,6 +81,13 @@ CustomerRef read_customer(const json& order) {
     return ref;
 }
 
+// A redemption ("RWD-") or cashback ("CB-") code rewardd issued: never someone's referral code.
+bool issued_by_rewardd(const std::string& code) {
+    std::string head = code.substr(0, 4);
+    for (char& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return head == "RWD-" || head.rfind("CB-", 0) == 0;
+}
+
 std::optional<std::string> read_referral_code(const json& order) {
     for (const auto& attr : array_or_empty(order, "note_attributes")) {
         const std::string name = read_string(attr, "name");
@@ -87,9 +96,19 @@ std::optional<std::string> read_referral_code(const json& order) {
     }
     for (const auto& code : array_or_empty(order, "discount_codes")) {
         const std::string text = read_string(code, "code");
-        if (!text.empty()) return text;
+        if (!text.empty() && !issued_by_rewardd(text)) return text;
     }
     return std::nullopt;
+}
+
+// The discount codes the order used (discount_codes[].code).
+std::vector<std::string> read_discount_codes(const json& order) {
+    std::vector<std::string> codes;
+    for (const auto& code : array_or_empty(order, "discount_codes")) {
+        const std::string text = read_string(code, "code");
+        if (!text.empty() && text.size() <= 100 && codes.size() < 50) codes.push_back(text);
+    }
+    return codes;
 }
 
 Event make_event(const std::string& shop_id, const Order& order, EventType type, const std::string& suffix,
@@ -138,6 +157,7 @@ Result<Order> order_from_json(const json& doc) {
     TRY_ASSIGN(order.total_minor,
                read_shop_money(doc, "total_price", "total_price_set", order.currency, "total_price", true));
     order.referral_code = read_referral_code(doc);
+    order.codes = read_discount_codes(doc);
     return order;
 }
 

@@ -63,6 +63,16 @@ std::optional<std::string> read_referral_code(const json& doc) {
     return std::nullopt;
 }
 
+// The coupon codes the order used (coupon_lines[].code; WooCommerce keeps them lower-cased).
+std::vector<std::string> read_coupon_codes(const json& doc) {
+    std::vector<std::string> codes;
+    for (const auto& line : array_or_empty(doc, "coupon_lines")) {
+        const std::string code = line.is_object() ? read_string(line, "code") : "";
+        if (!code.empty() && code.size() <= 100 && codes.size() < 50) codes.push_back(code);
+    }
+    return codes;
+}
+
 CustomerRef read_customer(const json& doc) {
     CustomerRef ref;
     if (const auto id = doc.find("customer_id"); id != doc.end() && id->is_number_integer() && id->get<std::int64_t>() > 0) {
@@ -140,6 +150,7 @@ Result<OrderSnapshot> read_order(const json& doc) {
     TRY_ASSIGN(s.order.shipping_minor, read_money(doc, "shipping_total", *exponent, "shipping_total"));
     TRY_ASSIGN(s.order.total_minor, read_money(doc, "total", *exponent, "total", true));
     s.order.referral_code = read_referral_code(doc);
+    s.order.codes = read_coupon_codes(doc);
 
     std::optional<Timestamp> created, modified;
     TRY_ASSIGN(created, read_gmt(doc, "date_created_gmt"));

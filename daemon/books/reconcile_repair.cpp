@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "books/reconcile.hpp"
+#include "core/redemption.hpp"
 #include "outbox/outbox_store.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -19,18 +20,16 @@ Result<std::string> commit_used_code(std::shared_ptr<SQLite::Database> db, const
     q.bind(1, r.reserve_key);
     if (!q.executeStep()) return make_error(ErrorCode::not_found, "no reservation " + r.reserve_key);
     const LedgerEntry reserve = read_ledger_entry(q);
-    LedgerEntry e;
-    e.key = reserve.key + ":commit";
-    e.customer = reserve.customer;
-    e.shop_id = reserve.shop_id;
-    e.kind = EntryKind::redeem_commit;
-    e.rule_version = reserve.rule_version;
-    e.base_minor = reserve.base_minor;
-    e.currency = reserve.currency;
-    e.rate = reserve.rate;
-    e.event_id = reserve.event_id;
-    e.effective_at = now;
-    e.refers_to = reserve.key;
+    auto entries = store.customer_entries(reserve.customer);
+    if (!entries) return entries.error();
+    // The engine's commit: refused when the code's points were already released (never spent twice).
+    const std::string redemption_id = reserve.key.substr(reservation_key(reserve.shop_id, "").size());
+    auto commit = commit_redemption(reserve.shop_id, redemption_id, *entries, "", now, reserve.event_id);
+    if (!commit) return commit.error();
+    for (const auto& done : *entries) {
+        if (done.key == commit->key) return "already marked redeemed: " + done.key;
+    }
+    LedgerEntry e = *commit;
     e.reason = std::to_string(-reserve.available_delta) + " points spent: code " + r.grant.code +
                " used on the shop (found by reconcile)";
     auto w = store.append_entry(e, now);

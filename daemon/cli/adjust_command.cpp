@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "core/customer_key.hpp"
 #include "ingest/ledger_applier.hpp"
+#include "rewards/redemption_codes.hpp"
 #include "net/signature.hpp"
 #include "store/rule_repository.hpp"
 
@@ -52,6 +53,7 @@ int adjust(const AdjustOptions& o) {
     auto rules = RuleRepository(*db).load();
     if (!rules) return fail(rules.error());
     LedgerApplier applier(store, std::make_shared<RewardEngine>(*rules));
+    applier.set_code_lookup(outbox_code_lookup(*db));  // waiting orders may use redemption codes
     if (auto r = applier.apply_all(512, now_utc()); !r) return fail(r.error());
     std::cout << "adjusted " << mask_email(email) << " by " << o.points << " points (" << event.id << ")\n";
     return 0;

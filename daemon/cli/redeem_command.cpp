@@ -1,6 +1,7 @@
-// `rewardd redeem CUSTOMER --points N [--shop ID] [--id REDEMPTION_ID] [--expires-days D]
-// [--currency CUR]`: takes the points and queues the coupon in one transaction; the running
-// daemon's outbox delivers it to the shop (`rewardd outbox list` shows it).
+// `rewardd redeem CUSTOMER --points N [--shop ID] [--id REDEMPTION_ID] [--expires-days D |
+// --expires-at TIME] [--currency CUR]`: takes the points and queues the coupon in one transaction;
+// the running daemon's outbox delivers it to the shop (`rewardd outbox list` shows it). An order
+// paid with the code commits the points; a code that expires unused gives them back.
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "core/customer_key.hpp"
 #include "core/money.hpp"
+#include "core/timestamp.hpp"
 #include "net/signature.hpp"
 #include "rewards/redeem_service.hpp"
 #include "store/shop_registry.hpp"
@@ -21,6 +23,7 @@ struct RedeemOptions {
     CliContext context;
     RedeemRequest request;
     std::int64_t expires_days = 0;
+    std::string expires_at;  // ISO 8601
     bool json = false;
 };
 
@@ -49,6 +52,12 @@ int run_redeem(RedeemOptions& o) {
     const Timestamp now = now_utc();
     if (o.request.redemption_id.empty()) o.request.redemption_id = "cli-" + std::to_string(now) + "-" + random_token(8);
     if (o.expires_days > 0) o.request.expires_at = now + o.expires_days * k_seconds_per_day;
+    if (!o.expires_at.empty()) {
+        auto at = parse_timestamp(o.expires_at);
+        if (!at) return fail(make_error(ErrorCode::invalid_field, "--expires-at: " + at.error().message, "--expires-at"));
+        if (*at <= now) return fail(make_error(ErrorCode::invalid_field, "--expires-at must be in the future", "--expires-at"));
+        o.request.expires_at = *at;
+    }
     auto rules = RuleRepository(*db).load();
     if (!rules) return fail(rules.error());
     auto outcome = redeem(*db, *rules, o.request, now);
@@ -80,7 +89,10 @@ void register_redeem(CLI::App& app, int& exit_code) {
     cmd->add_option("--points", o->request.points, "points to redeem")->required();
     cmd->add_option("--shop", o->request.shop_id, "shop the coupon is for (default: the only one)");
     cmd->add_option("--id", o->request.redemption_id, "redemption id: the same id never redeems twice");
-    cmd->add_option("--expires-days", o->expires_days, "the coupon expires after this many days (default: never)");
+    auto* days = cmd->add_option("--expires-days", o->expires_days,
+                                 "the coupon expires after this many days (default: never); unused, its points come back");
+    cmd->add_option("--expires-at", o->expires_at, "the coupon expires at this instant (ISO 8601, e.g. 2027-01-31T23:59:59Z)")
+        ->excludes(days);
     cmd->add_option("--currency", o->request.currency, "coupon currency (default: the shop's)");
     cmd->add_flag("--json", o->json, "JSON output");
     o->context.add_options(*cmd);

@@ -25,6 +25,7 @@
 #include "http/shopify_subscription_keeper.hpp"
 #include "http/shopify_metafield_writer.hpp"
 #include "rewards/entry_hooks.hpp"
+#include "rewards/redemption_codes.hpp"
 #include "http/metrics_route.hpp"
 #include "http/request_id.hpp"
 
@@ -110,6 +111,8 @@ int serve(const ServeOptions& o) {
         WooCommerceRest(std::make_shared<CurlHttpClient>(), config->platform_timeout_ms, now_utc)));
     writer.set_entry_hook(chain_entry_hooks({cashback_grant_hook(*writer_db, {"woocommerce", "shopify"}),
                                              metafield_mark_hook(*writer_db, unix_ms_now)}));
+    // Redemption codes used by orders commit their reservations; expired ones are released.
+    writer.set_code_lookup(outbox_code_lookup(*writer_db));
     // WooCommerce orders carry no product categories: fetched when the rules look at them.
     std::optional<WooCommerceCategoryFetcher> category_fetcher;
     if (rules_use_categories(*rules)) {

@@ -49,6 +49,9 @@ struct Order {
     std::int64_t shipping_minor = 0;
     std::int64_t total_minor = 0;
     std::optional<std::string> referral_code;
+    // Discount codes the order used, as the platform lists them (WooCommerce coupon_lines, Shopify
+    // discount_codes); a rewardd redemption code among them commits its reservation.
+    std::vector<std::string> codes;
 };
 
 struct RefundLine {

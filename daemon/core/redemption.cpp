@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <map>
 #include <numeric>
+#include <tuple>
 
 namespace rewardd {
 namespace {
@@ -55,10 +58,15 @@ RedemptionPlan plan_from_reserve(const LedgerEntry& reserve, const std::string& 
 
 }  // namespace
 
-std::string redemption_key(std::string_view shop_id, std::string_view redemption_id, std::string_view step) {
+std::string reservation_key(std::string_view shop_id, std::string_view redemption_id) {
     std::string key(shop_id);
     key += ":redeem:";
     key += redemption_id;
+    return key;
+}
+
+std::string redemption_key(std::string_view shop_id, std::string_view redemption_id, std::string_view step) {
+    std::string key = reservation_key(shop_id, redemption_id);
     key += ':';
     key += step;
     return key;
@@ -108,7 +116,7 @@ Result<RedemptionPlan> plan_redemption(const Rules& rules, const RedemptionReque
     const auto exponent = check_request(request);
     if (!exponent) return exponent.error();
     const std::int64_t points = floor_to_whole_minor(rules, request.points, *exponent);
-    const std::string key = redemption_key(request.shop_id, request.redemption_id, "reserve");
+    const std::string key = reservation_key(request.shop_id, request.redemption_id);
     if (const LedgerEntry* done = find_key(existing, key)) {
         if (done->customer != request.customer || -done->available_delta != points) {
             return make_error(ErrorCode::exists_with_different_content,
@@ -173,7 +181,7 @@ struct Redemption {
 Result<Redemption> find_redemption(const std::string& shop_id, const std::string& redemption_id,
                                    const std::vector<LedgerEntry>& existing) {
     Redemption r;
-    r.reserve = find_key(existing, redemption_key(shop_id, redemption_id, "reserve"));
+    r.reserve = find_key(existing, reservation_key(shop_id, redemption_id));
     if (!r.reserve) {
         return make_error(ErrorCode::not_found, "no reservation for redemption " + redemption_id, "redemption_id");
     }
@@ -231,6 +239,44 @@ Result<LedgerEntry> release_redemption(const std::string& shop_id, const std::st
     e.available_delta = -r->reserve->available_delta;
     e.reason = reason;
     return e;
+}
+
+namespace {
+
+std::string upper(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return text;
+}
+
+bool is_payment(EventType type) { return type == EventType::order_paid || type == EventType::order_completed; }
+
+}  // namespace
+
+std::vector<CodeUse> code_uses(const std::vector<Event>& order_events) {
+    std::map<std::string, CodeUse> first;  // by code: the earliest use, so the answer is sorted too
+    for (const auto& e : order_events) {
+        if (!e.order || !is_payment(e.type)) continue;
+        for (const auto& text : e.order->codes) {
+            CodeUse use{upper(text), e.shop_id, e.order->id, e.id, e.occurred_at};
+            const auto [it, added] = first.emplace(use.code, use);
+            if (!added && std::tie(use.at, use.event_id) < std::tie(it->second.at, it->second.event_id)) it->second = use;
+        }
+    }
+    std::vector<CodeUse> uses;
+    for (auto& [code, use] : first) uses.push_back(std::move(use));
+    return uses;
+}
+
+Result<std::optional<LedgerEntry>> release_expired_redemption(const std::string& shop_id,
+                                                              const std::string& redemption_id,
+                                                              const std::vector<LedgerEntry>& existing,
+                                                              Timestamp expires_at, Timestamp now) {
+    if (now < expires_at) return std::optional<LedgerEntry>{};
+    auto release = release_redemption(shop_id, redemption_id, existing, expires_at,
+                                      "code expired unused on " + format_timestamp(expires_at));
+    if (release) return std::optional<LedgerEntry>{*release};
+    if (release.error().code == ErrorCode::redemption_committed) return std::optional<LedgerEntry>{};
+    return release.error();
 }
 
 }  // namespace rewardd

@@ -3,7 +3,7 @@
 // the caller (CLI, API, outbox) stores them and creates the code on the platform.
 //
 // Life of a redemption, all keyed by the caller's stable redemption id:
-//   plan_redemption     -> "<shop>:redeem:<id>:reserve"  kind reserve, available -= points
+//   plan_redemption     -> "<shop>:redeem:<id>"          kind reserve, available -= points
 //   commit_redemption   -> "<shop>:redeem:<id>:commit"   kind redeem_commit, no delta: an order used
 //                          the code, the reservation is now a spend for good
 //   release_redemption  -> "<shop>:redeem:<id>:release"  kind reserve_release, available += points:
@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "event.hpp"
 #include "ledger_entry.hpp"
 #include "money.hpp"
 #include "result.hpp"
@@ -79,8 +80,34 @@ Result<LedgerEntry> release_redemption(const std::string& shop_id, const std::st
 // FNV-1a hashes of "<shop>:<redemption id>". Upper case, no I, L, O or U.
 std::string redemption_code(std::string_view shop_id, std::string_view redemption_id);
 
-// "<shop>:redeem:<id>:<step>" with step reserve, commit or release.
+// "<shop>:redeem:<id>": the reservation (the key `rewardd redeem` and the API have always written,
+// and the outbox grant id of its code).
+std::string reservation_key(std::string_view shop_id, std::string_view redemption_id);
+// "<shop>:redeem:<id>:<step>" with step commit or release.
 std::string redemption_key(std::string_view shop_id, std::string_view redemption_id, std::string_view step);
+
+// An order's use of a discount code: the event that shows the order paid with the code on it.
+struct CodeUse {
+    std::string code;  // upper-cased: WooCommerce lower-cases coupon codes, rewardd issues them upper
+    std::string shop_id;
+    std::string order_id;
+    std::string event_id;
+    Timestamp at = 0;
+};
+
+// The codes an order used, each with the earliest paid or completed event carrying it (ties by
+// event id). An order only placed has not used its code: the platforms count a coupon's use once
+// the order is paid, and a placed order that is never paid gives the code back. The same events
+// in any order, repeats included, give the same uses.
+std::vector<CodeUse> code_uses(const std::vector<Event>& order_events);
+
+// The release of a code that expired unused at `expires_at` (effective then, so the entry is the
+// same whenever it is written), once `now` has reached it. nullopt while the code is valid and when
+// an order already used it: the commit stands. Errors: not_found.
+Result<std::optional<LedgerEntry>> release_expired_redemption(const std::string& shop_id,
+                                                              const std::string& redemption_id,
+                                                              const std::vector<LedgerEntry>& existing,
+                                                              Timestamp expires_at, Timestamp now);
 
 // The most points one redemption may use now: available, floored to whole minor units, and
 // capped by the cart share when a cart total is given. 0 when under the minimum.

@@ -64,6 +64,8 @@ public:
     void set_order_preparer(LedgerApplier::OrderPreparer preparer) {
         m_applier.set_order_preparer(std::move(preparer));
     }
+    // See LedgerApplier::set_code_lookup; call before start().
+    void set_code_lookup(LedgerApplier::CodeLookup lookup) { m_applier.set_code_lookup(std::move(lookup)); }
 
     // Batch sizes, commit latency and webhook lag go here (GET /metrics); call before start().
     void set_metrics(metrics::IngestMetrics* metrics) { m_metrics = metrics; }

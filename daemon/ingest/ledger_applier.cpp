@@ -6,6 +6,7 @@
 #include "adapters/neutral/event_json.hpp"
 #include "core/customer_key.hpp"
 #include "core/customer_walk.hpp"
+#include "core/redemption.hpp"
 #include "core/tier_timeline.hpp"
 
 namespace rewardd {
@@ -13,6 +14,8 @@ namespace {
 
 // A customer's own walk (tiers, expiry) is woken through the wakeups table under this pseudo shop.
 constexpr const char* k_customer_wakeup_shop = "~customer";
+// A redemption code's expiry: shop "~code:<shop>", order id the code.
+constexpr std::string_view k_code_wakeup_prefix = "~code:";
 
 std::string order_customer(const std::vector<Event>& events) {
     for (const auto& e : events) {
@@ -34,6 +37,10 @@ std::optional<std::string> undecided_referral_code(const std::vector<Event>& eve
 }
 
 }  // namespace
+
+Wakeup code_expiry_wakeup(const std::string& shop_id, const std::string& code, Timestamp expires_at) {
+    return {std::string(k_code_wakeup_prefix) + shop_id, code, expires_at};
+}
 
 Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
     ApplyStats stats;
@@ -71,8 +78,9 @@ Result<ApplyStats> LedgerApplier::release_due(std::size_t limit, Timestamp now) 
         auto due = m_store.due_wakeups(now, limit);
         if (!due) return due.error();
         for (const auto& w : *due) {
-            auto r = w.shop_id == k_customer_wakeup_shop ? walk_customer_entries(w.order_id, now, stats)
-                                                         : apply_order({w.shop_id, w.order_id}, now, stats);
+            auto r = w.shop_id == k_customer_wakeup_shop          ? walk_customer_entries(w.order_id, now, stats)
+                     : w.shop_id.rfind(k_code_wakeup_prefix, 0) == 0 ? release_expired_code(w, now, stats)
+                                                                   : apply_order({w.shop_id, w.order_id}, now, stats);
             if (!r) return r;
         }
         return true;
@@ -143,8 +151,57 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
     for (const auto& c : customers) {
         if (auto r = walk_customer_entries(c, now, stats); !r) return r;
     }
+    if (auto r = commit_used_codes(events, now, stats); !r) return r;
     if (outcome.next_release_at) return m_store.set_wakeup({order.first, order.second, *outcome.next_release_at});
     return m_store.clear_wakeup(order.first, order.second);
+}
+
+Result<bool> LedgerApplier::commit_used_codes(const std::vector<Event>& events, Timestamp now, ApplyStats& stats) {
+    if (!m_code_lookup) return true;
+    for (const auto& use : code_uses(events)) {
+        auto issued = m_code_lookup(use.shop_id, use.code);
+        if (!issued) return issued.error();
+        if (!*issued) continue;  // the shop's own coupon
+        auto entries = customer_ledger((*issued)->customer);
+        if (!entries) return entries.error();
+        auto commit =
+            commit_redemption(use.shop_id, (*issued)->redemption_id, **entries, use.order_id, use.at, use.event_id);
+        if (!commit) {
+            // Released already (the code expired before this order reached us): the points stay
+            // with the customer and nothing is spent twice; the shop sees it here and in reconcile.
+            ++stats.conflicts;
+            spdlog::warn("engine: {} shop={} order={} code={} redemption={} (no commit written)",
+                         error_id(commit.error().code), use.shop_id, use.order_id, use.code, (*issued)->redemption_id);
+            continue;
+        }
+        if (auto r = write(*commit, now, stats); !r) return r;
+    }
+    return true;
+}
+
+Result<bool> LedgerApplier::release_expired_code(const Wakeup& wakeup, Timestamp now, ApplyStats& stats) {
+    const std::string shop_id = wakeup.shop_id.substr(k_code_wakeup_prefix.size());
+    if (auto c = m_store.clear_wakeup(wakeup.shop_id, wakeup.order_id); !c) return c.error();
+    if (!m_code_lookup) return true;
+    auto issued = m_code_lookup(shop_id, wakeup.order_id);
+    if (!issued) return issued.error();
+    if (!*issued || !(*issued)->expires_at) {
+        spdlog::warn("engine: code expiry for an unknown or unexpiring code shop={} code={}", shop_id, wakeup.order_id);
+        return true;
+    }
+    const IssuedCode& code = **issued;
+    if (*code.expires_at > now) return m_store.set_wakeup(code_expiry_wakeup(shop_id, wakeup.order_id, *code.expires_at));
+    auto entries = customer_ledger(code.customer);
+    if (!entries) return entries.error();
+    auto release = release_expired_redemption(shop_id, code.redemption_id, **entries, *code.expires_at, now);
+    if (!release) {
+        spdlog::warn("engine: {} shop={} code={} (nothing released)", error_id(release.error().code), shop_id,
+                     wakeup.order_id);
+        return true;
+    }
+    if (!*release) return true;  // an order used it: the commit stands
+    if (auto r = write(**release, now, stats); !r) return r;
+    return walk_customer_entries(code.customer, now, stats);
 }
 
 // Only an order carrying a code with no decision recorded yet asks.

@@ -19,6 +19,18 @@
 
 namespace rewardd {
 
+// A rewardd redemption code as issued: whose reservation it holds and until when. Found by the
+// code an order used (CodeLookup), since a code cannot be turned back into its redemption id.
+struct IssuedCode {
+    std::string redemption_id;
+    std::string customer;
+    std::optional<Timestamp> expires_at;  // none: the code never expires, its points stay reserved
+};
+
+// The wake-up that releases a code's reservation when it expires unused (set by whoever issues
+// the code, in the same transaction as its reserve entry).
+Wakeup code_expiry_wakeup(const std::string& shop_id, const std::string& code, Timestamp expires_at);
+
 struct ApplyStats {
     std::size_t events = 0;
     std::size_t entries_written = 0;
@@ -48,6 +60,13 @@ public:
     using OrderPreparer = std::function<Result<std::optional<Timestamp>>(std::vector<Event>& events, Timestamp now)>;
     void set_order_preparer(OrderPreparer preparer) { m_order_preparer = std::move(preparer); }
 
+    // Finds the redemption behind a code an order used (nullopt: not a code rewardd issued). Without
+    // it orders' codes are ignored and code expiry wake-ups are dropped (a replay takes the
+    // recorded commits and releases as they are).
+    using CodeLookup = std::function<Result<std::optional<IssuedCode>>(const std::string& shop_id,
+                                                                       const std::string& code)>;
+    void set_code_lookup(CodeLookup lookup) { m_code_lookup = std::move(lookup); }
+
 private:
     using OrderRef = std::pair<std::string, std::string>;
     Result<bool> apply_order(const OrderRef& order, Timestamp now, ApplyStats& stats);
@@ -60,6 +79,10 @@ private:
     Result<const std::vector<LedgerEntry>*> customer_ledger(const std::string& customer);
     // Drops what was kept for the batch (after its commit or rollback).
     void forget_batch();
+    // Commits the reservations of the redemption codes the order was paid with.
+    Result<bool> commit_used_codes(const std::vector<Event>& events, Timestamp now, ApplyStats& stats);
+    // A code's expiry wake-up: releases its reservation unless an order used it.
+    Result<bool> release_expired_code(const Wakeup& wakeup, Timestamp now, ApplyStats& stats);
     // Whom a referral code names among the customers the store knows; none when unknown.
     Result<std::optional<Referrer>> resolve_referrer(const std::string& shop_id, const std::string& code);
 
@@ -67,6 +90,7 @@ private:
     std::shared_ptr<const RewardEngine> m_engine;
     EntryHook m_entry_hook;
     OrderPreparer m_order_preparer;
+    CodeLookup m_code_lookup;
     ReferralIndex m_referrals;
     std::unordered_map<std::string, std::vector<LedgerEntry>> m_batch_ledgers;
     std::unordered_set<std::string> m_batch_customers;  // remembered in the customers table this batch

@@ -132,6 +132,16 @@ Result<std::optional<OutboxItem>> OutboxStore::find_by_grant(const std::string& 
     });
 }
 
+Result<std::optional<OutboxItem>> OutboxStore::find_by_code(const std::string& shop_id, const std::string& code) {
+    return guarded([&]() -> Result<std::optional<OutboxItem>> {
+        SQLite::Statement q(*m_db, std::string("SELECT ") + k_columns +
+                                       " FROM outbox WHERE shop_id = ? AND json_extract(grant_body, '$.code') = ?");
+        q.bind(1, shop_id);
+        q.bind(2, code);
+        return first_of(q);
+    });
+}
+
 Result<bool> OutboxStore::mark_delivered(std::int64_t id, const std::string& platform_ref, Timestamp now) {
     return guarded([&]() -> Result<bool> {
         SQLite::Statement q(*m_db,

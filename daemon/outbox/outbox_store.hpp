@@ -23,6 +23,9 @@ public:
     Result<std::vector<OutboxItem>> list(std::optional<OutboxStatus> status);
     Result<std::optional<OutboxItem>> find(std::int64_t id);
     Result<std::optional<OutboxItem>> find_by_grant(const std::string& grant_id);
+    // The shop's grant that issued `code` (exact, upper case as issued); scans the shop's grants,
+    // and is only asked for codes that carry rewardd's prefix.
+    Result<std::optional<OutboxItem>> find_by_code(const std::string& shop_id, const std::string& code);
 
     Result<bool> mark_delivered(std::int64_t id, const std::string& platform_ref, Timestamp now);
     Result<bool> mark_retry(std::int64_t id, std::int64_t next_attempt_at_ms, const std::string& why,

@@ -11,7 +11,9 @@
 #include "core/money.hpp"
 #include "core/redemption.hpp"
 #include "outbox/outbox_store.hpp"
+#include "ingest/ledger_applier.hpp"
 #include "rewards/grant_code.hpp"
+#include "rewards/redemption_codes.hpp"
 #include "rewards/shopify_grants.hpp"
 #include "store/shopify_metafield_queue.hpp"
 #include "store/sqlite_store.hpp"
@@ -72,8 +74,8 @@ RewardGrant coupon_grant(const RedeemRequest& r, const RedeemOutcome& o) {
 
 Result<RedeemOutcome> validate(const RedeemRequest& r, const Rules& rules, const Shop& shop,
                                const std::vector<LedgerEntry>& entries, Timestamp now) {
-    RedeemOutcome o{r.redemption_id, r.shop_id + ":redeem:" + r.redemption_id,
-                    grant_coupon_code("RWD", r.shop_id + ":" + r.redemption_id), r.points};
+    RedeemOutcome o{r.redemption_id, reservation_key(r.shop_id, r.redemption_id),
+                    grant_coupon_code(k_redemption_code_prefix, r.shop_id + ":" + r.redemption_id), r.points};
     o.currency = r.currency.empty() ? currency_for(shop, entries) : r.currency;
     if (!currency_exponent(o.currency)) {
         return make_error(ErrorCode::unknown_currency,
@@ -103,7 +105,8 @@ Result<RedeemOutcome> repeated(const RedeemRequest& r, const Rules& rules, const
                               " points",
                           "redemption_id");
     }
-    return RedeemOutcome{r.redemption_id, first.key, grant_coupon_code("RWD", r.shop_id + ":" + r.redemption_id),
+    return RedeemOutcome{r.redemption_id, first.key,
+                         grant_coupon_code(k_redemption_code_prefix, r.shop_id + ":" + r.redemption_id),
                          points, first.base_minor, first.currency, sum_entries(entries).available, true};
 }
 
@@ -127,7 +130,7 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
     OutboxStore outbox(db);
     std::optional<Result<RedeemOutcome>> outcome;
     auto done = store.write_transaction([&]() -> Result<bool> {
-        const std::string key = r.shop_id + ":redeem:" + r.redemption_id;
+        const std::string key = reservation_key(r.shop_id, r.redemption_id);
         auto queued = outbox.find_by_grant(key);
         if (!queued) return queued.error();
         if (queued->has_value() && (*queued)->grant.customer_email != r.customer_email) {
@@ -162,6 +165,9 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
         }
         if (auto w = store.append_entry(reserve_entry(r, *o, in_force, now), now); !w) return w.error();
         if (auto q = outbox.enqueue(grant, now); !q) return q.error();
+        if (r.expires_at) {  // the daemon's writer releases the points if no order used the code by then
+            if (auto w = store.set_wakeup(code_expiry_wakeup(r.shop_id, o->code, *r.expires_at)); !w) return w.error();
+        }
         outcome = *o;
         return true;
     });

@@ -68,3 +68,17 @@ TEST_CASE("bodies that are not JSON, not objects, too deep or not UTF-8 are refu
     CHECK(parse_event_json("{\"id\": \"\xff\xfe\"}", "s").error().code == ErrorCode::malformed_json);
     CHECK(parse_event_json("", "s").error().code == ErrorCode::malformed_json);
 }
+
+TEST_CASE("an order's discount codes round-trip, and are left out when there are none") {
+    auto event = parse_event_json(replace(k_sample, "\"referral_code\": null", "\"codes\": [\"rwd-1a2b\", \"SUMMER\"]"),
+                                  "shop1");
+    REQUIRE(event.ok());
+    CHECK(event->order->codes == std::vector<std::string>{"rwd-1a2b", "SUMMER"});
+    auto again = parse_event_json(event_to_json(*event), "shop1");
+    REQUIRE(again.ok());
+    CHECK(again->order->codes == event->order->codes);
+    CHECK(event_to_json(*parse_event_json(k_sample, "shop1")).find("codes") == std::string::npos);
+    const auto bad = parse_event_json(replace(k_sample, "\"referral_code\": null", "\"codes\": [\"\"]"), "shop1");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().field == "order.codes[0]");
+}

@@ -69,6 +69,7 @@ TEST_CASE("a paid order becomes placed and paid events with discounted line tota
     CHECK(o.tax_minor == 1194);
     CHECK(o.total_minor == 59894);
     CHECK(o.referral_code == std::optional<std::string>("TENOFF"));
+    CHECK(o.codes == std::vector<std::string>{"TENOFF"});
     CHECK(paid->occurred_at == 1199980800);  // processed_at 2008-01-10T11:00:00-05:00
 }
 
@@ -162,6 +163,14 @@ TEST_CASE("the referral code comes from the note attributes before any discount 
     (*doc)["note_attributes"].push_back({{"name", "rewardd_referral_code"}, {"value", "KARI-7"}});
     CHECK(find(plan("orders/paid", doc->dump()), EventType::order_paid)->order->referral_code ==
           std::optional<std::string>("KARI-7"));
+}
+
+TEST_CASE("a redemption code rewardd issued is a used code, never a referral code") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    (*doc)["discount_codes"] = nlohmann::json::array({{{"code", "RWD-1A2B-3C4D-5E6F"}, {"amount", "3.00"}}});
+    const auto order = find(plan("orders/paid", doc->dump()), EventType::order_paid)->order;
+    CHECK(order->referral_code == std::nullopt);
+    CHECK(order->codes == std::vector<std::string>{"RWD-1A2B-3C4D-5E6F"});
 }
 
 TEST_CASE("an unpaid order yields only the placed event and a test order nothing") {

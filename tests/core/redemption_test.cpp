@@ -2,6 +2,8 @@
 // share cap, the deterministic code, and reserve -> commit / release with balances after each.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "core/balance.hpp"
 #include "core/redemption.hpp"
 
@@ -116,7 +118,7 @@ TEST_CASE("the reservation entry says what, for whom, at which rate and under wh
     const auto plan = plan_redemption(rules, request(500), 800);
     REQUIRE(plan.ok());
     const LedgerEntry& e = plan->reserve;
-    CHECK(e.key == "shop1:redeem:r1:reserve");
+    CHECK(e.key == "shop1:redeem:r1");
     CHECK(e.kind == EntryKind::reserve);
     CHECK(e.customer == "kari@example.com");
     CHECK(e.pending_delta == 0);
@@ -175,7 +177,7 @@ TEST_CASE("reserve, commit and release move the balance row by row") {
     CHECK(commit->kind == EntryKind::redeem_commit);
     CHECK(commit->available_delta == 0);
     CHECK(commit->order_id == "1001");
-    CHECK(commit->refers_to == "shop1:redeem:a:reserve");
+    CHECK(commit->refers_to == "shop1:redeem:a");
     ledger.push_back(*commit);
     CHECK(sum_entries(ledger).available == 0);
     CHECK(commit_redemption("shop1", "a", ledger, "1001", k_t0 + 60, "evt-paid").value() == *commit);
@@ -193,4 +195,148 @@ TEST_CASE("reserve, commit and release move the balance row by row") {
     CHECK(release_redemption("shop1", "b", ledger, k_t0 + 31 * 86400).value() == *release);
     CHECK(commit_redemption("shop1", "b", ledger, "1002", k_t0, "").error().code == ErrorCode::redemption_released);
     CHECK(commit_redemption("shop1", "zzz", ledger, "1002", k_t0, "").error().code == ErrorCode::not_found);
+}
+
+namespace {
+
+constexpr Timestamp k_expires = k_t0 + 30 * 86400;
+
+Event paid_with(EventType type, const std::string& id, Timestamp at, std::vector<std::string> codes,
+                const std::string& order = "1001") {
+    Event e;
+    e.shop_id = "shop1";
+    e.id = id;
+    e.type = type;
+    e.occurred_at = at;
+    e.order = Order{};
+    e.order->id = order;
+    e.order->currency = "NOK";
+    e.order->codes = std::move(codes);
+    return e;
+}
+
+struct UseRow {
+    const char* what;
+    std::vector<Event> events;
+    std::vector<std::pair<std::string, std::string>> uses;  // code, event id
+};
+
+}  // namespace
+
+TEST_CASE("an order uses a code from its earliest paid or completed event carrying it") {
+    const auto placed = paid_with(EventType::order_placed, "e-placed", k_t0, {"rwd-1111-2222-3333"});
+    const auto paid = paid_with(EventType::order_paid, "e-paid", k_t0 + 5, {"rwd-1111-2222-3333"});
+    const auto done = paid_with(EventType::order_completed, "e-done", k_t0 + 10, {"RWD-1111-2222-3333", "SUMMER"});
+    const auto bare = paid_with(EventType::order_paid, "e-bare", k_t0 + 5, {});
+    const std::vector<UseRow> rows{
+        {"placed only: not used yet", {placed}, {}},
+        {"paid: used, upper-cased as issued", {placed, paid}, {{"RWD-1111-2222-3333", "e-paid"}}},
+        {"completed before paid arrives: the earlier payment wins", {done, paid, done, paid},
+         {{"RWD-1111-2222-3333", "e-paid"}, {"SUMMER", "e-done"}}},
+        {"paid without the code, completed with it", {bare, done},
+         {{"RWD-1111-2222-3333", "e-done"}, {"SUMMER", "e-done"}}},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.what);
+        const auto uses = code_uses(row.events);
+        REQUIRE(uses.size() == row.uses.size());
+        for (std::size_t i = 0; i < uses.size(); ++i) {
+            CHECK(uses[i].code == row.uses[i].first);
+            CHECK(uses[i].event_id == row.uses[i].second);
+            CHECK(uses[i].order_id == "1001");
+            CHECK(uses[i].shop_id == "shop1");
+        }
+    }
+}
+
+namespace {
+
+enum class Step { reserve, order_uses, expiry_check };
+
+struct LifeRow {
+    const char* what;
+    Step step;
+    const char* redemption;
+    std::int64_t points_or_order;  // reserve: points; order_uses: order id
+    Timestamp at;
+    const char* key;               // the entry written or found; "" when none
+    std::optional<ErrorCode> error;
+    std::int64_t available_after;
+};
+
+// Runs one row against the ledger; appends what is new and returns the entry's key (or "").
+std::string run_step(const LifeRow& row, std::vector<LedgerEntry>& ledger, std::optional<ErrorCode>& error) {
+    const auto keep = [&](const LedgerEntry& e) {
+        const auto it = std::find_if(ledger.begin(), ledger.end(), [&](const LedgerEntry& l) { return l.key == e.key; });
+        if (it == ledger.end()) ledger.push_back(e);
+        else CHECK(*it == e);  // idempotent: the entry already written, never a second one
+        return e.key;
+    };
+    switch (row.step) {
+        case Step::reserve: {
+            const auto plan = plan_redemption(Rules{}, request(row.points_or_order, "NOK", {}, row.redemption),
+                                              sum_entries(ledger).available, ledger);
+            if (!plan) {
+                error = plan.error().code;
+                return "";
+            }
+            return keep(plan->reserve);
+        }
+        case Step::order_uses: {
+            const std::string order = std::to_string(row.points_or_order);
+            const auto commit = commit_redemption("shop1", row.redemption, ledger, order, row.at, "evt-" + order);
+            if (!commit) {
+                error = commit.error().code;
+                return "";
+            }
+            return keep(*commit);
+        }
+        case Step::expiry_check: {
+            const auto release = release_expired_redemption("shop1", row.redemption, ledger, k_expires, row.at);
+            if (!release) {
+                error = release.error().code;
+                return "";
+            }
+            return *release ? keep(**release) : "";
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("a reservation is committed by the order that uses its code or released when it expires unused") {
+    const std::vector<LifeRow> rows{
+        {"reserve a", Step::reserve, "a", 500, k_t0, "shop1:redeem:a", {}, 1500},
+        {"reserve b", Step::reserve, "b", 1000, k_t0, "shop1:redeem:b", {}, 500},
+        {"b checked before its expiry: still reserved", Step::expiry_check, "b", 0, k_expires - 1, "", {}, 500},
+        {"order 1001 paid with a: committed", Step::order_uses, "a", 1001, k_t0 + 60, "shop1:redeem:a:commit", {}, 500},
+        {"the same order again: the same commit", Step::order_uses, "a", 1001, k_t0 + 60, "shop1:redeem:a:commit", {}, 500},
+        {"a's expiry: the commit stands", Step::expiry_check, "a", 0, k_expires, "", {}, 500},
+        {"b's expiry: released, points back", Step::expiry_check, "b", 0, k_expires, "shop1:redeem:b:release", {}, 1500},
+        {"b checked again later: the same release", Step::expiry_check, "b", 0, k_expires + 86400,
+         "shop1:redeem:b:release", {}, 1500},
+        {"a late order with b: refused, nothing spent twice", Step::order_uses, "b", 1002, k_expires + 90, "",
+         ErrorCode::redemption_released, 1500},
+        {"another order with a: the first commit is kept", Step::order_uses, "a", 1003, k_t0 + 90,
+         "shop1:redeem:a:commit", {}, 1500},
+        {"a code never reserved", Step::expiry_check, "zzz", 0, k_expires, "", ErrorCode::not_found, 1500},
+    };
+    std::vector<LedgerEntry> ledger{earned(2000)};
+    for (const auto& row : rows) {
+        CAPTURE(row.what);
+        std::optional<ErrorCode> error;
+        CHECK(run_step(row, ledger, error) == row.key);
+        CHECK(error == row.error);
+        CHECK(sum_entries(ledger).available == row.available_after);
+    }
+    const auto commit = std::find_if(ledger.begin(), ledger.end(), [](const LedgerEntry& e) { return e.key == "shop1:redeem:a:commit"; });
+    REQUIRE(commit != ledger.end());
+    CHECK(commit->order_id == "1001");
+    CHECK(commit->refers_to == "shop1:redeem:a");
+    const auto release = std::find_if(ledger.begin(), ledger.end(), [](const LedgerEntry& e) { return e.key == "shop1:redeem:b:release"; });
+    REQUIRE(release != ledger.end());
+    CHECK(release->effective_at == k_expires);  // at the expiry, whenever the check ran
+    CHECK(release->available_delta == 1000);
+    CHECK(release->reason == "code expired unused on " + format_timestamp(k_expires));
 }

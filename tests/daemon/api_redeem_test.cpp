@@ -11,6 +11,8 @@
 #include <cctype>
 #include <future>
 
+#include "core/timestamp.hpp"
+
 using namespace rewardd;
 using namespace rewardd::test;
 using namespace rewardd::test::woocommerce;
@@ -107,6 +109,10 @@ TEST_CASE("redeem answers the coupon code, and exactly that one coupon arrives i
     CHECK(made["expires_at"].is_string());
     CHECK(made["existed"] == false);
     CHECK(f.available() == 20);  // reserved with the grant, before the answer
+    // ... and the code's expiry is set to release the points if no order uses it by then
+    CHECK(query_int(f.dir.str(), "SELECT COUNT(*) FROM wakeups WHERE shop_id = '~code:wc1' AND order_id = '" + code +
+                                     "' AND due_at = " +
+                                     std::to_string(parse_timestamp(made["expires_at"].get<std::string>()).value())) == 1);
 
     const auto again = f.redeem(body);  // e.g. a double click, or a retry after a lost answer
     REQUIRE(again);

@@ -79,6 +79,7 @@ TEST_CASE("a synthetic order: customer id, mixed-case e-mail, coupon inside the 
     CHECK(o.lines[0].total_minor == 4615);
     CHECK(o.lines[1].total_minor == 7385);
     CHECK(o.referral_code == std::optional<std::string>("OLA-7Q2"));
+    CHECK(o.codes == std::vector<std::string>{"loyal-10-abc"});  // coupon_lines, as WooCommerce keeps it
     CHECK(events[2].refund->amount_minor == 9231);
 }
 
