@@ -31,7 +31,8 @@ nlohmann::json grant_summary(const OutboxItem& item) {
 
 nlohmann::json reward_summary(const PlatformReward& r) {
     return {{"code", r.code}, {"id", r.platform_id}, {"amount", r.amount}, {"customers", r.customers},
-            {"usage_limit", r.usage_limit}, {"usage_count", r.usage_count}, {"grant_ref", r.grant_ref}};
+            {"usage_limit", r.usage_limit}, {"usage_count", r.usage_count}, {"grant_ref", r.grant_ref},
+            {"trashed", r.trashed}};
 }
 
 Finding make(FindingKind kind, const std::string& shop, const std::string& subject, std::string detail) {
@@ -123,7 +124,16 @@ void check_delivered(const RewardFacts& facts, const Shop& shop, const OutboxIte
         return;
     }
     const PlatformReward& r = *it->second;
-    if (const auto diff = differences(g, r); !diff.empty()) {
+    if (r.trashed && r.usage_count == 0) {
+        // Not re-created by --fix: the owner chose to withdraw it, and WooCommerce would accept
+        // the same code again beside the trashed one. A used coupon in the trash did its job.
+        out.push_back(make(FindingKind::reward_trashed, shop.id, g.grant_id,
+                           g.code + " is in the shop's trash, unused: the customer cannot use it (restore it "
+                                    "from the trash in WooCommerce, or give the points back with `rewardd adjust`)"));
+        out.back().items.push_back({{"outbox", grant_summary(item)}, {"platform", reward_summary(r)}});
+        return;
+    }
+    if (const auto diff = differences(g, r); !r.trashed && !diff.empty()) {
         out.push_back(make(FindingKind::reward_differs, shop.id, g.grant_id, g.code + " on the shop: " + diff));
         out.back().items.push_back({{"outbox", grant_summary(item)}, {"platform", reward_summary(r)}});
     }
@@ -224,8 +234,11 @@ void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& sc
                            "could not list the shop's rewards: " + listed->second.error().message));
         return;
     }
-    std::map<std::string, const PlatformReward*> by_code;
-    for (const auto& r : *listed->second) by_code[r.code] = &r;
+    std::map<std::string, const PlatformReward*> by_code;  // a live coupon before a trashed one
+    for (const auto& r : *listed->second) {
+        auto& slot = by_code[r.code];
+        if (!slot || (slot->trashed && !r.trashed)) slot = &r;
+    }
     for (const auto& [grant_id, item] : by_grant) {
         const bool coupon = item->grant.kind == RewardKind::coupon && !item->grant.code.empty();
         if (coupon && item->status == OutboxStatus::delivered && item->created_at >= scope.since) {
@@ -233,7 +246,7 @@ void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& sc
         }
     }
     for (const auto& r : *listed->second) {
-        if (!looks_like_rewardd_code(r.code) || our_codes.count(r.code)) continue;
+        if (r.trashed || !looks_like_rewardd_code(r.code) || our_codes.count(r.code)) continue;
         out.push_back(make(FindingKind::reward_unknown, shop.id, r.code,
                            "a code in rewardd's format that rewardd never issued (made by hand?)"));
         out.back().items.push_back({{"platform", reward_summary(r)}});
