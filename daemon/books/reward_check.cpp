@@ -165,7 +165,9 @@ const PlatformCredit* find_credit(const OutboxItem& item, const std::vector<Plat
 }
 
 // A delivered store credit is on the grant's customer's account, with the grant's amount.
-void check_credit(const RewardFacts& facts, const Shop& shop, const OutboxItem& item, std::vector<Finding>& out) {
+// `recorded`: the transaction ids the shop's deliveries recorded, which are no one's copies.
+void check_credit(const RewardFacts& facts, const Shop& shop, const OutboxItem& item,
+                  const std::set<std::string>& recorded, std::vector<Finding>& out) {
     const auto& g = item.grant;
     const auto listed_shop = facts.credits.find(shop.id);
     if (listed_shop == facts.credits.end()) return;
@@ -179,6 +181,22 @@ void check_credit(const RewardFacts& facts, const Shop& shop, const OutboxItem& 
         out.back().items.push_back({{"outbox", grant_summary(item)}});
         out.back().repair = Repair{Repair::Action::requeue_delivery, g, item.id, ""};
         return;
+    }
+    // Another transaction with this grant's amount and fingerprint that no delivery recorded: the
+    // credit was paid twice. (Two grants' fingerprints can share a second, hence `recorded`; a
+    // credit staff made by hand carries no fingerprint and cannot be told from the shop's own.)
+    std::vector<const PlatformCredit*> copies;
+    for (const auto& c : *listed->second) {
+        const auto at = parse_timestamp(c.expires_at);
+        if (&c == credit || recorded.count(c.id) || !at || *at != shopify::store_credit_fingerprint_expiry(g)) continue;
+        if (same_amount(g, c.amount) && c.currency == g.currency) copies.push_back(&c);
+    }
+    if (!copies.empty()) {
+        out.push_back(make(FindingKind::reward_duplicated, shop.id, g.grant_id,
+                           "store credit paid " + std::to_string(copies.size() + 1) + " times: " + copies.front()->id +
+                               " also carries this grant's fingerprint (take the extra back in the Shopify admin)"));
+        out.back().items.push_back({{"outbox", grant_summary(item)}, {"platform", credit_summary(*credit)}});
+        for (const auto* c : copies) out.back().items.push_back({{"platform", credit_summary(*c)}});
     }
     if (!same_amount(g, credit->amount) || credit->currency != g.currency) {
         out.push_back(make(FindingKind::reward_differs, shop.id, g.grant_id,
@@ -222,10 +240,14 @@ void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& sc
         }
     }
     check_credits_reachable(facts, shop, out);
+    std::set<std::string> recorded_credits;
+    for (const auto& [grant_id, item] : by_grant) {
+        if (item->grant.kind == RewardKind::store_credit) recorded_credits.insert(item->platform_ref);
+    }
     for (const auto& [grant_id, item] : by_grant) {
         const bool credit = item->grant.kind == RewardKind::store_credit;
         if (credit && item->status == OutboxStatus::delivered && item->created_at >= scope.since) {
-            check_credit(facts, shop, *item, out);
+            check_credit(facts, shop, *item, recorded_credits, out);
         }
     }
     if (listed == facts.platform.end()) return;
