@@ -214,7 +214,7 @@ TEST_CASE("Shopify cashback as discount codes: clean agrees, a deleted, an edite
           std::vector<std::string>{"reward_differs " + edited, "reward_unknown CB-0000-AAAA-1111"});
 }
 
-TEST_CASE("Shopify cashback as store credit: each customer's credits paged within the bucket; a missing, an "
+TEST_CASE("Shopify cashback as store credit: each customer's credits paged within the bucket, and a missing, an "
           "edited and a twice-paid credit are found, one made by hand is not") {
     FakeShopify::Options options;
     options.bucket_max = 60;  // a page of 2 transactions costs 6, the deliveries 12: the pacer must wait
