@@ -7,7 +7,7 @@
 namespace rewardd::books {
 
 const char* finding_kind_id(FindingKind kind) {
-    static constexpr std::array<std::pair<FindingKind, const char*>, 10> ids{{
+    static constexpr std::array<std::pair<FindingKind, const char*>, 12> ids{{
         {FindingKind::entry_missing, "entry_missing"},
         {FindingKind::entry_extra, "entry_extra"},
         {FindingKind::entry_changed, "entry_changed"},
@@ -15,6 +15,8 @@ const char* finding_kind_id(FindingKind kind) {
         {FindingKind::reward_parked, "reward_parked"},
         {FindingKind::reward_missing, "reward_missing"},
         {FindingKind::reward_differs, "reward_differs"},
+        {FindingKind::reward_trashed, "reward_trashed"},
+        {FindingKind::reward_duplicated, "reward_duplicated"},
         {FindingKind::reward_unknown, "reward_unknown"},
         {FindingKind::reward_used_not_redeemed, "reward_used_not_redeemed"},
         {FindingKind::platform_unreachable, "platform_unreachable"},

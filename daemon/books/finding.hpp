@@ -23,6 +23,8 @@ enum class FindingKind {
     reward_parked,            // the grant's delivery was given up on; `outbox retry` after fixing why
     reward_missing,           // delivered, but the platform no longer has it
     reward_differs,           // on the platform with another amount, customer or usage limit
+    reward_trashed,           // delivered and unused, but the shop owner moved it to the trash
+    reward_duplicated,        // paid more than once: store credit transactions carrying one grant
     reward_unknown,           // a code with rewardd's prefix on the platform that rewardd never issued
     reward_used_not_redeemed, // the platform says the code was used; the ledger has no redeem_commit
     platform_unreachable,     // the platform could not be listed: nothing about it was checked

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,16 @@ struct PlatformReward {
     int usage_limit = 0;                 // 0: none
     int usage_count = 0;
     std::string grant_ref;               // WooCommerce meta rewardd_grant_id; Shopify title
+    bool trashed = false;                // WooCommerce: status "trash", so no customer can use it
 };
 
 // Lists every reward on the shop's platform (all pages); an error names what went wrong.
 using RewardLister = std::function<Result<std::vector<PlatformReward>>(const Shop& shop)>;
+
+// Reads one reward by what its delivery recorded (WooCommerce: "coupon <id>"), whatever its status;
+// nullopt when the platform no longer has it.
+using RewardFinder =
+    std::function<Result<std::optional<PlatformReward>>(const Shop& shop, const std::string& platform_ref)>;
 
 // A store credit transaction on a customer's account (Shopify), reduced to what reconcile compares.
 struct PlatformCredit {

@@ -52,6 +52,27 @@ std::size_t list_credits(const ReconcileRequest& request, const Shop& shop, Rewa
     return listed_count;
 }
 
+// A delivered code its shop's listing left out is read by the id its delivery recorded: older
+// WooCommerce versions list no coupon in the trash, yet read one by id whatever its status.
+Result<bool> find_unlisted(const ReconcileRequest& request, const Shop& shop, const RewardFacts& facts,
+                           std::vector<PlatformReward>& listed) {
+    const auto finder = request.finders.find(shop.platform);
+    if (finder == request.finders.end()) return true;
+    std::set<std::string> codes;
+    for (const auto& r : listed) codes.insert(r.code);
+    for (const auto& item : facts.outbox) {
+        const auto& g = item.grant;
+        if (g.shop_id != shop.id || g.kind != RewardKind::coupon || item.status != OutboxStatus::delivered ||
+            item.created_at < request.scope.since || item.platform_ref.empty() || codes.count(g.code)) {
+            continue;
+        }
+        auto reward = finder->second(shop, item.platform_ref);
+        if (!reward) return reward.error();
+        if (*reward) listed.push_back(std::move(**reward));
+    }
+    return true;
+}
+
 }  // namespace
 
 Result<ReconcileReport> reconcile(std::shared_ptr<SQLite::Database> db, const ReconcileRequest& request) {
@@ -83,6 +104,9 @@ Result<ReconcileReport> reconcile(std::shared_ptr<SQLite::Database> db, const Re
         const auto lister = request.listers.find(shop.platform);
         if (lister == request.listers.end()) continue;
         auto listed = lister->second(shop);
+        if (listed) {
+            if (auto found = find_unlisted(request, shop, facts, *listed); !found) listed = found.error();
+        }
         if (listed) report.platform_rewards_listed += listed->size();
         facts.platform.emplace(shop.id, std::move(listed));
     }

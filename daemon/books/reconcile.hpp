@@ -18,6 +18,7 @@ namespace rewardd::books {
 struct ReconcileRequest {
     CheckScope scope;
     std::map<std::string, RewardLister> listers;  // by platform ("woocommerce", "shopify")
+    std::map<std::string, RewardFinder> finders;  // by platform: delivered codes a listing left out
     std::map<std::string, CreditLister> credit_listers;  // by platform ("shopify")
     std::set<std::string> cashback_platforms{"woocommerce", "shopify"};  // as `serve` wires the cashback hook
 };

@@ -57,6 +57,14 @@ struct CampaignFigures {
     WindowFigures during, before;
 };
 
+// Referrals by what happened to them in the period, each counted once per referee.
+struct ReferralFigures {
+    std::int64_t referred = 0;   // accepted: the referee's first order paid with a known code
+    std::int64_t converted = 0;  // the rewards released: that order is past its pending period
+    std::int64_t reversed = 0;   // the rewards taken back: that order cancelled or refunded before
+    std::int64_t refused = 0;    // codes refused (unknown, their own, not a first order, referred before)
+};
+
 struct JournalLine {
     std::string movement;  // accrual, reversal, redemption, expiry
     std::string debit, credit;
@@ -73,7 +81,7 @@ struct Report {
     std::int64_t liability_minor = 0;  // (available + pending) at the redemption rate
     std::vector<JournalLine> journal;
     std::map<std::string, std::int64_t> tiers;  // members per tier at the end ("" = none)
-    std::int64_t referral_rewards = 0, referrals_refused = 0;
+    ReferralFigures referrals;
     std::vector<CampaignFigures> campaigns;
     PerCurrency cashback_minor, cashback_order_revenue_minor;
 };

@@ -41,8 +41,11 @@ void count_points(Report& r, const std::vector<LedgerEntry>& entries) {
         if (!in_shop(e.shop_id, r.request) || !in_period(e.effective_at, r.request)) continue;
         const std::int64_t d = delta(e);
         switch (e.kind) {
-            case EntryKind::earn_pending: case EntryKind::referral_reward: r.points_issued += d; break;
-            case EntryKind::adjust: (d > 0 ? r.points_issued : r.points_reversed) += d > 0 ? d : -d; break;
+            case EntryKind::earn_pending: r.points_issued += d; break;
+            // A referral reward is held (+), released (0) or taken back (-); an adjustment either way.
+            case EntryKind::referral_reward: case EntryKind::adjust:
+                (d > 0 ? r.points_issued : r.points_reversed) += d > 0 ? d : -d;
+                break;
             case EntryKind::claw_back: case EntryKind::reverse: case EntryKind::negative_balance:
                 r.points_reversed -= d;
                 break;
@@ -50,24 +53,49 @@ void count_points(Report& r, const std::vector<LedgerEntry>& entries) {
             case EntryKind::expire: r.points_expired -= d; break;
             default: break;
         }
-        if (e.kind == EntryKind::referral_reward) ++r.referral_rewards;
-        if (e.kind == EntryKind::referral_refused) ++r.referrals_refused;
         if (e.kind == EntryKind::cashback_due) r.cashback_minor[e.currency] += e.base_minor;
     }
 }
 
+// Each referral once, by its referee: the hold's key "<shop>:referral:<referee>:welcome" (or
+// ":referrer"), its ":release" or ":reverse" step naming the hold (core/referral_award.hpp).
+void count_referrals(Report& r, const std::vector<LedgerEntry>& entries) {
+    std::set<std::string> referred, converted, reversed;
+    for (const auto& e : entries) {
+        if (!in_shop(e.shop_id, r.request) || !in_period(e.effective_at, r.request)) continue;
+        if (e.kind == EntryKind::referral_refused) ++r.referrals.refused;
+        if (e.kind != EntryKind::referral_reward) continue;
+        const std::string& hold = e.refers_to.empty() || e.key.ends_with(":referrer") ? e.key : e.refers_to;
+        const std::string referee = hold.substr(0, hold.rfind(':'));
+        if (e.key.ends_with(":release")) converted.insert(referee);
+        else if (e.key.ends_with(":reverse")) reversed.insert(referee);
+        else referred.insert(referee);
+    }
+    r.referrals.referred = static_cast<std::int64_t>(referred.size());
+    r.referrals.converted = static_cast<std::int64_t>(converted.size());
+    r.referrals.reversed = static_cast<std::int64_t>(reversed.size());
+}
+
+// "silver -> gold" reached gold.
+std::string tier_reached(const LedgerEntry& e) {
+    const auto arrow = e.reason.rfind(" -> ");
+    return arrow == std::string::npos ? "none" : e.reason.substr(arrow + 4);
+}
+
 // Balances and tiers as they stand at the end of the period.
 void count_standing(Report& r, const std::vector<LedgerEntry>& entries) {
-    std::map<std::string, std::pair<Timestamp, std::string>> tiers;
+    std::map<std::string, std::pair<Timestamp, std::string>> tiers;  // member -> last change
     for (const auto& e : entries) {
         if (!in_shop(e.shop_id, r.request) || e.effective_at > r.request.to) continue;
         r.liability_available += e.available_delta;
         r.liability_pending += e.pending_delta;
-        auto& tier = tiers.try_emplace(e.customer, Timestamp{0}, "").first->second;
-        if (e.kind == EntryKind::tier_change && e.effective_at >= tier.first) {
-            const auto arrow = e.reason.find(" -> ");
-            tier = {e.effective_at, arrow == std::string::npos ? e.reason : e.reason.substr(arrow + 4)};
-        }
+        tiers.try_emplace(e.customer, Timestamp{0}, "none");
+    }
+    // A tier is the customer's, across shops: a change the window's end made names no shop.
+    for (const auto& e : entries) {
+        const auto member = tiers.find(e.customer);
+        if (e.kind != EntryKind::tier_change || e.effective_at > r.request.to || member == tiers.end()) continue;
+        if (e.effective_at >= member->second.first) member->second = {e.effective_at, tier_reached(e)};
     }
     r.members = static_cast<std::int64_t>(tiers.size());
     for (const auto& [_, t] : tiers) ++r.tiers[t.second];
@@ -137,6 +165,7 @@ Report build_report(const std::vector<OrderFact>& orders, const std::vector<Ledg
     Report r;
     r.request = request;
     count_points(r, entries);
+    count_referrals(r, entries);
     count_standing(r, entries);
     std::set<std::string> members;
     for (const auto& e : entries) {

@@ -60,7 +60,8 @@ json report_json(const Report& r) {
                            {"currency", q.currency}}},
             {"journal", journal},
             {"tiers", r.tiers},
-            {"referrals", {{"rewarded", r.referral_rewards}, {"refused", r.referrals_refused}}},
+            {"referrals", {{"referred", r.referrals.referred}, {"converted", r.referrals.converted},
+                           {"reversed", r.referrals.reversed}, {"refused", r.referrals.refused}}},
             {"campaigns", campaigns},
             {"cashback", {{"cost_minor", r.cashback_minor}, {"order_revenue_minor", r.cashback_order_revenue_minor}}}};
 }

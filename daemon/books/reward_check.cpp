@@ -31,7 +31,8 @@ nlohmann::json grant_summary(const OutboxItem& item) {
 
 nlohmann::json reward_summary(const PlatformReward& r) {
     return {{"code", r.code}, {"id", r.platform_id}, {"amount", r.amount}, {"customers", r.customers},
-            {"usage_limit", r.usage_limit}, {"usage_count", r.usage_count}, {"grant_ref", r.grant_ref}};
+            {"usage_limit", r.usage_limit}, {"usage_count", r.usage_count}, {"grant_ref", r.grant_ref},
+            {"trashed", r.trashed}};
 }
 
 Finding make(FindingKind kind, const std::string& shop, const std::string& subject, std::string detail) {
@@ -123,7 +124,16 @@ void check_delivered(const RewardFacts& facts, const Shop& shop, const OutboxIte
         return;
     }
     const PlatformReward& r = *it->second;
-    if (const auto diff = differences(g, r); !diff.empty()) {
+    if (r.trashed && r.usage_count == 0) {
+        // Not re-created by --fix: the owner chose to withdraw it, and WooCommerce would accept
+        // the same code again beside the trashed one. A used coupon in the trash did its job.
+        out.push_back(make(FindingKind::reward_trashed, shop.id, g.grant_id,
+                           g.code + " is in the shop's trash, unused: the customer cannot use it (restore it "
+                                    "from the trash in WooCommerce, or give the points back with `rewardd adjust`)"));
+        out.back().items.push_back({{"outbox", grant_summary(item)}, {"platform", reward_summary(r)}});
+        return;
+    }
+    if (const auto diff = differences(g, r); !r.trashed && !diff.empty()) {
         out.push_back(make(FindingKind::reward_differs, shop.id, g.grant_id, g.code + " on the shop: " + diff));
         out.back().items.push_back({{"outbox", grant_summary(item)}, {"platform", reward_summary(r)}});
     }
@@ -155,7 +165,9 @@ const PlatformCredit* find_credit(const OutboxItem& item, const std::vector<Plat
 }
 
 // A delivered store credit is on the grant's customer's account, with the grant's amount.
-void check_credit(const RewardFacts& facts, const Shop& shop, const OutboxItem& item, std::vector<Finding>& out) {
+// `recorded`: the transaction ids the shop's deliveries recorded, which are no one's copies.
+void check_credit(const RewardFacts& facts, const Shop& shop, const OutboxItem& item,
+                  const std::set<std::string>& recorded, std::vector<Finding>& out) {
     const auto& g = item.grant;
     const auto listed_shop = facts.credits.find(shop.id);
     if (listed_shop == facts.credits.end()) return;
@@ -169,6 +181,22 @@ void check_credit(const RewardFacts& facts, const Shop& shop, const OutboxItem& 
         out.back().items.push_back({{"outbox", grant_summary(item)}});
         out.back().repair = Repair{Repair::Action::requeue_delivery, g, item.id, ""};
         return;
+    }
+    // Another transaction with this grant's amount and fingerprint that no delivery recorded: the
+    // credit was paid twice. (Two grants' fingerprints can share a second, hence `recorded`; a
+    // credit staff made by hand carries no fingerprint and cannot be told from the shop's own.)
+    std::vector<const PlatformCredit*> copies;
+    for (const auto& c : *listed->second) {
+        const auto at = parse_timestamp(c.expires_at);
+        if (&c == credit || recorded.count(c.id) || !at || *at != shopify::store_credit_fingerprint_expiry(g)) continue;
+        if (same_amount(g, c.amount) && c.currency == g.currency) copies.push_back(&c);
+    }
+    if (!copies.empty()) {
+        out.push_back(make(FindingKind::reward_duplicated, shop.id, g.grant_id,
+                           "store credit paid " + std::to_string(copies.size() + 1) + " times: " + copies.front()->id +
+                               " also carries this grant's fingerprint (take the extra back in the Shopify admin)"));
+        out.back().items.push_back({{"outbox", grant_summary(item)}, {"platform", credit_summary(*credit)}});
+        for (const auto* c : copies) out.back().items.push_back({{"platform", credit_summary(*c)}});
     }
     if (!same_amount(g, credit->amount) || credit->currency != g.currency) {
         out.push_back(make(FindingKind::reward_differs, shop.id, g.grant_id,
@@ -212,10 +240,14 @@ void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& sc
         }
     }
     check_credits_reachable(facts, shop, out);
+    std::set<std::string> recorded_credits;
+    for (const auto& [grant_id, item] : by_grant) {
+        if (item->grant.kind == RewardKind::store_credit) recorded_credits.insert(item->platform_ref);
+    }
     for (const auto& [grant_id, item] : by_grant) {
         const bool credit = item->grant.kind == RewardKind::store_credit;
         if (credit && item->status == OutboxStatus::delivered && item->created_at >= scope.since) {
-            check_credit(facts, shop, *item, out);
+            check_credit(facts, shop, *item, recorded_credits, out);
         }
     }
     if (listed == facts.platform.end()) return;
@@ -224,8 +256,11 @@ void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& sc
                            "could not list the shop's rewards: " + listed->second.error().message));
         return;
     }
-    std::map<std::string, const PlatformReward*> by_code;
-    for (const auto& r : *listed->second) by_code[r.code] = &r;
+    std::map<std::string, const PlatformReward*> by_code;  // a live coupon before a trashed one
+    for (const auto& r : *listed->second) {
+        auto& slot = by_code[r.code];
+        if (!slot || (slot->trashed && !r.trashed)) slot = &r;
+    }
     for (const auto& [grant_id, item] : by_grant) {
         const bool coupon = item->grant.kind == RewardKind::coupon && !item->grant.code.empty();
         if (coupon && item->status == OutboxStatus::delivered && item->created_at >= scope.since) {
@@ -233,7 +268,7 @@ void check_shop(const RewardFacts& facts, const Shop& shop, const CheckScope& sc
         }
     }
     for (const auto& r : *listed->second) {
-        if (!looks_like_rewardd_code(r.code) || our_codes.count(r.code)) continue;
+        if (r.trashed || !looks_like_rewardd_code(r.code) || our_codes.count(r.code)) continue;
         out.push_back(make(FindingKind::reward_unknown, shop.id, r.code,
                            "a code in rewardd's format that rewardd never issued (made by hand?)"));
         out.back().items.push_back({{"platform", reward_summary(r)}});

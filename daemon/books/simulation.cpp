@@ -42,12 +42,11 @@ SimulatedFigures figures_of(const std::map<std::string, LedgerEntry>& ledger, Ti
     for (const auto& [_, e] : ledger) {
         if (e.effective_at > to) continue;
         f.liability_points += e.pending_delta + e.available_delta;
-        if (e.kind == EntryKind::tier_change) {
-            const auto arrow = e.reason.find(" -> ");
-            auto& t = tiers[e.customer];
-            if (e.effective_at >= t.first) t = {e.effective_at, arrow == std::string::npos ? e.reason : e.reason.substr(arrow + 4)};
-        } else {
-            tiers.try_emplace(e.customer, Timestamp{0}, "");
+        // "silver -> none": a customer who fell back out of the window counts as never tiered.
+        auto& t = tiers.try_emplace(e.customer, Timestamp{0}, "none").first->second;
+        if (e.kind == EntryKind::tier_change && e.effective_at >= t.first) {
+            const auto arrow = e.reason.rfind(" -> ");
+            t = {e.effective_at, arrow == std::string::npos ? "none" : e.reason.substr(arrow + 4)};
         }
         if (e.effective_at < from) continue;
         const std::int64_t delta = e.pending_delta + e.available_delta;

@@ -29,7 +29,7 @@ struct SimulatedFigures {
     std::int64_t points_taken_back = 0; // claw-backs, reversals, expiries, in the window (positive number)
     std::map<std::string, std::int64_t> cashback_minor;  // due cashback by currency, in the window
     std::int64_t liability_points = 0;  // available + pending of everyone at the end
-    std::map<std::string, std::int64_t> tier_sizes;      // customers per tier at the end ("" = no tier)
+    std::map<std::string, std::int64_t> tier_sizes;      // customers per tier at the end ("none" = no tier)
 };
 
 struct Mover {

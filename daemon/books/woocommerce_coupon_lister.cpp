@@ -28,6 +28,10 @@ std::int64_t retry_after_ms(const HttpResponse& r) {
     return std::clamp<std::int64_t>(ms, 0, k_wait_max_ms);
 }
 
+std::string failure(const HttpResponse& r) {
+    return r.error != TransportError::none ? r.error_message : "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 200);
+}
+
 }  // namespace
 
 PlatformReward read_woocommerce_coupon(const nlohmann::json& c) {
@@ -40,6 +44,8 @@ PlatformReward read_woocommerce_coupon(const nlohmann::json& c) {
             if (e.is_string()) r.customers.push_back(e.get<std::string>());
         }
     }
+    const auto status = c.find("status");
+    r.trashed = status != c.end() && status->is_string() && status->get<std::string>() == "trash";
     r.usage_limit = int_field(c, "usage_limit");
     r.usage_count = int_field(c, "usage_count");
     if (c.contains("meta_data") && c["meta_data"].is_array()) {
@@ -52,26 +58,25 @@ PlatformReward read_woocommerce_coupon(const nlohmann::json& c) {
     return r;
 }
 
-Result<int> WooCommerceCouponLister::fetch_page(const WooCommerceSite& site, int page,
-                                                std::vector<PlatformReward>& out) {
+HttpResponse WooCommerceCouponLister::get_waiting(const WooCommerceSite& site, const std::string& path,
+                                                  const QueryParams& query) {
     for (int attempt = 0;; ++attempt) {
-        const auto r = m_rest.get(site, "coupons",
-                                  {{"per_page", std::to_string(m_per_page)}, {"page", std::to_string(page)}});
-        if (r.status == 429 && attempt < k_retries_max) {
-            m_sleep(retry_after_ms(r));
-            continue;
-        }
-        if (r.error != TransportError::none || r.status != 200) {
-            const std::string why = r.error != TransportError::none ? r.error_message
-                                                                    : "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 200);
-            return make_error(ErrorCode::platform_unavailable, "listing coupons (page " + std::to_string(page) + "): " + why);
-        }
-        const auto doc = nlohmann::json::parse(r.body, nullptr, false);
-        if (!doc.is_array()) return make_error(ErrorCode::platform_unavailable, "listing coupons: not a JSON array");
-        for (const auto& c : doc) out.push_back(read_woocommerce_coupon(c));
-        const std::string pages = r.header("x-wp-totalpages");
-        return pages.empty() ? (doc.empty() ? page : page + 1) : std::atoi(pages.c_str());
+        auto r = m_rest.get(site, path, query);
+        if (r.status != 429 || attempt >= k_retries_max) return r;
+        m_sleep(retry_after_ms(r));
     }
+}
+
+Result<int> WooCommerceCouponLister::fetch_page(const WooCommerceSite& site, int page, std::vector<PlatformReward>& out) {
+    const auto r = get_waiting(site, "coupons", {{"per_page", std::to_string(m_per_page)}, {"page", std::to_string(page)}});
+    if (r.error != TransportError::none || r.status != 200) {
+        return make_error(ErrorCode::platform_unavailable, "listing coupons (page " + std::to_string(page) + "): " + failure(r));
+    }
+    const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (!doc.is_array()) return make_error(ErrorCode::platform_unavailable, "listing coupons: not a JSON array");
+    for (const auto& c : doc) out.push_back(read_woocommerce_coupon(c));
+    const std::string pages = r.header("x-wp-totalpages");
+    return pages.empty() ? (doc.empty() ? page : page + 1) : std::atoi(pages.c_str());
 }
 
 Result<std::vector<PlatformReward>> WooCommerceCouponLister::list(const Shop& shop) {
@@ -83,6 +88,24 @@ Result<std::vector<PlatformReward>> WooCommerceCouponLister::list(const Shop& sh
         if (!pages) return pages.error();
         if (page >= *pages) return out;
     }
+}
+
+// A coupon read by id answers whatever its status, the trash included; 404 once it is deleted
+// for good.
+Result<std::optional<PlatformReward>> WooCommerceCouponLister::find(const Shop& shop, const std::string& platform_ref) {
+    const auto site = woocommerce_site(shop);
+    if (!site) return make_error(ErrorCode::invalid_field, "shop " + shop.id + " has no url, consumer_key or consumer_secret");
+    const std::string prefix = "coupon ";
+    const std::string id = platform_ref.rfind(prefix, 0) == 0 ? platform_ref.substr(prefix.size()) : "";
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) return std::optional<PlatformReward>{};
+    const auto r = get_waiting(*site, "coupons/" + id, {});
+    if (r.error == TransportError::none && r.status == 404) return std::optional<PlatformReward>{};
+    if (r.error != TransportError::none || r.status != 200) {
+        return make_error(ErrorCode::platform_unavailable, "reading coupon " + id + ": " + failure(r));
+    }
+    const auto doc = nlohmann::json::parse(r.body, nullptr, false);
+    if (!doc.is_object()) return make_error(ErrorCode::platform_unavailable, "reading coupon " + id + ": not a JSON object");
+    return std::optional<PlatformReward>{read_woocommerce_coupon(doc)};
 }
 
 }  // namespace rewardd::books

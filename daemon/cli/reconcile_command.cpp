@@ -29,13 +29,16 @@ struct ReconcileOptions {
 void sleep_ms(std::int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
 // One Shopify client for codes and store credit: one leaky bucket per shop paces both.
-std::map<std::string, books::RewardLister> platform_listers(const Config& config,
-                                                            std::shared_ptr<shopify::AdminApi> api) {
+void wire_platform_listers(const Config& config, std::shared_ptr<shopify::AdminApi> api,
+                           books::ReconcileRequest& request) {
     auto woocommerce = std::make_shared<books::WooCommerceCouponLister>(
         WooCommerceRest(std::make_shared<CurlHttpClient>(), config.platform_timeout_ms, now_utc), sleep_ms);
     auto shopify = std::make_shared<books::ShopifyDiscountLister>(api->graphql, sleep_ms);
-    return {{"woocommerce", [woocommerce](const Shop& shop) { return woocommerce->list(shop); }},
-            {"shopify", [api, shopify](const Shop& shop) { return shopify->list(shop); }}};
+    request.listers = {{"woocommerce", [woocommerce](const Shop& shop) { return woocommerce->list(shop); }},
+                       {"shopify", [api, shopify](const Shop& shop) { return shopify->list(shop); }}};
+    request.finders = {{"woocommerce", [woocommerce](const Shop& shop, const std::string& ref) {
+                            return woocommerce->find(shop, ref);
+                        }}};
 }
 
 std::map<std::string, books::CreditLister> credit_listers(std::shared_ptr<shopify::AdminApi> api) {
@@ -73,7 +76,7 @@ int reconcile(const ReconcileOptions& o) {
     books::ReconcileRequest request;
     request.scope = {o.shop, *since};
     auto api = shopify::make_admin_api(shopify_admin_options(*config));
-    request.listers = platform_listers(*config, api);
+    wire_platform_listers(*config, api, request);
     request.credit_listers = credit_listers(api);
     auto report = books::reconcile(*db, request);
     if (!report) return fail(report.error());

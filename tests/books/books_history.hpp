@@ -38,34 +38,63 @@ struct History {
     std::string data() const { return dir.str(); }
 };
 
-// `events` generated events for `shop`, applied as the daemon applies them: `prepare` may edit the
-// log (and record what the webhooks would) first, `hook` sees every entry written.
-inline void make_shop_history(History& h, const Shop& shop, std::size_t events, const Rules& rules,
-                              const std::function<void(std::vector<GeneratedEvent>&)>& prepare = {},
-                              LedgerApplier::EntryHook hook = {}, int customers = 500) {
+// How a test's events reach the applier: all stored first, then applied in batches at h.end (each
+// batch's orders in id order), or each applied as it arrives, wake-ups due first, as the writer does.
+enum class Arrival { stored_then_applied, as_received };
+
+// The data folder's database with `shop` and `rules` (version 1) in it.
+inline void open_history(History& h, const Shop& shop, const Rules& rules) {
     auto db = open_database({database_path(h.data()), Durability::normal});
     REQUIRE(db);
     h.db = *db;
     REQUIRE(ShopRegistry(h.db).save(shop));
     REQUIRE(RuleRepository(h.db).ensure(rules, 0, 1767225600));
-    auto log = generate_history(events, 42, customers);
-    for (auto& g : log) g.event.shop_id = shop.id;
-    if (prepare) prepare(log);
+}
+
+// An event log stored and applied as the daemon applies it; `hook` sees every entry written.
+// h.end is 60 days after the last event arrived.
+inline void apply_log(History& h, const std::vector<GeneratedEvent>& log, LedgerApplier::EntryHook hook = {},
+                      Arrival arrival = Arrival::stored_then_applied) {
+    REQUIRE(!log.empty());
     h.end = log.back().received_at + 60 * k_seconds_per_day;
-    store_events(*h.db, log);
     SqliteStore store(h.db);
     LedgerApplier applier(store, std::make_shared<RewardEngine>(*RuleRepository(h.db).load()));
     if (hook) applier.set_entry_hook(std::move(hook));
+    if (arrival == Arrival::as_received) {
+        for (const auto& g : log) {
+            store_events(*h.db, {g});
+            REQUIRE(applier.release_due(100000, g.received_at));
+            REQUIRE(applier.apply_all(1024, g.received_at));
+        }
+    } else {
+        store_events(*h.db, log);
+    }
     REQUIRE(applier.apply_all(1024, h.end));
     REQUIRE(applier.release_due(100000, h.end));
+}
+
+// `events` generated events for `shop`, applied as the daemon applies them: `prepare` may edit the
+// log (and record what the webhooks would) first, `hook` sees every entry written.
+inline void make_shop_history(History& h, const Shop& shop, std::size_t events, const Rules& rules,
+                              const std::function<void(std::vector<GeneratedEvent>&)>& prepare = {},
+                              LedgerApplier::EntryHook hook = {}, int customers = 500) {
+    open_history(h, shop, rules);
+    auto log = generate_history(events, 42, customers);
+    for (auto& g : log) g.event.shop_id = shop.id;
+    if (prepare) prepare(log);
+    apply_log(h, log, std::move(hook));
+}
+
+// Shop wc1 on WooCommerce at `shop_url`, in EUR.
+inline Shop woocommerce_shop(const std::string& shop_url = "http://127.0.0.1:9") {
+    return Shop{k_shop, "woocommerce", "webhook-secret",
+                {{"url", shop_url}, {"consumer_key", k_key}, {"consumer_secret", k_secret}, {"currency", "EUR"}}, 0};
 }
 
 // `events` generated events for shop wc1, applied; the shop points at `shop_url`.
 inline void make_history(History& h, std::size_t events, const std::string& shop_url = "http://127.0.0.1:9",
                          const Rules& rules = {}, int customers = 500) {
-    Shop shop{k_shop, "woocommerce", "webhook-secret",
-              {{"url", shop_url}, {"consumer_key", k_key}, {"consumer_secret", k_secret}, {"currency", "EUR"}}, 0};
-    make_shop_history(h, shop, events, rules, {}, {}, customers);
+    make_shop_history(h, woocommerce_shop(shop_url), events, rules, {}, {}, customers);
 }
 
 // Redeems 500 points for each of `count` customers (the richest first), at `end`.

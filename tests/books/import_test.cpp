@@ -81,7 +81,8 @@ TEST_CASE("Smile, YITH and WooCommerce Points and Rewards exports import once, w
     CHECK_MESSAGE(reconciled.exit_code == 0, reconciled.out);
 }
 
-TEST_CASE("bad rows are named by line and nothing is imported unless --skip-bad; a dry run writes nothing") {
+TEST_CASE("bad rows are named by line and nothing is imported unless --skip-bad, and a dry run writes "
+          "nothing") {
     TempDir dir;
     const auto data = dir.str();
     const auto refused = import(data, "smile-bad.csv", "smile");

@@ -4,6 +4,7 @@
 // redemptions as codes: clean agrees, each planted discrepancy is found, --fix re-queues.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "adapters/shopify/admin_api.hpp"
@@ -213,8 +214,8 @@ TEST_CASE("Shopify cashback as discount codes: clean agrees, a deleted, an edite
           std::vector<std::string>{"reward_differs " + edited, "reward_unknown CB-0000-AAAA-1111"});
 }
 
-TEST_CASE("Shopify cashback as store credit: each customer's credits paged within the bucket; a missing and an "
-          "edited credit are found") {
+TEST_CASE("Shopify cashback as store credit: each customer's credits paged within the bucket, and a missing, an "
+          "edited and a twice-paid credit are found, one made by hand is not") {
     FakeShopify::Options options;
     options.bucket_max = 60;  // a page of 2 transactions costs 6, the deliveries 12: the pacer must wait
     options.restore_per_s = 600;
@@ -245,18 +246,29 @@ TEST_CASE("Shopify cashback as store credit: each customer's credits paged withi
     REQUIRE(fake.remove_credit(column(h, gone, "platform_ref")));
     REQUIRE(fake.set_credit_amount(column(h, edited, "platform_ref"), "123.45"));
     fake.add_discount("RWD-0000-BBBB-2222", "made by hand", "5.00");
+    const std::string twice = cashback_grant_id(h, 2);
+    const auto credits = fake.credits();
+    const auto original = std::find_if(credits.begin(), credits.end(),
+                                       [&](const auto& c) { return c.id == column(h, twice, "platform_ref"); });
+    REQUIRE(original != credits.end());
+    fake.add_credit(*original);  // the same grant credited a second time
+    auto by_hand = *original;    // staff crediting the same customer in the Shopify admin
+    by_hand.amount = "7.00";
+    by_hand.expires_at = "";
+    fake.add_credit(by_hand);
     const auto found = rewardd::books::reconcile(h.db, shopify_request(api, 2));
     REQUIRE(found);
     CHECK(kinds(found->findings) == std::vector<std::string>{"reward_missing " + gone, "reward_differs " + edited,
+                                                              "reward_duplicated " + twice,
                                                               "reward_unknown RWD-0000-BBBB-2222"});
     CHECK(found->findings[1].detail.find("amount 123.45") != std::string::npos);
 
     // --fix re-queues the missing credit; the deliverer finds no credit with its fingerprint and pays it.
     CHECK(rewardd::books::apply_repairs(h.db, found->findings, h.end + 60).size() == 1);
     CHECK(deliver_to_shopify(h, api) == 1);
-    CHECK(fake.credits().size() == static_cast<std::size_t>(cashback));
+    CHECK(fake.credits().size() == static_cast<std::size_t>(cashback + 2));
     const auto again = rewardd::books::reconcile(h.db, shopify_request(api, 2));
     REQUIRE(again);
-    CHECK(kinds(again->findings) ==
-          std::vector<std::string>{"reward_differs " + edited, "reward_unknown RWD-0000-BBBB-2222"});
+    CHECK(kinds(again->findings) == std::vector<std::string>{"reward_differs " + edited, "reward_duplicated " + twice,
+                                                              "reward_unknown RWD-0000-BBBB-2222"});
 }

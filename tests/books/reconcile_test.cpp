@@ -1,6 +1,7 @@
 // reconcile: a clean history agrees; each planted discrepancy (a ledger row edited, removed or
-// added, a coupon deleted in the shop, a coupon made there by hand with a rewardd-like code, a lost
-// delivery, a used code) is found; --fix repairs the safe ones; a GDPR erasure leaves it clean.
+// added, a coupon deleted in the shop or moved to its trash, a coupon made there by hand with a
+// rewardd-like code, a lost delivery, a used code) is found; --fix repairs the safe ones; a GDPR
+// erasure leaves it clean.
 #include <nlohmann/json.hpp>
 
 #include <thread>
@@ -24,6 +25,7 @@ rewardd::books::ReconcileRequest request_for_woocommerce() {
         [](std::int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }, 10);
     rewardd::books::ReconcileRequest r;
     r.listers["woocommerce"] = [lister](const Shop& shop) { return lister->list(shop); };
+    r.finders["woocommerce"] = [lister](const Shop& shop, const std::string& ref) { return lister->find(shop, ref); };
     return r;
 }
 
@@ -113,6 +115,47 @@ TEST_CASE("each planted discrepancy is found, and --fix repairs only the safe on
     REQUIRE(again);
     CHECK(kinds(again->findings) ==
           std::multiset<std::string>{"entry_changed", "entry_missing", "entry_extra", "reward_unknown"});
+}
+
+TEST_CASE("a coupon moved to the trash is reported whether or not the listing shows the trash, and --fix leaves it") {
+    FakeWooCommerce fake(k_key, k_secret);
+    bool listed_with_trash = false;
+    SUBCASE("older WooCommerce: the listing leaves the trash out, the coupon is read by id") {}
+    SUBCASE("newer WooCommerce: the listing shows every status") { listed_with_trash = true; }
+    fake.list_trash_by_default(listed_with_trash);
+    History h;
+    make_history(h, 800, fake.url());
+    redeem_some(h, 3);
+    REQUIRE(deliver_outbox(h) == 3);
+    REQUIRE(fake.trash_coupon(grant_coupon_code("RWD", "wc1:r0")));  // unused: the customer lost it
+    REQUIRE(fake.use_coupon(grant_coupon_code("RWD", "wc1:r1"), "someone@example.com"));
+    REQUIRE(fake.trash_coupon(grant_coupon_code("RWD", "wc1:r1")));  // used first: it did its job
+    const int gets_before = fake.count("GET");
+
+    const auto report = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE(report);
+    CHECK(kinds(report->findings) == std::multiset<std::string>{"reward_trashed", "reward_used_not_redeemed"});
+    const auto* trashed = find_kind(report->findings, "reward_trashed");
+    REQUIRE(trashed);
+    CHECK(trashed->subject == "wc1:redeem:r0");
+    CHECK_FALSE(trashed->repair.has_value());
+    CHECK(trashed->items[0]["platform"]["trashed"] == true);
+    CHECK(find_kind(report->findings, "reward_used_not_redeemed")->subject == "wc1:redeem:r1");
+    // One listing page; the two coupons it left out are read by id.
+    CHECK(fake.count("GET") - gets_before == (listed_with_trash ? 1 : 3));
+
+    const auto repairs = rewardd::books::apply_repairs(h.db, report->findings, h.end + 60);
+    CHECK(repairs.size() == 1);  // the used code marked redeemed; the trashed one is not re-created
+    CHECK(deliver_outbox(h) == 0);
+    CHECK(fake.coupons().size() == 3);
+    const auto again = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE(again);
+    CHECK(kinds(again->findings) == std::multiset<std::string>{"reward_trashed"});
+
+    REQUIRE(fake.delete_coupon(grant_coupon_code("RWD", "wc1:r0")));  // emptied from the trash
+    const auto gone = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE(gone);
+    CHECK(kinds(gone->findings) == std::multiset<std::string>{"reward_missing"});
 }
 
 TEST_CASE("listing waits out a 429 and a differing coupon is reported with what differs") {

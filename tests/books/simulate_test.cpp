@@ -58,3 +58,28 @@ TEST_CASE("simulating the recorded rules changes nothing and a doubled rate matc
     REQUIRE_MESSAGE(cli.exit_code == 0, cli.err);
     CHECK(nlohmann::json::parse(cli.out)["proposed"]["points_issued"] == issued);
 }
+
+TEST_CASE("tier sizes count customers without a tier, and those who fell back out of one, as none") {
+    auto entry = [](const std::string& key, const std::string& customer, EntryKind kind, Timestamp at,
+                    const std::string& reason) {
+        LedgerEntry e;
+        e.key = key;
+        e.customer = customer;
+        e.kind = kind;
+        e.effective_at = at;
+        e.reason = reason;
+        return e;
+    };
+    std::map<std::string, LedgerEntry> ledger;
+    for (const auto& e : {entry("a:earn", "a@example.com", EntryKind::earn_pending, 10, ""),
+                          entry("tier:a:10", "a@example.com", EntryKind::tier_change, 10, "none -> silver"),
+                          entry("tier:a:50", "a@example.com", EntryKind::tier_change, 50, "silver -> none"),
+                          entry("b:earn", "b@example.com", EntryKind::earn_pending, 20, ""),
+                          entry("c:earn", "c@example.com", EntryKind::earn_pending, 20, ""),
+                          entry("tier:c:20", "c@example.com", EntryKind::tier_change, 20, "none -> gold")}) {
+        ledger.emplace(e.key, e);
+    }
+    using Sizes = std::map<std::string, std::int64_t>;
+    CHECK(rewardd::books::figures_of(ledger, 0, 40).tier_sizes == Sizes{{"none", 1}, {"silver", 1}, {"gold", 1}});
+    CHECK(rewardd::books::figures_of(ledger, 0, 60).tier_sizes == Sizes{{"none", 2}, {"gold", 1}});
+}

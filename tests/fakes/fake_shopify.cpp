@@ -418,6 +418,15 @@ bool FakeShopify::set_credit_amount(const std::string& transaction_id, const std
     return false;
 }
 
+std::string FakeShopify::add_credit(const Credit& credit) {
+    std::lock_guard lock(m_mutex);
+    Credit c = credit;
+    c.id = "gid://shopify/StoreCreditAccountCreditTransaction/" + std::to_string(++m_next_id);
+    c.account = account_for(c.customer, c.currency);
+    m_credits.push_back(c);
+    return c.id;
+}
+
 bool FakeShopify::remove_credit(const std::string& transaction_id) {
     std::lock_guard lock(m_mutex);
     const auto before = m_credits.size();

@@ -73,6 +73,8 @@ public:
     bool set_discount_amount(const std::string& code, const std::string& amount);
     bool set_credit_amount(const std::string& transaction_id, const std::string& amount);  // as if credited so
     bool remove_credit(const std::string& transaction_id);  // as if it never reached the shop
+    // A credit staff made in the Shopify admin (or a copy of one of rewardd's); returns its id.
+    std::string add_credit(const Credit& credit);
 
     // Observations.
     std::vector<Discount> discounts() const;

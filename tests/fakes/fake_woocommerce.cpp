@@ -105,6 +105,9 @@ FakeWooCommerce::FakeWooCommerce(std::string consumer_key, std::string consumer_
     m_server.Get("/wp-json/wc/v3/coupons", [this](const httplib::Request& req, httplib::Response& res) {
         list_coupons(req, res);
     });
+    m_server.Get(R"(/wp-json/wc/v3/coupons/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+        get_coupon(req, res);
+    });
     m_server.Get(R"(/wp-json/wc/v3/products/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
         get_product(req, res);
     });
@@ -293,6 +296,7 @@ FakeCoupon FakeWooCommerce::store_locked(const std::string& code, const std::str
     doc["code"] = c.code;
     doc["amount"] = amount;
     doc["usage_count"] = 0;
+    doc["status"] = "publish";
     doc["meta_data"] = json::array({{{"id", c.id * 10}, {"key", "rewardd_grant_id"}, {"value", grant_id}}});
     c.body = doc.dump();
     m_coupons.push_back(c);
@@ -329,7 +333,7 @@ void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Respon
                 }
             }
             const bool taken = std::any_of(m_coupons.begin(), m_coupons.end(),
-                                           [&](const auto& c) { return c.code == lower(code); });
+                                           [&](const auto& c) { return !c.trashed && c.code == lower(code); });
             if (code.empty()) {
                 lock.unlock();
                 send_wc_error(res, 400, "woocommerce_rest_empty_coupon_code", "The coupon code cannot be empty.");
@@ -393,7 +397,8 @@ void FakeWooCommerce::list_coupons(const httplib::Request& req, httplib::Respons
         json matching = json::array();
         std::lock_guard lock(m_mutex);
         for (const auto& c : m_coupons) {
-            if (code.empty() || c.code == code) matching.push_back(json::parse(c.body));
+            const bool listed = code.empty() ? m_list_trash || !c.trashed : c.code == code && !c.trashed;
+            if (listed) matching.push_back(json::parse(c.body));
         }
         const int total = static_cast<int>(matching.size());
         json out = json::array();
@@ -402,6 +407,25 @@ void FakeWooCommerce::list_coupons(const httplib::Request& req, httplib::Respons
         res.set_header("X-WP-Total", std::to_string(total));
         res.set_header("X-WP-TotalPages", std::to_string((total + per_page - 1) / per_page));
         res.set_content(out.dump(), "application/json; charset=UTF-8");
+    }
+    record(req, auth, res.status);
+}
+
+// GET /coupons/<id>: the coupon whatever its status; 404 as WC_REST_CRUD_Controller answers it.
+void FakeWooCommerce::get_coupon(const httplib::Request& req, httplib::Response& res) {
+    std::string auth;
+    if (authenticate(req, res, auth)) {
+        const int id = std::atoi(req.matches[1].str().c_str());
+        std::unique_lock lock(m_mutex);
+        const auto it = std::find_if(m_coupons.begin(), m_coupons.end(), [&](const auto& c) { return c.id == id; });
+        const std::string body = it == m_coupons.end() ? "" : it->body;
+        lock.unlock();
+        if (body.empty()) {
+            send_wc_error(res, 404, "woocommerce_rest_shop_coupon_invalid_id", "Invalid ID.");
+        } else {
+            res.status = 200;
+            res.set_content(body, "application/json; charset=UTF-8");
+        }
     }
     record(req, auth, res.status);
 }
@@ -444,6 +468,24 @@ bool FakeWooCommerce::delete_coupon(const std::string& code) {
     if (it == m_coupons.end()) return false;
     m_coupons.erase(it);
     return true;
+}
+
+bool FakeWooCommerce::trash_coupon(const std::string& code) {
+    std::lock_guard lock(m_mutex);
+    for (auto& c : m_coupons) {
+        if (c.trashed || c.code != lower(code)) continue;
+        json doc = json::parse(c.body);
+        doc["status"] = "trash";
+        c.body = doc.dump();
+        c.trashed = true;
+        return true;
+    }
+    return false;
+}
+
+void FakeWooCommerce::list_trash_by_default(bool on) {
+    std::lock_guard lock(m_mutex);
+    m_list_trash = on;
 }
 
 bool FakeWooCommerce::use_coupon(const std::string& code, const std::string& email) {

@@ -23,6 +23,7 @@ struct FakeCoupon {
     std::string amount;
     std::string grant_id;  // meta_data rewardd_grant_id
     std::string body;      // the JSON WooCommerce answers with
+    bool trashed = false;  // status "trash"
 };
 
 struct RecordedRequest {
@@ -69,12 +70,20 @@ public:
     void add_product(int id, const std::vector<std::string>& category_slugs);
     // The next `n` product reads answer `status` (500, 503...).
     void fail_next_product_reads(int n, int status = 503);
-    // What a merchant or a customer does in the shop (for reconcile tests): delete a coupon, use
-    // it once (usage_count and used_by, as WooCommerce records an order that used it).
+    // What a merchant or a customer does in the shop (for reconcile tests): delete a coupon for
+    // good, move it to the trash, use it once (usage_count and used_by, as WooCommerce records an
+    // order that used it).
     bool delete_coupon(const std::string& code);
+    bool trash_coupon(const std::string& code);
     bool use_coupon(const std::string& code, const std::string& email);
     // The next `n` coupon listings (GET) answer 429 with Retry-After: seconds.
     void rate_limit_next_lists(int n, int retry_after_s);
+    // GET /coupons lists trashed coupons too, as newer coupons controllers do (their `status`
+    // parameter defaults to every status); by default it leaves them out, as WP_Query's default
+    // (published only) does in controllers that set no status. Lookup by ?code= and the duplicate
+    // check on creation never see the trash (wc_get_coupon_id_by_code: published only), and
+    // GET /coupons/<id> reads a coupon whatever its status.
+    void list_trash_by_default(bool on);
 
     std::vector<FakeCoupon> coupons() const;
     std::vector<RecordedRequest> requests() const;
@@ -85,6 +94,7 @@ private:
     bool meet_outage(const httplib::Request& req, httplib::Response& res);
     void create_coupon(const httplib::Request& req, httplib::Response& res);
     void list_coupons(const httplib::Request& req, httplib::Response& res);
+    void get_coupon(const httplib::Request& req, httplib::Response& res);
     void get_product(const httplib::Request& req, httplib::Response& res);
     void record(const httplib::Request& req, const std::string& auth, int status);
     FakeCoupon store_locked(const std::string& code, const std::string& amount, const std::string& grant_id,
@@ -103,6 +113,7 @@ private:
     int m_fail_status = 500;
     int m_rate_limited = 0;
     int m_list_rate_limited = 0;
+    bool m_list_trash = false;
     int m_retry_after_s = 1;
     int m_lose_answers = 0;
     int m_hold_ms = 0;
