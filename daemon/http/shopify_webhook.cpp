@@ -98,7 +98,7 @@ void ShopifyWebhook::handle(const httplib::Request& req, httplib::Response& res)
     }
     {
         std::lock_guard lock(m_db_mutex);
-        auto seen = ShopifyDeliveryLog(*m_db).seen(d.shop.id, d.webhook_id, d.event_id);
+        auto seen = ShopifyDeliveryLog(*m_db, &m_statements).seen(d.shop.id, d.webhook_id, d.event_id);
         if (seen && *seen) {
             spdlog::debug("shopify: duplicate delivery shop={} webhook={}", d.shop.id, d.webhook_id);
             return send_json(res, 200, {{"status", "duplicate"}});
@@ -135,11 +135,13 @@ void ShopifyWebhook::store_events(const Delivery& d, std::vector<Event> events, 
     // So are the customers' Shopify ids, before the applier writes entries that need them.
     const ShopifyDelivery logged{d.shop.id, d.webhook_id, d.event_id, d.topic, d.received_at};
     auto customers = known_customers(events);
-    auto outcome = m_writer.submit(std::move(stored), [logged, customers](SQLite::Database& db) -> Result<bool> {
-        auto r = ShopifyDeliveryLog(db).record(logged);
+    auto outcome = m_writer.submit(std::move(stored), [logged, customers](SQLite::Database& db,
+                                                                          StatementCache& statements) -> Result<bool> {
+        auto r = ShopifyDeliveryLog(db, &statements).record(logged);
         if (!r) return r.error();
         for (const auto& c : customers) {
-            if (auto known = ShopifyCustomers(db).remember(logged.shop_id, c.key, c.shopify_id, logged.received_at);
+            if (auto known = ShopifyCustomers(db, &statements)
+                                 .remember(logged.shop_id, c.key, c.shopify_id, logged.received_at);
                 !known) {
                 return known.error();
             }

@@ -33,6 +33,7 @@ private:
 
     std::shared_ptr<SQLite::Database> m_db;
     std::mutex m_db_mutex;  // the connection is opened without SQLite's own mutex
+    StatementCache m_statements{*m_db};  // the duplicate check runs on every delivery; under m_db_mutex
     ShopifyShopIndex m_shops;
     BatchWriter& m_writer;
     BatchWriter::Clock m_clock;

@@ -112,7 +112,7 @@ Result<std::vector<Appended>> BatchWriter::write_group(const std::deque<Pending>
         appended = std::move(*inserted);
         for (const auto& p : group) {
             if (!p.also) continue;
-            if (auto r = p.also(*m_db); !r) return r.error();
+            if (auto r = p.also(*m_db, m_store->statements()); !r) return r.error();
         }
         return true;
     });

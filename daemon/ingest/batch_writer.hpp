@@ -40,8 +40,9 @@ class BatchWriter {
 public:
     using Clock = std::function<Timestamp()>;
     // Extra writes that must land with a submission's events, in the same transaction on the
-    // writer's connection (a platform's delivery log, say). Runs on the writer thread.
-    using GroupWrite = std::function<Result<bool>(SQLite::Database&)>;
+    // writer's connection (a platform's delivery log, say), with that connection's compiled
+    // statements. Runs on the writer thread.
+    using GroupWrite = std::function<Result<bool>(SQLite::Database&, StatementCache&)>;
     using Outcome = Result<std::vector<Appended>>;
 
     BatchWriter(std::shared_ptr<SQLite::Database> db, std::shared_ptr<const RewardEngine> engine,

@@ -6,15 +6,15 @@ namespace rewardd {
 Result<bool> ShopifyCustomers::remember(const std::string& shop_id, const std::string& customer,
                                         const std::string& shopify_id, Timestamp now) {
     try {
-        SQLite::Statement q(m_db,
-                            "INSERT INTO shopify_customers (shop_id, customer, shopify_id, updated_at) VALUES (?,?,?,?) "
-                            "ON CONFLICT (shop_id, customer) DO UPDATE SET shopify_id = excluded.shopify_id, "
-                            "updated_at = excluded.updated_at WHERE shopify_id <> excluded.shopify_id");
-        q.bind(1, shop_id);
-        q.bind(2, customer);
-        q.bind(3, shopify_id);
-        q.bind(4, static_cast<std::int64_t>(now));
-        return q.exec() > 0;
+        auto q = prepare(m_db, m_statements,
+                         "INSERT INTO shopify_customers (shop_id, customer, shopify_id, updated_at) VALUES (?,?,?,?) "
+                         "ON CONFLICT (shop_id, customer) DO UPDATE SET shopify_id = excluded.shopify_id, "
+                         "updated_at = excluded.updated_at WHERE shopify_id <> excluded.shopify_id");
+        q->bind(1, shop_id);
+        q->bind(2, customer);
+        q->bind(3, shopify_id);
+        q->bind(4, static_cast<std::int64_t>(now));
+        return q->exec() > 0;
     } catch (const SQLite::Exception& e) {
         return make_error(ErrorCode::storage_unavailable, e.what());
     }

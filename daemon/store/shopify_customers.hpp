@@ -9,12 +9,15 @@
 
 #include "core/result.hpp"
 #include "core/timestamp.hpp"
+#include "store/statement_cache.hpp"
 
 namespace rewardd {
 
 class ShopifyCustomers {
 public:
-    explicit ShopifyCustomers(SQLite::Database& db) : m_db(db) {}
+    // `statements`: the connection owner's cache, for callers that remember ids on every delivery.
+    explicit ShopifyCustomers(SQLite::Database& db, StatementCache* statements = nullptr)
+        : m_db(db), m_statements(statements) {}
 
     // Records the id (a later one replaces an earlier one: the newest webhook knows best).
     Result<bool> remember(const std::string& shop_id, const std::string& customer, const std::string& shopify_id,
@@ -29,6 +32,7 @@ public:
 
 private:
     SQLite::Database& m_db;
+    StatementCache* m_statements;
 };
 
 }  // namespace rewardd

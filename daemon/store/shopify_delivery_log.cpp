@@ -11,15 +11,17 @@ namespace rewardd {
 Result<bool> ShopifyDeliveryLog::seen(const std::string& shop_id, const std::string& webhook_id,
                                       const std::string& event_id) {
     try {
-        SQLite::Statement by_webhook(m_db, "SELECT 1 FROM shopify_deliveries WHERE shop_id = ? AND webhook_id = ?");
-        by_webhook.bind(1, shop_id);
-        by_webhook.bind(2, webhook_id);
-        if (by_webhook.executeStep()) return true;
+        auto by_webhook =
+            prepare(m_db, m_statements, "SELECT 1 FROM shopify_deliveries WHERE shop_id = ? AND webhook_id = ?");
+        by_webhook->bind(1, shop_id);
+        by_webhook->bind(2, webhook_id);
+        if (by_webhook->executeStep()) return true;
         if (event_id.empty()) return false;
-        SQLite::Statement by_event(m_db, "SELECT 1 FROM shopify_deliveries WHERE shop_id = ? AND event_id = ? LIMIT 1");
-        by_event.bind(1, shop_id);
-        by_event.bind(2, event_id);
-        return by_event.executeStep();
+        auto by_event =
+            prepare(m_db, m_statements, "SELECT 1 FROM shopify_deliveries WHERE shop_id = ? AND event_id = ? LIMIT 1");
+        by_event->bind(1, shop_id);
+        by_event->bind(2, event_id);
+        return by_event->executeStep();
     } catch (const std::exception& e) {
         return storage_error(e);
     }
@@ -27,15 +29,15 @@ Result<bool> ShopifyDeliveryLog::seen(const std::string& shop_id, const std::str
 
 Result<bool> ShopifyDeliveryLog::record(const ShopifyDelivery& d) {
     try {
-        SQLite::Statement q(m_db,
-                            "INSERT OR IGNORE INTO shopify_deliveries (shop_id, webhook_id, event_id, topic, "
-                            "received_at) VALUES (?, ?, ?, ?, ?)");
-        q.bind(1, d.shop_id);
-        q.bind(2, d.webhook_id);
-        q.bind(3, d.event_id);
-        q.bind(4, d.topic);
-        q.bind(5, static_cast<std::int64_t>(d.received_at));
-        return q.exec() > 0;
+        auto q = prepare(m_db, m_statements,
+                         "INSERT OR IGNORE INTO shopify_deliveries (shop_id, webhook_id, event_id, topic, "
+                         "received_at) VALUES (?, ?, ?, ?, ?)");
+        q->bind(1, d.shop_id);
+        q->bind(2, d.webhook_id);
+        q->bind(3, d.event_id);
+        q->bind(4, d.topic);
+        q->bind(5, static_cast<std::int64_t>(d.received_at));
+        return q->exec() > 0;
     } catch (const std::exception& e) {
         return storage_error(e);
     }

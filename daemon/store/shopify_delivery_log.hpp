@@ -10,6 +10,7 @@
 
 #include "core/result.hpp"
 #include "core/timestamp.hpp"
+#include "store/statement_cache.hpp"
 
 namespace rewardd {
 
@@ -23,7 +24,9 @@ struct ShopifyDelivery {
 
 class ShopifyDeliveryLog {
 public:
-    explicit ShopifyDeliveryLog(SQLite::Database& db) : m_db(db) {}
+    // `statements`: the connection owner's cache, for callers that log every delivery.
+    explicit ShopifyDeliveryLog(SQLite::Database& db, StatementCache* statements = nullptr)
+        : m_db(db), m_statements(statements) {}
 
     Result<bool> seen(const std::string& shop_id, const std::string& webhook_id, const std::string& event_id);
     Result<bool> record(const ShopifyDelivery& delivery);  // false when it was already there
@@ -31,6 +34,7 @@ public:
 
 private:
     SQLite::Database& m_db;
+    StatementCache* m_statements;
 };
 
 }  // namespace rewardd

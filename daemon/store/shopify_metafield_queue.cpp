@@ -6,14 +6,14 @@ namespace rewardd {
 
 Result<int> ShopifyMetafieldQueue::mark(const std::string& customer, std::int64_t now_ms) {
     try {
-        SQLite::Statement q(m_db,
-                            "INSERT INTO shopify_metafield_queue (shop_id, customer, first_marked_ms, last_marked_ms, "
-                            "generation) SELECT shop_id, customer, ?1, ?1, 1 FROM shopify_customers WHERE customer = ?2 "
-                            "ON CONFLICT (shop_id, customer) DO UPDATE SET last_marked_ms = excluded.last_marked_ms, "
-                            "generation = generation + 1");
-        q.bind(1, now_ms);
-        q.bind(2, customer);
-        return q.exec();
+        auto q = prepare(m_db, m_statements,
+                         "INSERT INTO shopify_metafield_queue (shop_id, customer, first_marked_ms, last_marked_ms, "
+                         "generation) SELECT shop_id, customer, ?1, ?1, 1 FROM shopify_customers WHERE customer = ?2 "
+                         "ON CONFLICT (shop_id, customer) DO UPDATE SET last_marked_ms = excluded.last_marked_ms, "
+                         "generation = generation + 1");
+        q->bind(1, now_ms);
+        q->bind(2, customer);
+        return q->exec();
     } catch (const SQLite::Exception& e) {
         return storage_error(e);
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "store/statement_cache.hpp"
 
 namespace rewardd {
 
@@ -25,7 +26,9 @@ struct MetafieldMark {
 
 class ShopifyMetafieldQueue {
 public:
-    explicit ShopifyMetafieldQueue(SQLite::Database& db) : m_db(db) {}
+    // `statements`: the connection owner's cache, for callers that mark on every ledger entry.
+    explicit ShopifyMetafieldQueue(SQLite::Database& db, StatementCache* statements = nullptr)
+        : m_db(db), m_statements(statements) {}
 
     // Marks the customer stale in every shop where their Shopify id is known; how many rows.
     Result<int> mark(const std::string& customer, std::int64_t now_ms);
@@ -40,6 +43,7 @@ public:
 
 private:
     SQLite::Database& m_db;
+    StatementCache* m_statements;
 };
 
 }  // namespace rewardd

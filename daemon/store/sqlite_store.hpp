@@ -44,6 +44,8 @@ public:
     Result<std::vector<CustomerRecord>> customers_after(std::int64_t after_id) override;
 
     SQLite::Database& database() { return *m_db; }
+    // This connection's compiled statements, for other stores' writes in the same transaction.
+    StatementCache& statements() { return m_statements; }
 
 private:
     std::shared_ptr<SQLite::Database> m_db;

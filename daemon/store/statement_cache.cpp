@@ -27,4 +27,9 @@ StatementCache::Use StatementCache::use(const std::string& sql) {
     return Use(*slot.statement, &slot.busy);
 }
 
+StatementCache::Use prepare(SQLite::Database& db, StatementCache* cache, const std::string& sql) {
+    if (cache) return cache->use(sql);
+    return StatementCache::Use(std::make_unique<SQLite::Statement>(db, sql));
+}
+
 }  // namespace rewardd

@@ -50,4 +50,8 @@ private:
     std::unordered_map<std::string, Slot> m_slots;
 };
 
+// The statement for `sql` from `cache` when the caller has one (the long-lived owner of a busy
+// connection keeps one), else compiled for this use only.
+StatementCache::Use prepare(SQLite::Database& db, StatementCache* cache, const std::string& sql);
+
 }  // namespace rewardd

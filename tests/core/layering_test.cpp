@@ -36,3 +36,26 @@ TEST_CASE("daemon/core includes no third-party header and uses no float or doubl
     }
     CHECK(files > 10);
 }
+
+// ctest learns the test names from doctest and keeps them in a CMake list, which splits at ';':
+// a test whose name holds one is registered as two names that match nothing, and "passes" unrun.
+TEST_CASE("no test case name holds a semicolon, so ctest runs every test") {
+    const fs::path tests = fs::path(REWARDD_SOURCE_DIR) / "tests";
+    const std::regex name_re(R"re(\bTEST_CASE\w*\(\s*"([^"]*)")re");
+    int cases = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(tests)) {
+        if (entry.path().extension() != ".cpp") continue;
+        std::ifstream in(entry.path());
+        std::string line;
+        int number = 0;
+        while (std::getline(in, line)) {
+            ++number;
+            std::smatch m;
+            if (!std::regex_search(line, m, name_re)) continue;
+            ++cases;
+            CHECK_MESSAGE(m[1].str().find(';') == std::string::npos,
+                          entry.path().filename().string() << ":" << number << " " << m[1].str());
+        }
+    }
+    CHECK(cases > 100);
+}

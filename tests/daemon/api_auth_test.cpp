@@ -96,7 +96,7 @@ TEST_CASE("a storefront token reads but may not register or remove shops (403 fo
     CHECK(body_of(status)["shops"] == 1);  // demo was not removed
 }
 
-TEST_CASE("a token over api_requests_per_minute_max gets 429 with Retry-After; other tokens go on") {
+TEST_CASE("a token over api_requests_per_minute_max gets 429 with Retry-After, other tokens go on") {
     TempDir dir;
     const auto config = (dir.path() / "rewardd.conf").string();
     std::ofstream(config) << "api_requests_per_minute_max = 3\n";

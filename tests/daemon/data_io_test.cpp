@@ -104,7 +104,7 @@ TEST_CASE("export streams customers, ledger and events as JSON Lines and CSV wit
     CHECK(bad.err.find("customers, ledger or events") != std::string::npos);
 }
 
-TEST_CASE("a backup taken while the daemon runs restores to the same ledger; restore waits for the daemon to stop") {
+TEST_CASE("a backup taken while the daemon runs restores to the same ledger, restore waits for the daemon to stop") {
     TempDir dir, other;
     REQUIRE(run_rewardd({"shop", "add", "s", "--platform", "custom", "--secret", k_secret, "--data", dir.str()})
                 .exit_code == 0);
@@ -139,7 +139,7 @@ TEST_CASE("a backup taken while the daemon runs restores to the same ledger; res
     CHECK(run_rewardd({"export", "ledger", "--format", "jsonl", "--data", fresh}).out == ledger_before);
 }
 
-TEST_CASE("gdpr export shows everything held about a customer; gdpr erase removes it and keeps the sums") {
+TEST_CASE("gdpr export shows everything held about a customer, gdpr erase removes it and keeps the sums") {
     TempDir dir;
     REQUIRE(run_rewardd({"shop", "add", "s", "--platform", "custom", "--secret", k_secret, "--data", dir.str()})
                 .exit_code == 0);

@@ -46,7 +46,7 @@ TEST_CASE("a WooCommerce delivery's id is its request id") {
     CHECK(log_has(daemon, "woocommerce: unknown_shop shop=wc9 request=8812"));
 }
 
-TEST_CASE("without a delivery id each request gets its own generated id; unsafe ids are replaced") {
+TEST_CASE("without a delivery id each request gets its own generated id, unsafe ids are replaced") {
     TempDir dir;
     DaemonProcess daemon(dir.str());
     std::set<std::string> ids;

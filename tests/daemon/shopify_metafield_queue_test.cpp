@@ -48,7 +48,7 @@ TEST_CASE("a burst of marks is one row, due once quiet, and a stale write leaves
     CHECK(*queue.size() == 0);
 }
 
-TEST_CASE("a failed write waits for its retry time; erasure forgets the customer's ids and marks") {
+TEST_CASE("a failed write waits for its retry time, erasure forgets the customer's ids and marks") {
     test::TempDir dir;
     auto db = fresh_db(dir);
     ShopifyCustomers customers(*db);

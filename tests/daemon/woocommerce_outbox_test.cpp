@@ -50,7 +50,7 @@ TEST_CASE("a coupon whose answer was lost is found by its code and not created t
     CHECK(fake.count("GET") == 1);  // the duplicate answer was checked against the grant id
 }
 
-TEST_CASE("a refused key parks the item with its reason; outbox retry delivers it once the key is fixed") {
+TEST_CASE("a refused key parks the item with its reason, outbox retry delivers it once the key is fixed") {
     FakeWooCommerce fake(k_key, k_consumer_secret);
     TempDir dir;
     add_woo_shop(dir.str(), fake.url(), "cs_wrong_secret");

@@ -124,7 +124,7 @@ bool within_a_minute(const std::function<bool()>& ready) {
 
 }  // namespace
 
-TEST_CASE("an order paid with a redemption code commits its points; a code that expires unused gives them back") {
+TEST_CASE("an order paid with a redemption code commits its points, a code that expires unused gives them back") {
     FakeWooCommerce fake(k_key, k_consumer_secret);
     TempDir dir;
     add_woo_shop(dir.str(), fake.url());

@@ -72,7 +72,7 @@ TEST_CASE_TEMPLATE("a store keeps each (shop, event id) once and reports repeats
     CHECK(f.store->order_events("shop1", "1")->size() == 3);
 }
 
-TEST_CASE_TEMPLATE("a ledger entry with the same key is kept once; other content is a conflict", F,
+TEST_CASE_TEMPLATE("a ledger entry with the same key is kept once, other content is a conflict", F,
                    SqliteFixture, MemoryFixture) {
     F f;
     CHECK(*f.store->append_entry(entry("k1", 10), 1) == EntryWrite::inserted);

@@ -114,7 +114,7 @@ TEST_CASE("refunded status without refunds covering the total refunds the rest")
     CHECK(events[2].refund->amount_minor == 5000);
 }
 
-TEST_CASE("malformed bodies are refused naming the field; the ping is recognised") {
+TEST_CASE("malformed bodies are refused naming the field, the ping is recognised") {
     CHECK(plan_delivery(Topic::order_updated, "{not json", "wc1", {}).error().code == ErrorCode::malformed_json);
     std::string body = read_capture("003-order.created.http").body;
     std::string bad_total = body;

@@ -70,7 +70,7 @@ TEST_CASE("OAuth 1.0a signing matches WooCommerce's base string (vector computed
     CHECK(encode_query({{"a b", "x/y+z"}}) == "a%20b=x%2Fy%2Bz");
 }
 
-TEST_CASE("https shops get Basic auth; plain http shops get OAuth query signing; every call has a timeout") {
+TEST_CASE("https shops get Basic auth, plain http shops get OAuth query signing, every call has a timeout") {
     auto http = std::make_shared<ScriptedHttp>();
     WooCommerceRest rest(http, 2500, [] { return Timestamp{1700000000}; });
     const auto https = rest.build("POST", *woocommerce_site(shop_at("https://shop.example/")), "coupons", {});
