@@ -1,5 +1,6 @@
 // The per-order walk. Keys: "<shop>:order:<id>:earn:<line>", ":release", ":refund:<rid>:line:<l>",
-// ":line:<l>:settle" (rounding rest of a fully refunded line), ":reverse" (cancel or full refund);
+// ":line:<l>:settle" (rounding rest of a fully refunded line), ":reverse" (cancel or full refund),
+// ":earn:<l>:settle" (the line's earning under the tier known at release, when it changed);
 // after the n-th restore: ":earn:<l>:restore:<n>" (re-earn) and ":restore:<n>:reverse".
 #include "order_award.hpp"
 
@@ -171,24 +172,21 @@ void OrderAward::earn(const Event& event) {
     if (m_customer.empty()) return;  // an order with neither e-mail nor customer id cannot earn
 
     const Order& order = *m_order;
-    const int exponent = currency_exponent(order.currency).value_or(2);
-    const EarnRate& rate = earn_rate_for(*m_earn_rules, order.currency);
     const TierStatus tier = m_history ? tier_before(*m_earn_rules, m_history->spend, event.occurred_at) : TierStatus{};
     const EarningPlan plan = plan_earning(*m_earn_rules, order, event.occurred_at, tier);
+    const auto [recorded_tier, recorded] = recorded_earning(event, plan, tier);
+    m_tier_now = tier.name;
+    m_tier_recorded = recorded_tier.name;
 
     for (std::size_t i = 0; i < order.lines.size(); ++i) {
-        const LinePlan& lp = plan.lines[i];
+        const LinePlan& lp = recorded.lines[i];
         LineState state{order.lines[i].id, std::max<std::int64_t>(0, order.lines[i].total_minor), 0, 0, 0};
         state.base_minor = lp.base_minor;
+        state.should_points = plan.lines[i].points;
+        state.should_rate = line_rate(plan.lines[i]);
         if (lp.points > 0) {
-            LedgerEntry e = base_entry(EntryKind::earn_pending, "earn:" + order.lines[i].id,
-                                       event.occurred_at, event.id);
-            e.pending_delta = lp.points;
-            e.line_id = order.lines[i].id;
-            e.base_minor = lp.base_minor;
-            e.rate = rate_text(rate, order.currency, exponent) + lp.multiplier_text;
-            e.rounding = m_earn_rules->earn_rounding;
-            state.points = commit(e).pending_delta;
+            const LedgerEntry& e = commit(earn_entry(event, i, lp));
+            state.points = e.pending_delta;
             state.earn_key = e.key;
         }
         m_lines.push_back(state);
@@ -198,6 +196,110 @@ void OrderAward::earn(const Event& event) {
         m_referral.on_paid(*m_earn_rules, {m_shop_id, &order, m_customer, event.occurred_at, event.id,
                                            m_earn_rules->version}, *m_history);
     }
+}
+
+LedgerEntry OrderAward::earn_entry(const Event& event, std::size_t line, const LinePlan& plan) const {
+    const std::string& line_id = m_order->lines[line].id;
+    LedgerEntry e = base_entry(EntryKind::earn_pending, "earn:" + line_id, event.occurred_at, event.id);
+    e.pending_delta = plan.points;
+    e.line_id = line_id;
+    e.base_minor = plan.base_minor;
+    e.rate = line_rate(plan);
+    e.rounding = m_earn_rules->earn_rounding;
+    return e;
+}
+
+std::string OrderAward::line_rate(const LinePlan& plan) const {
+    const int exponent = currency_exponent(m_order->currency).value_or(2);
+    return rate_text(earn_rate_for(*m_earn_rules, m_order->currency), m_order->currency, exponent) +
+           plan.multiplier_text;
+}
+
+// The tier the order's earnings were written under and their plan. When the spend before payment
+// has changed since, the recorded entries match another tier's plan exactly: they stay (frozen),
+// and settle_tier_change makes up the difference at release. Entries matching no tier's plan are
+// a genuine difference, which commit reports.
+std::pair<TierStatus, EarningPlan> OrderAward::recorded_earning(const Event& event, const EarningPlan& now_plan,
+                                                                const TierStatus& now) const {
+    const bool any_recorded = std::any_of(m_order->lines.begin(), m_order->lines.end(), [&](const OrderLine& l) {
+        return m_existing.count(m_shop_id + ":order:" + m_order_id + ":earn:" + l.id) > 0;
+    });
+    if (!m_history || !any_recorded || plan_recorded(event, now_plan)) return {now, now_plan};
+    // The rules' tiers before "none": a x1 tier earns as no tier does, and names it better.
+    std::vector<TierStatus> candidates;
+    for (const Tier& t : m_earn_rules->tiers) {
+        TierStatus status;
+        status.name = t.name;
+        status.multiplier_percent = t.multiplier_percent;
+        candidates.push_back(status);
+    }
+    candidates.push_back(TierStatus{});
+    for (const TierStatus& candidate : candidates) {
+        if (candidate.name == now.name) continue;
+        EarningPlan plan = plan_earning(*m_earn_rules, *m_order, event.occurred_at, candidate);
+        if (plan_recorded(event, plan)) return {candidate, std::move(plan)};
+    }
+    return {now, now_plan};
+}
+
+bool OrderAward::plan_recorded(const Event& event, const EarningPlan& plan) const {
+    for (std::size_t i = 0; i < plan.lines.size(); ++i) {
+        const auto it = m_existing.find(m_shop_id + ":order:" + m_order_id + ":earn:" + m_order->lines[i].id);
+        if (plan.lines[i].points <= 0) {
+            if (it != m_existing.end()) return false;
+        } else if (it == m_existing.end() || !(it->second == earn_entry(event, i, plan.lines[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// At release, each line is brought to what it earns under the tier the ledger knows now, less the
+// claw-backs that tier's points would have had: one pending entry, released with the rest. Only a
+// first release writes it (later walks re-derive it); a difference found after the release was
+// recorded came too late to settle and is reported on the earning.
+void OrderAward::settle_tier_change(Timestamp due) {
+    const std::string own = m_shop_id + ":order:" + m_order_id + ":";
+    const bool released_before = m_existing.count(own + "release") > 0 || m_existing.count(own + "cashback:due") > 0;
+    for (auto& line : m_lines) {
+        if (line.earn_key.empty()) continue;
+        LedgerEntry e = base_entry(EntryKind::earn_pending, "earn:" + line.id + ":settle", due, "");
+        const bool recorded = m_existing.count(e.key) > 0;
+        if (m_tier_recorded == m_tier_now && !recorded) continue;
+        const std::int64_t should_clawed = clawed_from(line, line.should_points);
+        const std::int64_t delta = (line.should_points - should_clawed) - (line.points - line.clawed);
+        if (delta == 0 && !recorded) continue;
+        if (released_before && !recorded) {
+            m_outcome.conflicts.push_back(line.earn_key);
+            continue;
+        }
+        e.pending_delta = delta;
+        e.line_id = line.id;
+        e.base_minor = line.base_minor;
+        e.rate = line.should_rate;
+        e.rounding = m_earn_rules->earn_rounding;
+        e.refers_to = line.earn_key;
+        e.reason = "tier " + m_tier_recorded + " -> " + m_tier_now +
+                   ": an earlier order, refund or cancellation arrived late";
+        const std::int64_t settled = commit(e).pending_delta;
+        if (settled == delta) {
+            line.points = line.should_points;
+            line.clawed = should_clawed;
+        } else {
+            line.points += settled;
+        }
+    }
+}
+
+// What the line's claw-backs so far take from `points`: each refund its own share, all of a line
+// refunded in full.
+std::int64_t OrderAward::clawed_from(const LineState& line, std::int64_t points) {
+    if (line.settled) return points;
+    std::int64_t clawed = 0;
+    for (const std::int64_t refunded : line.refunded_shares) {
+        clawed += scale_rounded(points, refunded, line.total_minor, Rounding::floor);
+    }
+    return clawed;
 }
 
 void OrderAward::earn_cashback(const EarningPlan& plan, const Event& event) {
@@ -281,6 +383,7 @@ void OrderAward::claw_back_lines(const PendingRefund& refund) {
         // entries come out the same whatever order refunds arrive in. Rounding leftovers are
         // settled once the line is fully refunded (settle_refunded_lines).
         const std::int64_t refunded = std::min(amounts[i], line.total_minor);
+        line.refunded_shares.push_back(refunded);
         const std::int64_t share = scale_rounded(line.points, refunded, line.total_minor, Rounding::floor);
         if (share <= 0) continue;
         LedgerEntry e = base_entry(EntryKind::claw_back, "refund:" + refund.refund.id + ":line:" + line.id,
@@ -344,6 +447,7 @@ void OrderAward::release_if_due(Timestamp t) {
     if (m_released || m_voided || !m_paid_at) return;
     const auto due = release_at();
     if (!due || *due > t) return;
+    settle_tier_change(*due);
     m_released = true;
     m_referral.on_release(*due);
     if (m_cashback_held > 0) {

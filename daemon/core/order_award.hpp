@@ -7,6 +7,12 @@
 // already exist are frozen facts: the walk uses their recorded amounts (a late fact is applied as
 // a correction from where things stand) and only entries not yet written are returned.
 //
+// The tier an order earns at comes from the spend before its payment, which a late order, refund
+// or cancellation can still change after the earnings were written. The earnings stay as
+// written; at release (a business instant every delivery order reaches alike) each line whose
+// earning under the tier the ledger now knows differs is settled under ":earn:<l>:settle", so the
+// released points are what an in-order delivery would have released.
+//
 // A restore (a WooCommerce order taken out of the trash) after a cancellation brings the award
 // back as it stood when cancelled: the n-th restore re-earns each line under ":earn:<l>:restore:<n>"
 // and a later cancellation reverses again under ":restore:<n>:reverse".
@@ -50,6 +56,9 @@ private:
         bool settled = false;  // fully refunded and its rounding rest taken back
         std::int64_t base_minor = 0;
         std::string earn_key;  // the line's latest earning: the first, or its re-earn on a restore
+        std::int64_t should_points = 0;  // under the tier the ledger knows now (see settle_tier_change)
+        std::string should_rate;
+        std::vector<std::int64_t> refunded_shares;  // the amount each claw-back's share came from
     };
     struct PendingRefund {
         Refund refund;
@@ -62,6 +71,13 @@ private:
     void handle(const Event& event);
     void settle();
     void earn(const Event& event);
+    LedgerEntry earn_entry(const Event& event, std::size_t line, const LinePlan& plan) const;
+    std::string line_rate(const LinePlan& plan) const;
+    std::pair<TierStatus, EarningPlan> recorded_earning(const Event& event, const EarningPlan& now_plan,
+                                                        const TierStatus& now) const;
+    bool plan_recorded(const Event& event, const EarningPlan& plan) const;
+    void settle_tier_change(Timestamp due);
+    static std::int64_t clawed_from(const LineState& line, std::int64_t points);
     void restore(const Event& event);
     std::string life_key(const std::string& suffix) const;
     void apply_refund(PendingRefund& refund);
@@ -92,6 +108,8 @@ private:
     std::optional<Order> m_order;  // the snapshot points were earned on
     std::string m_customer;
     const Rules* m_earn_rules = nullptr;
+    std::string m_tier_recorded;  // the tier the earnings were written under
+    std::string m_tier_now;       // the tier the spend before payment gives now
     std::vector<LineState> m_lines;
     std::vector<PendingRefund> m_refunds;
     std::int64_t m_refunded_total_minor = 0;

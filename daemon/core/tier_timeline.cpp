@@ -1,5 +1,6 @@
 // Rolling-window spend and tier changes. Spend of an order line is its base; a claw-back takes
-// back the same share of the base as of the points, a reversal takes back what is left.
+// back the same share of the base as of the points, a reversal takes back what is left; a tier
+// settlement (":earn:<l>:settle") adds points to its line and no spend.
 #include "tier_timeline.hpp"
 
 #include <algorithm>
@@ -32,7 +33,11 @@ std::vector<SpendFact> spend_from_entries(const std::vector<LedgerEntry>& entrie
     for (const LedgerEntry* e : sorted) {
         const std::string ref = order_ref_of(*e);
         const int exponent = currency_exponent(e->currency).value_or(2);
-        if (e->kind == EntryKind::earn_pending) {
+        if (e->kind == EntryKind::earn_pending && e->key.ends_with(":settle")) {
+            // A tier settlement changes the line's points, not its spend: later claw-backs take
+            // their share of the base against the settled points.
+            if (auto it = lines.find(e->refers_to); it != lines.end()) it->second.points += e->pending_delta;
+        } else if (e->kind == EntryKind::earn_pending) {
             auto& l = lines[e->key];
             l.base_milli = minor_to_milli(e->base_minor, exponent);
             l.points = e->pending_delta + e->available_delta;  // a restore's re-earn can be available
