@@ -127,4 +127,12 @@ std::vector<std::string> balance_story(const std::string& who, const Balance& ba
     return out;
 }
 
+std::vector<std::string> balance_outlook(const std::string& tier, const std::vector<ExpiringPoints>& expiring) {
+    std::vector<std::string> out{"Tier now: " + tier + "."};
+    for (const auto& e : expiring) {
+        out.push_back(std::to_string(e.points) + " points expire on " + format_timestamp(e.at) + " unless used.");
+    }
+    return out;
+}
+
 }  // namespace rewardd::books

@@ -9,11 +9,16 @@
 
 #include "core/balance.hpp"
 #include "core/ledger_entry.hpp"
+#include "core/lot_book.hpp"
 
 namespace rewardd::books {
 
 // `entries` oldest first, as the ledger holds them; `balance` their sum.
 std::vector<std::string> balance_story(const std::string& who, const Balance& balance,
                                        const std::vector<LedgerEntry>& entries);
+
+// What comes next, after the story: the tier the customer holds now and the points that will
+// expire unless used, soonest first ("120 points expire on 2026-12-31T00:00:00Z").
+std::vector<std::string> balance_outlook(const std::string& tier, const std::vector<ExpiringPoints>& expiring);
 
 }  // namespace rewardd::books

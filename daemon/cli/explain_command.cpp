@@ -7,6 +7,8 @@
 #include "books/balance_story.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/commands.hpp"
+#include "core/customer_walk.hpp"
+#include "store/rule_repository.hpp"
 #include "views/customer_view.hpp"
 
 namespace rewardd {
@@ -46,12 +48,20 @@ int explain(const ExplainOptions& o) {
     SqliteStore store(*db);
     auto view = load_customer_view(store, o.customer);
     if (!view) return fail(view.error());
+    auto rules = RuleRepository(*db).load();
+    if (!rules) return fail(rules.error());
     if (o.json) {
-        std::cout << explain_json(*view).dump(2) << "\n";
+        auto doc = explain_json(*view);
+        doc["tier"] = recorded_tier(view->entries);
+        add_expiring_json(doc, *rules, *view, now_utc());
+        std::cout << doc.dump(2) << "\n";
         return 0;
     }
     const std::string who = view->customer.email.empty() ? view->customer.key : view->customer.email;
     for (const auto& line : books::balance_story(who, view->balance, view->entries)) std::cout << line << "\n";
+    const auto expiring = view->entries.empty() ? std::vector<ExpiringPoints>{}
+                                                : walk_customer(*rules, view->customer.key, view->entries, now_utc()).expiring;
+    for (const auto& line : books::balance_outlook(recorded_tier(view->entries), expiring)) std::cout << line << "\n";
     if (!o.entries) return 0;
     const auto doc = explain_json(*view);
     std::cout << "\nentries:\n";

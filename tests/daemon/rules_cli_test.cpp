@@ -3,7 +3,9 @@
 // restart of serve keeps the version the file set.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -161,4 +163,84 @@ TEST_CASE("customer show tells how many points expire and when") {
     CHECK(doc["next_expiry"]["at"] == doc["expiring"][0]["at"]);
     const auto text = run_rewardd({"customer", "show", "ola@example.com", "--data", dir.str()});
     CHECK(text.out.find("expiring  120 points on " + doc["next_expiry"]["at"].get<std::string>()) != std::string::npos);
+}
+
+namespace {
+
+// The program of issue 3's "done means", dated in the past so its orders are released by now.
+const char* k_past_program = R"(pending_days = 14
+[[tiers]]
+name = "bronze"
+threshold = 0
+multiplier = 1
+[[tiers]]
+name = "silver"
+threshold = "1000.00"
+multiplier = "1.25"
+[[campaigns]]
+id = "weekend"
+starts = "2026-11-14T00:00:00Z"
+ends = "2026-11-16T00:00:00Z"
+multiplier = 2
+[cashback]
+rate = 5
+min_order = "500.00"
+[referral]
+referee_points = 200
+referrer_points = 500
+[expiry]
+inactive_days = 365
+)";
+
+std::string paid(const std::string& order, const std::string& at, std::int64_t total_minor) {
+    return json{{"id", "evt-" + order}, {"type", "order.paid"}, {"occurred_at", at},
+                {"order", {{"id", order}, {"currency", "EUR"},
+                           {"customer", {{"id", "7"}, {"email", "ola@example.com"}}},
+                           {"lines", {{{"id", "l1"}, {"product_id", "p1"}, {"quantity", 1}, {"total", total_minor}}}},
+                           {"discount", 0}, {"tax", 0}, {"shipping", 0}, {"total", total_minor}}}}
+        .dump();
+}
+
+}  // namespace
+
+TEST_CASE("a program loaded from one file: explain tells the tier, the weekend campaign, the cashback and the points that will expire") {
+    TempDir dir;
+    const auto program = write_file(dir, "program.toml", k_past_program);
+    const auto set = run_rewardd({"rules", "set", program, "--effective-from", "2026-01-01T00:00:00Z", "--data", dir.str()});
+    REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+    const std::string secret = "program-secret-0123456789";
+    REQUIRE(run_rewardd({"shop", "add", "demo", "--platform", "custom", "--secret", secret, "--data", dir.str()}).exit_code == 0);
+    DaemonProcess daemon(dir.str());
+    // 1,200.00 on a Monday (bronze, cashback over 500), then 100.00 on the campaign's Saturday (silver now).
+    for (const auto& body : {paid("2001", "2026-11-02T10:00:00Z", 120000), paid("2002", "2026-11-14T10:00:00Z", 10000)}) {
+        httplib::Headers h{{"X-Rewardd-Shop", "demo"}, {"X-Rewardd-Signature", sign(secret, body)}};
+        auto res = daemon.client().Post("/api/v1/events", h, body, "application/json");
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+    }
+    // Both orders were paid more than 14 days ago: wait until the daemon has released them.
+    json doc;
+    for (int i = 0; i < 100; ++i) {
+        const auto r = run_rewardd({"explain", "ola@example.com", "--json", "--data", dir.str()});
+        if (r.exit_code == 0) {
+            doc = json::parse(r.out);
+            if (doc["pending"] == 0 && doc["available"].get<std::int64_t>() > 0) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    // 1,200 x1 bronze; 100 x1.25 silver x2 weekend = 250.
+    CHECK(doc["available"] == 1450);
+    CHECK(doc["pending"] == 0);
+    CHECK(doc["tier"] == "silver");
+    REQUIRE(doc["expiring"].size() >= 1);
+    CHECK(doc["next_expiry"]["points"].get<std::int64_t>() > 0);
+
+    const auto text = run_rewardd({"explain", "ola@example.com", "--data", dir.str()});
+    REQUIRE_MESSAGE(text.exit_code == 0, text.err);
+    CAPTURE(text.out);
+    CHECK(text.out.find("-> silver") != std::string::npos);      // the tier change, with its inputs
+    CHECK(text.out.find("weekend") != std::string::npos);        // the campaign's multiplier on order 2002
+    CHECK(text.out.find("cashback 60.00 EUR") != std::string::npos);
+    CHECK(text.out.find("Tier now: silver.") != std::string::npos);
+    CHECK(text.out.find(" points expire on ") != std::string::npos);
 }
