@@ -49,7 +49,9 @@ void count_points(Report& r, const std::vector<LedgerEntry>& entries) {
             case EntryKind::claw_back: case EntryKind::reverse: case EntryKind::negative_balance:
                 r.points_reversed -= d;
                 break;
-            case EntryKind::reserve: case EntryKind::reserve_release: r.points_redeemed -= d; break;
+            case EntryKind::reserve: case EntryKind::reserve_release: case EntryKind::redeem_commit:
+                r.points_redeemed -= d;  // a commit moves points only when it re-spends a released code
+                break;
             case EntryKind::expire: r.points_expired -= d; break;
             default: break;
         }

@@ -13,8 +13,11 @@ void add_to_balance(Balance& b, const LedgerEntry& e) {
     if (e.kind == EntryKind::adjust && e.available_delta > 0) b.lifetime_earned += e.available_delta;
     // A referral reward counts when held, moves nothing at release and is undone by its reversal.
     if (e.kind == EntryKind::referral_reward) b.lifetime_earned += e.pending_delta + e.available_delta;
-    // Points turned into a code count as redeemed; a code released unused gives them back.
-    if (e.kind == EntryKind::reserve || e.kind == EntryKind::reserve_release) b.lifetime_redeemed -= e.available_delta;
+    // Points turned into a code count as redeemed; a code released unused gives them back, and a
+    // released code an order used after all takes them again (its commit then moves points).
+    if (e.kind == EntryKind::reserve || e.kind == EntryKind::reserve_release || e.kind == EntryKind::redeem_commit) {
+        b.lifetime_redeemed -= e.available_delta;
+    }
 }
 
 Balance sum_entries(const std::vector<LedgerEntry>& entries) {

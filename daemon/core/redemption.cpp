@@ -213,14 +213,19 @@ Result<LedgerEntry> commit_redemption(const std::string& shop_id, const std::str
     auto r = find_redemption(shop_id, redemption_id, existing);
     if (!r) return r.error();
     if (r->commit) return *r->commit;
-    if (r->release) {
-        return make_error(ErrorCode::redemption_released,
-                          "redemption " + redemption_id + " was released; its points are back", "redemption_id");
-    }
     LedgerEntry e = follow_up(*r->reserve, EntryKind::redeem_commit, redemption_key(shop_id, redemption_id, "commit"), at);
     e.order_id = order_id;
     e.event_id = event_id;
     e.reason = std::to_string(-r->reserve->available_delta) + " points spent: code used by order " + order_id;
+    if (r->release) {
+        // The code expired and its points came back, yet an order used it (an on-hold order paid
+        // late, a platform that honoured it anyway): the customer had the discount, so the points
+        // are taken again. The negative-balance policy covers a customer who has spent them since.
+        e.available_delta = r->reserve->available_delta;
+        e.effective_at = std::max(at, r->release->effective_at);  // after the points came back, not before
+        e.reason += ", after its points had come back on " + format_timestamp(r->release->effective_at) +
+                    ": taken again";
+    }
     return e;
 }
 

@@ -63,8 +63,9 @@ Result<RedemptionPlan> plan_redemption(const Rules& rules, const RedemptionReque
                                        std::int64_t available_points,
                                        const std::vector<LedgerEntry>& existing = {});
 
-// Marks the code used by `order_id`. Errors: not_found (no reservation in `existing`),
-// redemption_released (the code was already released).
+// Marks the code used by `order_id`. After a release (the code expired and its points came back)
+// the commit takes the points again, so a discount the customer had is always paid for.
+// Errors: not_found (no reservation in `existing`).
 Result<LedgerEntry> commit_redemption(const std::string& shop_id, const std::string& redemption_id,
                                       const std::vector<LedgerEntry>& existing,
                                       const std::string& order_id, Timestamp at,

@@ -24,7 +24,6 @@ const char* error_id(ErrorCode code) {
         case ErrorCode::insufficient_points: return "insufficient_points";
         case ErrorCode::below_minimum_redemption: return "below_minimum_redemption";
         case ErrorCode::exceeds_cart_share: return "exceeds_cart_share";
-        case ErrorCode::redemption_released: return "redemption_released";
         case ErrorCode::redemption_committed: return "redemption_committed";
         case ErrorCode::unauthorized: return "unauthorized";
         case ErrorCode::forbidden: return "forbidden";

@@ -28,7 +28,6 @@ enum class ErrorCode {
     insufficient_points,
     below_minimum_redemption,
     exceeds_cart_share,
-    redemption_released,
     redemption_committed,
     unauthorized,
     forbidden,

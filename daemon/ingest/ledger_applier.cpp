@@ -167,14 +167,17 @@ Result<bool> LedgerApplier::commit_used_codes(const std::vector<Event>& events, 
         auto commit =
             commit_redemption(use.shop_id, (*issued)->redemption_id, **entries, use.order_id, use.at, use.event_id);
         if (!commit) {
-            // Released already (the code expired before this order reached us): the points stay
-            // with the customer and nothing is spent twice; the shop sees it here and in reconcile.
             ++stats.conflicts;
             spdlog::warn("engine: {} shop={} order={} code={} redemption={} (no commit written)",
                          error_id(commit.error().code), use.shop_id, use.order_id, use.code, (*issued)->redemption_id);
             continue;
         }
         if (auto r = write(*commit, now, stats); !r) return r;
+        if (commit->available_delta != 0) {  // a released code used after all: its points are taken again
+            spdlog::warn("engine: code used after its release shop={} order={} code={} points={} (taken again)",
+                         use.shop_id, use.order_id, use.code, -commit->available_delta);
+            if (auto r = walk_customer_entries(commit->customer, now, stats); !r) return r;
+        }
     }
     return true;
 }

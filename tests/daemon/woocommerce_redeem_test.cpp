@@ -124,7 +124,7 @@ bool within_a_minute(const std::function<bool()>& ready) {
 
 }  // namespace
 
-TEST_CASE("an order paid with a redemption code commits its points, a code that expires unused gives them back") {
+TEST_CASE("an order paid with a redemption code commits its points, a code that expires unused gives them back, and one used after all takes them again") {
     FakeWooCommerce fake(k_key, k_consumer_secret);
     TempDir dir;
     add_woo_shop(dir.str(), fake.url());
@@ -159,11 +159,16 @@ TEST_CASE("an order paid with a redemption code commits its points, a code that 
     CHECK(available(dir.str()) == after_order);
     CHECK(count_key(dir.str(), "wc1:redeem:r-1:release", "reserve_release") == 0);  // r-1's commit stands
 
-    // A late order with the released code spends nothing twice: no commit, the points stay back.
-    post_order(daemon, order_with_coupon(21, nlohmann::json::parse(unused.out)["code"].get<std::string>()));
+    // An order with the released code after all (an on-hold order paid late): the customer had the
+    // discount, so its 10 points are taken again, once however often the order arrives.
+    const std::string order21 = order_with_coupon(21, nlohmann::json::parse(unused.out)["code"].get<std::string>());
+    post_order(daemon, order21);
+    post_order(daemon, order21);
     wait_applied(dir.str());
-    CHECK(count_key(dir.str(), "wc1:redeem:r-2:commit", "redeem_commit") == 0);
-    CHECK(available(dir.str()) == after_order + 50);  // only order 21's own points
+    CHECK(count_key(dir.str(), "wc1:redeem:r-2:commit", "redeem_commit") == 1);
+    CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM ledger WHERE key = 'wc1:redeem:r-2:commit' AND order_id = '21' "
+                               "AND available_delta = -10") == 1);
+    CHECK(available(dir.str()) == after_order + 50 - 10);  // order 21's own points, less the code's
 
     const auto story = run_rewardd({"explain", k_ada, "--data", dir.str()});
     REQUIRE_MESSAGE(story.exit_code == 0, story.err);
