@@ -22,7 +22,7 @@ Result<std::string> commit_used_code(std::shared_ptr<SQLite::Database> db, const
     const LedgerEntry reserve = read_ledger_entry(q);
     auto entries = store.customer_entries(reserve.customer);
     if (!entries) return entries.error();
-    // The engine's commit: refused when the code's points were already released (never spent twice).
+    // The engine's commit: after a release it takes the points again (the code was used after all).
     const std::string redemption_id = reserve.key.substr(reservation_key(reserve.shop_id, "").size());
     auto commit = commit_redemption(reserve.shop_id, redemption_id, *entries, "", now, reserve.event_id);
     if (!commit) return commit.error();

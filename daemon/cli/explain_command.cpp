@@ -59,8 +59,7 @@ int explain(const ExplainOptions& o) {
     }
     const std::string who = view->customer.email.empty() ? view->customer.key : view->customer.email;
     for (const auto& line : books::balance_story(who, view->balance, view->entries)) std::cout << line << "\n";
-    const auto expiring = view->entries.empty() ? std::vector<ExpiringPoints>{}
-                                                : walk_customer(*rules, view->customer.key, view->entries, now_utc()).expiring;
+    const auto expiring = upcoming_expiries(*rules, *view, now_utc());
     for (const auto& line : books::balance_outlook(recorded_tier(view->entries), expiring)) std::cout << line << "\n";
     if (!o.entries) return 0;
     const auto doc = explain_json(*view);

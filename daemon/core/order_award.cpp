@@ -222,7 +222,7 @@ std::string OrderAward::line_rate(const LinePlan& plan) const {
 std::pair<TierStatus, EarningPlan> OrderAward::recorded_earning(const Event& event, const EarningPlan& now_plan,
                                                                 const TierStatus& now) const {
     const bool any_recorded = std::any_of(m_order->lines.begin(), m_order->lines.end(), [&](const OrderLine& l) {
-        return m_existing.count(m_shop_id + ":order:" + m_order_id + ":earn:" + l.id) > 0;
+        return m_existing.count(own_key("earn:" + l.id)) > 0;
     });
     if (!m_history || !any_recorded || plan_recorded(event, now_plan)) return {now, now_plan};
     // The rules' tiers before "none": a x1 tier earns as no tier does, and names it better.
@@ -244,7 +244,7 @@ std::pair<TierStatus, EarningPlan> OrderAward::recorded_earning(const Event& eve
 
 bool OrderAward::plan_recorded(const Event& event, const EarningPlan& plan) const {
     for (std::size_t i = 0; i < plan.lines.size(); ++i) {
-        const auto it = m_existing.find(m_shop_id + ":order:" + m_order_id + ":earn:" + m_order->lines[i].id);
+        const auto it = m_existing.find(own_key("earn:" + m_order->lines[i].id));
         if (plan.lines[i].points <= 0) {
             if (it != m_existing.end()) return false;
         } else if (it == m_existing.end() || !(it->second == earn_entry(event, i, plan.lines[i]))) {
@@ -259,7 +259,7 @@ bool OrderAward::plan_recorded(const Event& event, const EarningPlan& plan) cons
 // first release writes it (later walks re-derive it); a difference found after the release was
 // recorded came too late to settle and is reported on the earning.
 void OrderAward::settle_tier_change(Timestamp due) {
-    const std::string own = m_shop_id + ":order:" + m_order_id + ":";
+    const std::string own = own_key("");
     const bool released_before = m_existing.count(own + "release") > 0 || m_existing.count(own + "cashback:due") > 0;
     for (auto& line : m_lines) {
         if (line.earn_key.empty()) continue;
@@ -315,7 +315,7 @@ void OrderAward::reverse_cashback(Timestamp at, const std::string& event_id, con
     if (m_cashback_held <= 0) return;
     LedgerEntry e = base_entry(EntryKind::cashback_reverse, "cashback:reverse", at, event_id);
     e.base_minor = m_cashback_held;
-    e.refers_to = m_shop_id + ":order:" + m_order_id + ":cashback";
+    e.refers_to = own_key("cashback");
     e.reason = reason;
     commit(e);
     m_cashback_held = 0;
@@ -335,11 +335,11 @@ void OrderAward::apply_refund(PendingRefund& refund) {
 }
 
 bool OrderAward::reversal_recorded() const {
-    return m_existing.count(m_shop_id + ":order:" + m_order_id + ":reverse") > 0;
+    return m_existing.count(own_key("reverse")) > 0;
 }
 
 bool OrderAward::refund_recorded(const std::string& refund_id) const {
-    const std::string prefix = m_shop_id + ":order:" + m_order_id + ":refund:" + refund_id + ":";
+    const std::string prefix = own_key("refund:" + refund_id + ":");
     const auto it = m_existing.lower_bound(prefix);
     return it != m_existing.end() && it->first.compare(0, prefix.size(), prefix) == 0;
 }
@@ -453,7 +453,7 @@ void OrderAward::release_if_due(Timestamp t) {
     if (m_cashback_held > 0) {
         LedgerEntry c = base_entry(EntryKind::cashback_due, "cashback:due", *due, "");
         c.base_minor = m_cashback_held;
-        c.refers_to = m_shop_id + ":order:" + m_order_id + ":cashback";
+        c.refers_to = own_key("cashback");
         c.reason = "pending period over: awaiting issue as a code or store credit";
         commit(c);
     }
@@ -467,10 +467,14 @@ void OrderAward::release_if_due(Timestamp t) {
     commit(e);
 }
 
+std::string OrderAward::own_key(const std::string& suffix) const {
+    return m_shop_id + ":order:" + m_order_id + ":" + suffix;
+}
+
 LedgerEntry OrderAward::base_entry(EntryKind kind, const std::string& key_suffix, Timestamp at,
                                    const std::string& event_id) const {
     LedgerEntry e;
-    e.key = m_shop_id + ":order:" + m_order_id + ":" + key_suffix;
+    e.key = own_key(key_suffix);
     e.customer = m_customer;
     e.shop_id = m_shop_id;
     e.order_id = m_order_id;
@@ -492,7 +496,7 @@ void OrderAward::absorb_unvisited_entries(const std::string& reversal_key, Times
     for (const Timestamp r : m_restore_times) {
         if (r >= at) next_restore = std::min(next_restore, r);
     }
-    const std::string own = m_shop_id + ":order:" + m_order_id + ":";
+    const std::string own = own_key("");
     for (const auto& [key, entry] : m_existing) {
         if (key == reversal_key || key.compare(0, own.size(), own) != 0 || entry.effective_at >= next_restore) continue;
         if (!m_visited.insert(key).second) continue;

@@ -80,6 +80,8 @@ private:
     static std::int64_t clawed_from(const LineState& line, std::int64_t points);
     void restore(const Event& event);
     std::string life_key(const std::string& suffix) const;
+    // "<shop>:order:<id>:<suffix>": every key this order's entries carry.
+    std::string own_key(const std::string& suffix) const;
     void apply_refund(PendingRefund& refund);
     bool reversal_recorded() const;
     bool refund_recorded(const std::string& refund_id) const;

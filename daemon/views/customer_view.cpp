@@ -1,6 +1,8 @@
 // Customer read model.
 #include "customer_view.hpp"
 
+#include <algorithm>
+
 #include "core/customer_key.hpp"
 #include "core/customer_walk.hpp"
 
@@ -64,12 +66,19 @@ nlohmann::json customer_show_json(const CustomerView& view, std::size_t history_
             {"history", history}};
 }
 
+std::vector<ExpiringPoints> upcoming_expiries(const RuleBook& rules, const CustomerView& view, Timestamp now) {
+    const auto& versions = rules.versions();
+    const bool expiry_on = std::any_of(versions.begin(), versions.end(), [](const Rules& r) {
+        return r.expiry.inactive_days > 0 || r.expiry.lifetime_days > 0;
+    });
+    if (!expiry_on || view.entries.empty()) return {};
+    return walk_customer(rules, view.customer.key, view.entries, now).expiring;
+}
+
 void add_expiring_json(nlohmann::json& doc, const RuleBook& rules, const CustomerView& view, Timestamp now) {
     nlohmann::json expiring = nlohmann::json::array();
-    if (!view.entries.empty()) {
-        for (const auto& e : walk_customer(rules, view.customer.key, view.entries, now).expiring) {
-            expiring.push_back({{"points", e.points}, {"at", format_timestamp(e.at)}});
-        }
+    for (const auto& e : upcoming_expiries(rules, view, now)) {
+        expiring.push_back({{"points", e.points}, {"at", format_timestamp(e.at)}});
     }
     doc["next_expiry"] = expiring.empty() ? nlohmann::json(nullptr) : expiring.front();
     doc["expiring"] = std::move(expiring);

@@ -8,6 +8,7 @@
 
 #include "core/balance.hpp"
 #include "core/ledger_store.hpp"
+#include "core/lot_book.hpp"
 #include "core/rules.hpp"
 
 namespace rewardd {
@@ -27,6 +28,10 @@ nlohmann::json customer_show_json(const CustomerView& view, std::size_t history_
 // "N points expire on D": adds `expiring` ([{"points", "at"}], soonest first) and `next_expiry`
 // (the first of them, or null) to a customer show document, from the customer's lot walk.
 void add_expiring_json(nlohmann::json& doc, const RuleBook& rules, const CustomerView& view, Timestamp now);
+
+// The points that will expire unless used, soonest first (the customer's walk at `now`); none
+// without a rules version that turns expiry on, and then the walk is not run at all.
+std::vector<ExpiringPoints> upcoming_expiries(const RuleBook& rules, const CustomerView& view, Timestamp now);
 // explain: every entry with the running balance after it.
 nlohmann::json explain_json(const CustomerView& view);
 
