@@ -5,6 +5,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
+
 #include "ingest/ledger_applier.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_store.hpp"
@@ -29,29 +31,97 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
     }
 }
 
-// Copies the applied events and the redemption entries into the replay database. SQLite cannot
-// attach inside a transaction, so the source is attached first and the copy is one transaction.
-void seed(SQLite::Database& replay, SQLite::Database& source, SqliteStore& store, const ReplayOptions& options) {
+// A batch as the daemon applied it: the events up to `seq_to`, at `applied_at` (apply_log).
+struct AppliedBatch {
+    std::int64_t seq_to = 0;
+    Timestamp applied_at = 0;
+};
+
+// Everything the replay takes from the source, copied in one transaction while it is attached:
+// the events to replay, staged in `replay_inbox` and moved into `events` batch by batch, and the
+// batches the daemon applied them in. The source stays attached only for the copy: a write
+// transaction on a connection with an attached database would lock the daemon's file too.
+std::vector<AppliedBatch> stage(SQLite::Database& replay, SQLite::Database& source, const ReplayOptions& options) {
+    replay.exec("CREATE TABLE replay_inbox (seq INTEGER PRIMARY KEY, shop_id TEXT, event_id TEXT, type TEXT, "
+                "order_id TEXT, occurred_at INTEGER, received_at INTEGER, body TEXT)");
     SQLite::Statement attach(replay, "ATTACH DATABASE ? AS src");
     attach.bind(1, source.getFilename());
     attach.exec();
+    std::vector<AppliedBatch> batches;
+    {
+        SQLite::Transaction tx(replay);
+        const std::string applied = options.applied_only ? " AND seq <= (SELECT seq FROM src.apply_cursor WHERE id = 1)" : "";
+        SQLite::Statement copy(replay, "INSERT INTO replay_inbox SELECT seq, shop_id, event_id, type, order_id, "
+                                       "occurred_at, received_at, body FROM src.events WHERE occurred_at <= ?" + applied);
+        copy.bind(1, static_cast<std::int64_t>(options.until));
+        copy.exec();
+        SQLite::Statement log(replay, "SELECT seq_to, applied_at FROM src.apply_log WHERE seq_to <= "
+                                      "(SELECT seq FROM src.apply_cursor WHERE id = 1) ORDER BY seq_to");
+        while (log.executeStep()) batches.push_back({log.getColumn(0).getInt64(), log.getColumn(1).getInt64()});
+        tx.commit();
+    }
+    replay.exec("DETACH DATABASE src");
+    return batches;
+}
+
+// Moves the staged events up to `seq_to` into the inbox the applier reads; answers how many.
+std::size_t receive_until(SQLite::Database& replay, std::int64_t seq_to) {
     SQLite::Transaction tx(replay);
-    SQLite::Statement copy(replay, std::string("INSERT INTO events (seq, shop_id, event_id, type, order_id, "
-                                               "occurred_at, received_at, body) SELECT seq, shop_id, event_id, type, "
-                                               "order_id, occurred_at, received_at, body FROM src.events "
-                                               "WHERE occurred_at <= ?") +
-                                   (options.applied_only ? " AND seq <= (SELECT seq FROM src.apply_cursor WHERE id = 1)" : ""));
-    copy.bind(1, static_cast<std::int64_t>(options.until));
-    copy.exec();
-    auto recorded = recorded_ledger(source);
-    if (!recorded) throw std::runtime_error(recorded.error().message);
-    for (const auto& [key, entry] : *recorded) {
-        if (written_outside_engine(entry.kind) && entry.effective_at <= options.until) {
-            (void)store.append_entry(entry, entry.effective_at);
+    SQLite::Statement move(replay, "INSERT INTO events (seq, shop_id, event_id, type, order_id, occurred_at, "
+                                   "received_at, body) SELECT * FROM replay_inbox WHERE seq <= ?");
+    move.bind(1, seq_to);
+    const auto moved = move.exec();
+    SQLite::Statement drop(replay, "DELETE FROM replay_inbox WHERE seq <= ?");
+    drop.bind(1, seq_to);
+    drop.exec();
+    tx.commit();
+    return static_cast<std::size_t>(moved);
+}
+
+// The replay of one history: the engine's entries come from the applier, the ones written outside
+// it (redemptions) are laid in as their time comes, since no event reproduces them.
+class Replay {
+public:
+    Replay(SqliteStore& store, LedgerApplier& applier, std::vector<LedgerEntry> outside)
+        : m_store(store), m_applier(applier), m_outside(std::move(outside)) {
+        std::stable_sort(m_outside.begin(), m_outside.end(),
+                         [](const auto& a, const auto& b) { return a.effective_at < b.effective_at; });
+    }
+
+    // Each wake-up due by `t`, at its own time, as the daemon's writer releases them.
+    Result<bool> release_due_by(Timestamp t) {
+        for (;;) {
+            auto due = m_store.due_wakeups(t, 1);
+            if (!due) return due.error();
+            if (due->empty()) return true;
+            if (auto r = m_applier.release_due(4096, due->front().due_at); !r) return r.error();
         }
     }
-    tx.commit();
-    replay.exec("DETACH DATABASE src");
+
+    // The outside entries effective by `t`.
+    Result<bool> lay_outside_by(Timestamp t) {
+        for (; m_next_outside < m_outside.size() && m_outside[m_next_outside].effective_at <= t; ++m_next_outside) {
+            const auto& e = m_outside[m_next_outside];
+            if (auto w = m_store.append_entry(e, e.effective_at); !w) return w.error();
+        }
+        return true;
+    }
+
+private:
+    SqliteStore& m_store;
+    LedgerApplier& m_applier;
+    std::vector<LedgerEntry> m_outside;
+    std::size_t m_next_outside = 0;
+};
+
+std::vector<LedgerEntry> entries_written_outside_engine(SQLite::Database& source, Timestamp until) {
+    auto recorded = recorded_ledger(source);
+    if (!recorded) throw std::runtime_error(recorded.error().message);
+    std::vector<LedgerEntry> out;
+    for (auto& [key, entry] : *recorded) {
+        if (written_outside_engine(entry.kind) && entry.effective_at <= until) out.push_back(std::move(entry));
+    }
+    return out;
 }
 
 }  // namespace
@@ -60,21 +130,32 @@ bool written_outside_engine(EntryKind kind) {
     return kind == EntryKind::reserve || kind == EntryKind::reserve_release || kind == EntryKind::redeem_commit;
 }
 
+// The logged batches are applied one by one at the time the daemon applied them (never later than
+// `now`), wake-ups due before each first: under tiers an order applied before an earlier order
+// arrived earns at the tier the ledger knew and is settled at its release, and the replay must
+// meet the same ledger to write the same entries. Events applied before the log existed (older
+// databases), or not yet applied, come last, at once, at `now`.
 Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& source, const RuleBook& rules,
                                                         const ReplayOptions& options) {
     try {
         auto replay = std::make_shared<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         if (auto m = migrate(*replay); !m) return m.error();
+        const auto batches = stage(*replay, source, options);
         SqliteStore store(replay);
-        seed(*replay, source, store, options);
         LedgerApplier applier(store, std::make_shared<const RewardEngine>(rules));
-        if (auto a = applier.apply_all(1024, options.now); !a) return a.error();
-        for (;;) {  // each round releases what is due; a wake-up moved to later stops the loop
-            auto due = store.due_wakeups(options.now, 1);
-            if (!due) return due.error();
-            if (due->empty()) break;
-            if (auto r = applier.release_due(4096, options.now); !r) return r.error();
+        Replay history(store, applier, entries_written_outside_engine(source, options.until));
+        for (const auto& batch : batches) {
+            const auto t = std::min(batch.applied_at, options.now);
+            if (auto r = history.release_due_by(t); !r) return r.error();
+            if (auto r = history.lay_outside_by(t); !r) return r.error();
+            const auto received = receive_until(*replay, batch.seq_to);
+            if (received == 0) continue;
+            if (auto a = applier.apply_next(received, t); !a) return a.error();
         }
+        if (auto r = history.lay_outside_by(std::numeric_limits<Timestamp>::max()); !r) return r.error();
+        receive_until(*replay, std::numeric_limits<std::int64_t>::max());
+        if (auto a = applier.apply_all(1024, options.now); !a) return a.error();
+        if (auto r = history.release_due_by(options.now); !r) return r.error();
         std::map<std::string, LedgerEntry> out;
         for (auto& e : read_all(*replay, "")) out.emplace(e.key, std::move(e));
         return out;

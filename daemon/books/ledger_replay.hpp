@@ -1,6 +1,7 @@
-// Replays the stored events under the recorded rule versions into a private in-memory database
-// with the daemon's own LedgerApplier, and reads the recorded ledger the same way, so reconcile
-// and simulate compare like with like. The real database is only read (attached to the replay).
+// Replays the stored events under the recorded rule versions, in the batches and at the times the
+// daemon applied them (apply_log), into a private in-memory database with the daemon's own
+// LedgerApplier, and reads the recorded ledger the same way, so reconcile and simulate compare
+// like with like. The real database is only read (attached to the replay while it is copied).
 #pragma once
 
 #include <SQLiteCpp/Database.h>

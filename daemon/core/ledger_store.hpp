@@ -66,7 +66,9 @@ public:
     virtual Result<std::vector<LedgerEntry>> all_entries() = 0;
 
     virtual Result<std::int64_t> applied_cursor() = 0;
-    virtual Result<bool> set_applied_cursor(std::int64_t seq) = 0;
+    // Moves the cursor to `seq`, past a batch applied at `applied_at`. Each move forward is kept,
+    // so a replay can apply the same batches at the same times; a move to where it is changes nothing.
+    virtual Result<bool> set_applied_cursor(std::int64_t seq, Timestamp applied_at) = 0;
 
     virtual Result<bool> set_wakeup(const Wakeup& wakeup) = 0;   // replaces the order's wake-up
     virtual Result<bool> clear_wakeup(const std::string& shop_id, const std::string& order_id) = 0;

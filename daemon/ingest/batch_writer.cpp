@@ -200,7 +200,7 @@ void BatchWriter::probe() {
     auto written = m_store->write_transaction([&]() -> Result<bool> {
         auto cursor = m_store->applied_cursor();
         if (!cursor) return cursor.error();
-        return m_store->set_applied_cursor(*cursor);
+        return m_store->set_applied_cursor(*cursor, m_clock());
     });
     if (written) {
         spdlog::info("store: storage recovered, taking events again");

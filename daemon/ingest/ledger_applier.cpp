@@ -62,7 +62,7 @@ Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
             if (auto r = apply_order(order, now, stats); !r) return r;
         }
         stats.events = events->size();
-        return m_store.set_applied_cursor(events->back().seq);
+        return m_store.set_applied_cursor(events->back().seq, now);
     });
     forget_batch();
     if (!done) {

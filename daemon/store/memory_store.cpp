@@ -98,8 +98,9 @@ Result<std::int64_t> MemoryStore::applied_cursor() {
     return m_state.cursor;
 }
 
-Result<bool> MemoryStore::set_applied_cursor(std::int64_t seq) {
+Result<bool> MemoryStore::set_applied_cursor(std::int64_t seq, Timestamp applied_at) {
     Lock lock(m_mutex);
+    if (seq > 0) m_state.apply_log.emplace(seq, applied_at);
     m_state.cursor = seq;
     return true;
 }

@@ -24,7 +24,7 @@ public:
     Result<std::vector<LedgerEntry>> customer_entries(const std::string& customer) override;
     Result<std::vector<LedgerEntry>> all_entries() override;
     Result<std::int64_t> applied_cursor() override;
-    Result<bool> set_applied_cursor(std::int64_t seq) override;
+    Result<bool> set_applied_cursor(std::int64_t seq, Timestamp applied_at) override;
     Result<bool> set_wakeup(const Wakeup& wakeup) override;
     Result<bool> clear_wakeup(const std::string& shop_id, const std::string& order_id) override;
     Result<std::vector<Wakeup>> due_wakeups(Timestamp now, std::size_t limit) override;
@@ -40,6 +40,7 @@ private:
         std::vector<LedgerEntry> entries;
         std::map<std::string, std::size_t> entry_index;
         std::int64_t cursor = 0;
+        std::map<std::int64_t, Timestamp> apply_log;  // seq_to -> applied_at
         std::map<std::pair<std::string, std::string>, Timestamp> wakeups;
         std::vector<CustomerRecord> customers;
     };

@@ -121,7 +121,14 @@ CREATE TABLE product_categories (
 CREATE INDEX product_categories_wanted ON product_categories (state, next_try_at);
 )SQL";
 
-constexpr std::array<const char*, 6> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
+// v7: when each batch of events was applied (the cursor's moves), so reconcile replays the same
+// batches at the same times: under tiers the order in which orders meet the ledger matters
+// (daemon/books/ledger_replay.cpp). Databases from before v7 replay their older events at once.
+constexpr const char* k_v7 = R"SQL(
+CREATE TABLE apply_log (seq_to INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+)SQL";
+
+constexpr std::array<const char*, 7> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
 
 }  // namespace
 

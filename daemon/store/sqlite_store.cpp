@@ -229,12 +229,17 @@ Result<std::int64_t> SqliteStore::applied_cursor() {
     });
 }
 
-Result<bool> SqliteStore::set_applied_cursor(std::int64_t seq) {
+Result<bool> SqliteStore::set_applied_cursor(std::int64_t seq, Timestamp applied_at) {
     return guarded([&]() -> Result<bool> {
         auto use = m_statements.use("UPDATE apply_cursor SET seq = ? WHERE id = 1");
         auto& q = *use;
         q.bind(1, seq);
         q.exec();
+        if (seq <= 0) return true;
+        auto logged = m_statements.use("INSERT OR IGNORE INTO apply_log (seq_to, applied_at) VALUES (?, ?)");
+        logged->bind(1, seq);
+        logged->bind(2, static_cast<std::int64_t>(applied_at));
+        logged->exec();
         return true;
     });
 }

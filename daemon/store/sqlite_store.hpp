@@ -34,7 +34,7 @@ public:
     Result<std::vector<LedgerEntry>> customer_entries(const std::string& customer) override;
     Result<std::vector<LedgerEntry>> all_entries() override;
     Result<std::int64_t> applied_cursor() override;
-    Result<bool> set_applied_cursor(std::int64_t seq) override;
+    Result<bool> set_applied_cursor(std::int64_t seq, Timestamp applied_at) override;
     Result<bool> set_wakeup(const Wakeup& wakeup) override;
     Result<bool> clear_wakeup(const std::string& shop_id, const std::string& order_id) override;
     Result<std::vector<Wakeup>> due_wakeups(Timestamp now, std::size_t limit) override;

@@ -1,5 +1,5 @@
-// A generated loyalty-program history for the report's test, simple enough that the test can
-// work out every figure from the plan and the rules alone: one shop in EUR, one-line orders of
+// A generated loyalty-program history for the bookkeeper's tests (report, reconcile), simple enough
+// that a test can work out every figure from the plan and the rules alone: one shop in EUR, one-line orders of
 // whole euros (no discount, tax or shipping), customers joining over three months, some orders
 // cancelled within ten days (before their 14-day pending period ends), and each customer's first
 // order carrying a referral code: a known buyer's, their own, an unknown one, or none.
@@ -12,10 +12,27 @@
 
 #include "core/history_generator.hpp"
 #include "core/referral_code.hpp"
+#include "core/rules.hpp"
 
 namespace rewardd::test::books {
 
 constexpr Timestamp k_program_start = 1767225600;  // 2026-01-01
+
+constexpr std::int64_t k_welcome_points = 100, k_referrer_points = 200;
+
+// The program the history runs under: tiers on 30 days' spend, lifetime expiry, referrals,
+// cashback and a spring campaign.
+inline Rules program_rules() {
+    constexpr Timestamp day = k_seconds_per_day;
+    Rules r;  // 1 point per 1.00, 14 days pending, 100 points = 1.00
+    r.tiers = {{"silver", 300000, 125}, {"gold", 700000, 150}};  // 300.00 and 700.00 in 30 days
+    r.tier_window_days = 30;
+    r.expiry.lifetime_days = 21;
+    r.referral = {k_welcome_points, k_referrer_points};
+    r.cashback.rate_bp = 200;
+    r.campaigns.push_back({"spring", k_program_start + 35 * day, k_program_start + 42 * day, 200, 600, "", 0});
+    return r;
+}
 
 struct PlannedOrder {
     std::string id;

@@ -16,19 +16,6 @@ using namespace rewardd::test::books;
 namespace {
 
 constexpr Timestamp k_day = k_seconds_per_day;
-constexpr std::int64_t k_welcome_points = 100, k_referrer_points = 200;
-
-Rules program_rules() {
-    Rules r;  // 1 point per 1.00, 14 days pending, 100 points = 1.00
-    r.tiers = {{"silver", 300000, 125}, {"gold", 700000, 150}};  // 300.00 and 700.00 in 30 days
-    r.tier_window_days = 30;
-    r.expiry.lifetime_days = 21;
-    r.referral = {k_welcome_points, k_referrer_points};
-    r.cashback.rate_bp = 200;
-    r.campaigns.push_back({"spring", k_program_start + 35 * k_day, k_program_start + 42 * k_day, 200, 600, "", 0});
-    return r;
-}
-
 // Spend at an instant (milli-units of EUR), one entry per payment (+) and cancellation (-).
 using SpendLog = std::vector<std::pair<Timestamp, std::int64_t>>;
 

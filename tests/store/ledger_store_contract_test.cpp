@@ -88,7 +88,7 @@ TEST_CASE_TEMPLATE("a failed write transaction leaves nothing behind", F, Sqlite
     F f;
     auto result = f.store->write_transaction([&]() -> Result<bool> {
         f.store->append_entry(entry("k1", 10), 1);
-        f.store->set_applied_cursor(5);
+        f.store->set_applied_cursor(5, 2);
         return make_error(ErrorCode::storage_unavailable, "simulated failure");
     });
     CHECK_FALSE(result.ok());
