@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "net/curl_library.hpp"
 #include "net/http_client.hpp"
 #include "outbox/woocommerce_rest.hpp"
+#include "support/daemon_process.hpp"
 
 using namespace rewardd;
 using namespace std::chrono_literals;
@@ -46,22 +48,37 @@ bool eventually(const std::function<bool()>& ready) {
     return false;
 }
 
-// A plain local server answering GET /ping with "pong".
+// A local server answering GET /ping with "pong": plain http, or https with a self-signed
+// certificate made by the openssl command at test time (TLS goes through libcurl's OpenSSL too).
 struct PingServer {
-    httplib::Server server;
+    std::unique_ptr<httplib::Server> server;
+    std::string scheme = "http";
     std::thread thread;
     int port = 0;
-    PingServer() {
-        server.Get("/ping", [](const httplib::Request&, httplib::Response& res) { res.set_content("pong", "text/plain"); });
-        port = server.bind_to_any_port("127.0.0.1");
-        thread = std::thread([this] { server.listen_after_bind(); });
-        while (!server.is_running()) std::this_thread::sleep_for(5ms);
+
+    explicit PingServer(const test::TempDir* tls_dir = nullptr) {
+        if (tls_dir) {
+            const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " +
+                                    tls_dir->str() + "/key.pem -out " + tls_dir->str() + "/cert.pem >/dev/null 2>&1";
+            REQUIRE(std::system(cmd.c_str()) == 0);
+            server = std::make_unique<httplib::SSLServer>((tls_dir->str() + "/cert.pem").c_str(),
+                                                          (tls_dir->str() + "/key.pem").c_str());
+            scheme = "https";
+        } else {
+            server = std::make_unique<httplib::Server>();
+        }
+        server->Get("/ping", [](const httplib::Request&, httplib::Response& res) { res.set_content("pong", "text/plain"); });
+        port = server->bind_to_any_port("127.0.0.1");
+        thread = std::thread([this] { server->listen_after_bind(); });
+        while (!server->is_running()) std::this_thread::sleep_for(5ms);
     }
     ~PingServer() {
-        server.stop();
+        server->stop();
         thread.join();
     }
-    HttpRequest ping() const { return HttpRequest{"GET", "http://127.0.0.1:" + std::to_string(port) + "/ping", {}, "", {}, 5000}; }
+    HttpRequest ping() const {
+        return HttpRequest{"GET", scheme + "://127.0.0.1:" + std::to_string(port) + "/ping", {}, "", {}, 5000};
+    }
 };
 
 }  // namespace
@@ -124,6 +141,25 @@ TEST_CASE("the unloader closes libcurl once requests have been idle for its dela
     CHECK(again.error == TransportError::none);
     CHECK(again.body == "pong");
     CHECK(library.loads() == 2);
+}
+
+TEST_CASE("https requests work before and after libcurl was closed and reopened") {
+    test::TempDir tls_dir;
+    PingServer server(&tls_dir);
+    CurlLibrary& library = curl_library();
+    CurlHttpClient client({false});  // the certificate is self-signed
+    const auto loads_before = library.loads();
+
+    const HttpResponse first = client.send(server.ping());
+    CHECK_MESSAGE(first.error == TransportError::none, first.error_message);
+    CHECK(first.body == "pong");
+    REQUIRE(library.unload_if_idle(0s));
+    CHECK_FALSE(libcurl_mapped());
+
+    const HttpResponse second = client.send(server.ping());
+    CHECK_MESSAGE(second.error == TransportError::none, second.error_message);
+    CHECK(second.body == "pong");
+    CHECK(library.loads() == loads_before + 2);
 }
 
 TEST_CASE("a pinned lease keeps libcurl loaded for good") {
