@@ -1,11 +1,12 @@
-// libcurl easy interface, one handle per request (deliveries are few; simplicity wins).
+// libcurl easy interface, one handle per request (deliveries are few; simplicity wins). libcurl is
+// opened for the request and closed when outgoing HTTP has been idle a while (curl_library.hpp).
 #include "http_client.hpp"
-
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
+
+#include "curl_functions.hpp"
+#include "curl_library.hpp"
 
 namespace rewardd {
 namespace {
@@ -73,14 +74,21 @@ std::string HttpResponse::header(const std::string& lower_name) const {
     return it == headers.end() ? "" : it->second;
 }
 
-CurlHttpClient::CurlHttpClient(CurlOptions options) : m_options(std::move(options)) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+CurlHttpClient::CurlHttpClient(CurlOptions options)
+    : CurlHttpClient(std::move(options), curl_library()) {}
+
+CurlHttpClient::CurlHttpClient(CurlOptions options, CurlLibrary& library)
+    : m_options(std::move(options)), m_library(library) {}
 
 HttpResponse CurlHttpClient::send(const HttpRequest& request) {
     HttpResponse response;
-    CURL* curl = curl_easy_init();
+    CurlLease lease = m_library.acquire(response.error_message);
+    if (!lease.functions()) {
+        response.error = TransportError::other;
+        return response;
+    }
+    const CurlFunctions& lib = *lease.functions();
+    CURL* curl = lib.easy_init();
     if (!curl) {
         response.error = TransportError::other;
         response.error_message = "curl_easy_init failed";
@@ -88,45 +96,49 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
     }
     curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers) {
-        headers = curl_slist_append(headers, (name + ": " + value).c_str());
+        headers = lib.slist_append(headers, (name + ": " + value).c_str());
     }
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+    headers = lib.slist_append(headers, "Expect:");  // no 100-continue round trip
     Sink sink{&response.body, m_options.response_bytes_max};
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    lib.easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    lib.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        lib.easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+        lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<std::int64_t>(request.timeout_ms, 10000)));
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, m_options.verify_tls ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, m_options.verify_tls ? 2L : 0L);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+    lib.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    lib.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
+    lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<std::int64_t>(request.timeout_ms, 10000)));
+    lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    lib.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    lib.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, m_options.verify_tls ? 1L : 0L);
+    lib.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, m_options.verify_tls ? 2L : 0L);
+    lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    lib.easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+    lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    lib.easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    lib.easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
     if (request.basic_auth) {
-        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-        curl_easy_setopt(curl, CURLOPT_USERNAME, request.basic_auth->first.c_str());
-        curl_easy_setopt(curl, CURLOPT_PASSWORD, request.basic_auth->second.c_str());
+        lib.easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+        lib.easy_setopt(curl, CURLOPT_USERNAME, request.basic_auth->first.c_str());
+        lib.easy_setopt(curl, CURLOPT_PASSWORD, request.basic_auth->second.c_str());
     }
-    const CURLcode code = curl_easy_perform(curl);
+    const CURLcode code = lib.easy_perform(curl);
     if (code != CURLE_OK) {
         response.error = classify(code);
-        response.error_message = curl_easy_strerror(code);
+        response.error_message = lib.easy_strerror(code);
+        curl_off_t resolved_after_us = 0;
+        lib.easy_getinfo(curl, CURLINFO_NAMELOOKUP_TIME_T, &resolved_after_us);
+        // Timed out while the host name was being resolved: the resolver thread outlives the handle.
+        if (code == CURLE_OPERATION_TIMEDOUT && resolved_after_us == 0) lease.pin();
     } else {
         long status = 0;
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
         response.status = static_cast<int>(status);
     }
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
+    lib.slist_free_all(headers);
+    lib.easy_cleanup(curl);
     return response;
 }
 

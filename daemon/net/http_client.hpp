@@ -46,13 +46,19 @@ struct CurlOptions {
     std::int64_t response_bytes_max = 4 << 20;
 };
 
+class CurlLibrary;
+
+// Opens libcurl for each request through `library` (the process's own by default), which closes it
+// again once outgoing HTTP has been idle for a while (net/curl_library.hpp). Thread-safe.
 class CurlHttpClient final : public HttpClient {
 public:
     explicit CurlHttpClient(CurlOptions options = {});
+    CurlHttpClient(CurlOptions options, CurlLibrary& library);
     HttpResponse send(const HttpRequest& request) override;
 
 private:
     CurlOptions m_options;
+    CurlLibrary& m_library;
 };
 
 // RFC 3986 percent-encoding of everything but unreserved characters (PHP's rawurlencode).

@@ -1,0 +1,183 @@
+// Idle memory benchmark: resident memory of `rewardd serve` idle with a fresh data folder, and of
+// one that has delivered a reward to a (fake, local) WooCommerce shop and then sat idle past
+// libcurl's unload delay, the state a working shop spends its quiet hours in. VmRSS is read as
+// startup_bench reads it: one second after the first 200 on /readyz (fresh), and one second after
+// the delay (delivered). Each run prints whether libcurl is mapped (/proc/PID/maps).
+// With --smaps DIR, each reading also copies /proc/PID/smaps to DIR (fresh.smaps, delivered.smaps,
+// idle.smaps; the last run's) for a per-library comparison.
+// Usage: idle_memory_bench [--runs R] [--rewardd PATH] [--smaps DIR]
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "bench/process_stats.hpp"
+#include "fakes/fake_woocommerce.hpp"
+#include "net/curl_library.hpp"
+#include "outbox/outbox_store.hpp"
+#include "rewards/grant_code.hpp"
+#include "store/database.hpp"
+#include "support/daemon_process.hpp"
+
+using namespace rewardd;
+using namespace rewardd::bench;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string k_key = "ck_bench_0123456789";
+const std::string k_secret = "cs_bench_0123456789";
+
+std::string g_smaps_dir;  // --smaps
+
+// VmRSS now, and a copy of smaps named `what` when --smaps was given.
+long read_rss(int pid, const std::string& what) {
+    if (!g_smaps_dir.empty()) {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/smaps");
+        std::ofstream(g_smaps_dir + "/" + what + ".smaps") << in.rdbuf();
+    }
+    return proc_status_kib(pid, "VmRSS");
+}
+
+bool libcurl_mapped(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/maps");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find("/libcurl.so") != std::string::npos) return true;
+    }
+    return false;
+}
+
+// `rewardd serve` on a free port, its output discarded; returns once /readyz answers 200.
+pid_t serve(const std::string& binary, const std::string& data) {
+    const int port = test::free_port();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(binary.c_str(), binary.c_str(), "serve", "--data", data.c_str(), "--listen",
+              ("127.0.0.1:" + std::to_string(port)).c_str(), nullptr);
+        _exit(127);
+    }
+    httplib::Client cli("127.0.0.1", port);
+    cli.set_connection_timeout(0, 100000);
+    for (;;) {
+        if (auto res = cli.Get("/readyz"); res && res->status == 200) return pid;
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+}
+
+int stop(pid_t pid) {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string outbox_status(const std::string& data, const std::string& grant_id) {
+    auto db = open_database({data + "/rewardd.db", Durability::full, 5000, true});
+    if (!db) return "";
+    SQLite::Statement q(**db, "SELECT status FROM outbox WHERE grant_id = ?");
+    q.bind(1, grant_id);
+    return q.executeStep() ? q.getColumn(0).getString() : "";
+}
+
+// A grant written to the outbox as the daemon's own code writes it.
+bool enqueue(const std::string& data, const std::string& grant_id) {
+    RewardGrant g;
+    g.grant_id = grant_id;
+    g.shop_id = "wc1";
+    g.code = grant_coupon_code("RWD", grant_id);
+    g.amount_minor = 1250;
+    g.currency = "USD";
+    g.customer_email = "ada@example.test";
+    g.description = "idle memory bench";
+    auto db = open_database({data + "/rewardd.db", Durability::full});
+    return db && OutboxStore(*db).enqueue(g, 1700000000);
+}
+
+struct Run {
+    long fresh_kib = 0;
+    long delivered_kib = 0;  // just after the delivery, libcurl loaded
+    long idle_kib = 0;       // past the unload delay
+};
+
+long fresh_idle_kib(const std::string& binary) {
+    test::TempDir dir;
+    const pid_t pid = serve(binary, dir.str());
+    std::this_thread::sleep_for(1s);
+    const long rss = read_rss(pid, "fresh");
+    std::printf("  fresh: %ld KiB, libcurl %s, ", rss, libcurl_mapped(pid) ? "mapped" : "not mapped");
+    std::printf("exit %d\n", stop(pid));
+    return rss;
+}
+
+// Zero KiB when the delivery did not happen.
+Run after_delivery(const std::string& binary, Run run) {
+    test::FakeWooCommerce fake(k_key, k_secret);
+    test::TempDir dir;
+    const auto added = test::run_rewardd({"shop", "add", "wc1", "--platform", "woocommerce", "--secret", "bench-webhook-secret",
+                                          "--url", fake.url(), "--consumer-key", k_key, "--consumer-secret", k_secret,
+                                          "--data", dir.str()});
+    if (added.exit_code != 0) return std::fprintf(stderr, "%s", added.err.c_str()), run;
+    const pid_t pid = serve(binary, dir.str());
+    if (!enqueue(dir.str(), "bench-1")) return stop(pid), run;
+    for (int i = 0; i < 600 && outbox_status(dir.str(), "bench-1") != "delivered"; ++i) std::this_thread::sleep_for(50ms);
+    if (outbox_status(dir.str(), "bench-1") != "delivered") return stop(pid), run;
+    run.delivered_kib = read_rss(pid, "delivered");
+    std::printf("  delivered: %ld KiB, libcurl %s; waiting %lld s\n", run.delivered_kib,
+                libcurl_mapped(pid) ? "mapped" : "not mapped",
+                static_cast<long long>(CurlLibrary::k_idle_unload_after.count() + 1));
+    std::this_thread::sleep_for(CurlLibrary::k_idle_unload_after + 1s);
+    run.idle_kib = read_rss(pid, "idle");
+    std::printf("  idle after delivery: %ld KiB, libcurl %s, ", run.idle_kib, libcurl_mapped(pid) ? "mapped" : "not mapped");
+    std::printf("exit %d, coupons %zu\n", stop(pid), fake.coupons().size());
+    return run;
+}
+
+long median(std::vector<long> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+void print_median(const char* what, const std::vector<Run>& runs, long Run::*field) {
+    std::vector<long> v;
+    for (const auto& r : runs) v.push_back(r.*field);
+    const long m = median(v);
+    std::printf("%-32s %6ld KiB (%.1f MiB)\n", what, m, mib(m));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int runs = 5;
+    std::string binary = test::rewardd_binary();
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string key = argv[i];
+        if (key == "--runs") runs = std::stoi(argv[i + 1]);
+        else if (key == "--rewardd") binary = argv[i + 1];
+        else if (key == "--smaps") g_smaps_dir = argv[i + 1];
+    }
+    setvbuf(stdout, nullptr, _IOLBF, 0);  // nothing buffered for the forked children to repeat
+    std::printf("rewardd: %s\n", binary.c_str());
+    std::vector<Run> results;
+    for (int i = 0; i < runs; ++i) {
+        std::printf("run %d\n", i + 1);
+        Run run;
+        run.fresh_kib = fresh_idle_kib(binary);
+        run = after_delivery(binary, run);
+        if (run.idle_kib == 0) return std::fprintf(stderr, "the reward was not delivered\n"), 1;
+        results.push_back(run);
+    }
+    std::printf("median of %d runs:\n", runs);
+    print_median("fresh, idle", results, &Run::fresh_kib);
+    print_median("just after one delivery", results, &Run::delivered_kib);
+    print_median("idle past the unload delay", results, &Run::idle_kib);
+    return 0;
+}
