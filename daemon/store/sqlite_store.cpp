@@ -28,7 +28,7 @@ void fill_ledger_entry(SQLite::Statement& q, LedgerEntry& e) {
     e.customer = q.getColumn(1).getString();
     e.shop_id = q.getColumn(2).getString();
     e.order_id = q.getColumn(3).getString();
-    e.kind = parse_entry_kind(q.getColumn(4).getString()).value_or(EntryKind::adjust);
+    e.kind = parse_entry_kind(q.getColumn(4).getText()).value_or(EntryKind::adjust);
     e.pending_delta = q.getColumn(5).getInt64();
     e.available_delta = q.getColumn(6).getInt64();
     e.rule_version = q.getColumn(7).getInt();
@@ -36,7 +36,7 @@ void fill_ledger_entry(SQLite::Statement& q, LedgerEntry& e) {
     e.base_minor = q.getColumn(9).getInt64();
     e.currency = q.getColumn(10).getString();
     e.rate = q.getColumn(11).getString();
-    e.rounding = parse_rounding(q.getColumn(12).getString()).value_or(Rounding::floor);
+    e.rounding = parse_rounding(q.getColumn(12).getText()).value_or(Rounding::floor);
     e.event_id = q.getColumn(13).getString();
     e.effective_at = q.getColumn(14).getInt64();
     e.refers_to = q.getColumn(15).getString();
