@@ -2,7 +2,9 @@
 // ledger order. Wording stays close to the entry fields so the story can be checked against them.
 #include "books/balance_story.hpp"
 
-#include <map>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "core/money.hpp"
 
@@ -17,57 +19,57 @@ std::string money(std::int64_t minor, const std::string& currency) {
     return format_minor(minor, currency_exponent(currency).value_or(2)) + " " + currency;
 }
 
-// One order's entries as a paragraph: the earning first, then what happened to it.
-std::vector<std::string> order_story(const std::vector<const LedgerEntry*>& entries) {
+// One order's entries as an indented paragraph: the earning first, then what happened to it.
+void order_story(const std::vector<const LedgerEntry*>& entries, const StoryLine& emit) {
     const LedgerEntry& first = *entries.front();
     std::int64_t earned = 0;
-    std::vector<std::string> lines, rates;
+    std::vector<std::string> rates;
     std::string when, version;
     for (const auto* e : entries) {
         if (e->kind != EntryKind::earn_pending || !e->refers_to.empty()) continue;  // a restore's re-earn: below
         earned += e->pending_delta;
         when = day(e->effective_at);
         version = "rules v" + std::to_string(e->rule_version);
-        rates.push_back("line " + e->line_id + ": " + std::to_string(e->pending_delta) + " for " +
+        rates.push_back("      line " + e->line_id + ": " + std::to_string(e->pending_delta) + " for " +
                         money(e->base_minor, e->currency) + " at " + e->rate);
     }
-    std::string head = "order " + first.order_id + " (" + first.shop_id + ")";
+    std::string head = "  order " + first.order_id + " (" + first.shop_id + ")";
     if (earned > 0) {
-        lines.push_back(head + ", paid " + when + ": " + points(earned) + " points earned under " + version);
-        for (const auto& r : rates) lines.push_back("    " + r);
+        emit(head + ", paid " + when + ": " + points(earned) + " points earned under " + version);
+        for (const auto& r : rates) emit(r);
     } else {
-        lines.push_back(head + ":");
+        emit(head + ":");
     }
     bool released = false;
     for (const auto* e : entries) {
         switch (e->kind) {
             case EntryKind::earn_pending:
                 if (e->refers_to.empty()) break;
-                lines.push_back("    " + day(e->effective_at) + " " + points(delta(*e)) + " for line " + e->line_id +
+                emit("      " + day(e->effective_at) + " " + points(delta(*e)) + " for line " + e->line_id +
                                 ": " + e->reason);
                 break;
             case EntryKind::release:
                 released = true;
-                lines.push_back("    " + day(e->effective_at) + " " + std::to_string(e->available_delta) +
+                emit("      " + day(e->effective_at) + " " + std::to_string(e->available_delta) +
                                 " points became available (" + e->reason + ")");
                 break;
             case EntryKind::claw_back:
-                lines.push_back("    " + day(e->effective_at) + " " + points(delta(*e)) + " for " + e->reason +
+                emit("      " + day(e->effective_at) + " " + points(delta(*e)) + " for " + e->reason +
                                 (e->line_id.empty() ? "" : " of line " + e->line_id) + " (refunded share " + e->rate + ")");
                 break;
             case EntryKind::reverse:
-                lines.push_back("    " + day(e->effective_at) + " " + points(delta(*e)) + ": " + e->reason +
+                emit("      " + day(e->effective_at) + " " + points(delta(*e)) + ": " + e->reason +
                                 ", whatever the order still held taken back");
                 break;
             case EntryKind::cashback:
-                lines.push_back("    cashback " + money(e->base_minor, e->currency) + " (" + e->rate + "), held like the points");
+                emit("      cashback " + money(e->base_minor, e->currency) + " (" + e->rate + "), held like the points");
                 break;
             case EntryKind::cashback_due:
-                lines.push_back("    " + day(e->effective_at) + " cashback " + money(e->base_minor, e->currency) +
+                emit("      " + day(e->effective_at) + " cashback " + money(e->base_minor, e->currency) +
                                 " due: issued as a code or store credit");
                 break;
             case EntryKind::cashback_reverse:
-                lines.push_back("    " + day(e->effective_at) + " cashback taken back: " + e->reason);
+                emit("      " + day(e->effective_at) + " cashback taken back: " + e->reason);
                 break;
             default:
                 break;
@@ -75,9 +77,21 @@ std::vector<std::string> order_story(const std::vector<const LedgerEntry*>& entr
     }
     std::int64_t pending = 0;
     for (const auto* e : entries) pending += e->pending_delta;
-    if (!released && pending > 0) lines.push_back("    still pending: " + std::to_string(pending) + " points");
-    return lines;
+    if (!released && pending > 0) emit("      still pending: " + std::to_string(pending) + " points");
 }
+
+// Told in its order's paragraph rather than on its own line.
+bool in_order_story(const LedgerEntry& e) { return !e.order_id.empty() && e.kind != EntryKind::redeem_commit; }
+
+// (shop, order), pointing into the entries being told.
+using OrderRef = std::pair<std::string_view, std::string_view>;
+struct OrderRefHash {
+    std::size_t operator()(const OrderRef& r) const {
+        const std::hash<std::string_view> h;
+        return h(r.first) * 31 + h(r.second);
+    }
+};
+constexpr std::size_t k_no_order = static_cast<std::size_t>(-1);
 
 // A movement that belongs to no order.
 std::string other_line(const LedgerEntry& e) {
@@ -98,32 +112,38 @@ std::string other_line(const LedgerEntry& e) {
 
 }  // namespace
 
+void tell_balance_story(const std::string& who, const Balance& balance, const std::vector<LedgerEntry>& entries,
+                        const StoryLine& emit) {
+    emit(who + " has " + std::to_string(balance.available) + " points available and " +
+         std::to_string(balance.pending) + " pending. Why:");
+    // Each order's entries, grouped in one pass; the paragraph is told where the order first appears.
+    std::unordered_map<OrderRef, std::size_t, OrderRefHash> order_index;
+    std::vector<std::vector<const LedgerEntry*>> orders;
+    std::vector<std::size_t> order_first_told_at(entries.size(), k_no_order);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto& e = entries[i];
+        if (!in_order_story(e)) continue;
+        const auto [it, first] = order_index.try_emplace(OrderRef{e.shop_id, e.order_id}, orders.size());
+        if (first) {
+            orders.emplace_back();
+            order_first_told_at[i] = it->second;
+        }
+        orders[it->second].push_back(&e);
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (!in_order_story(entries[i])) {
+            emit("  " + other_line(entries[i]));
+        } else if (order_first_told_at[i] != k_no_order) {
+            order_story(orders[order_first_told_at[i]], emit);
+        }
+    }
+    emit("  = " + std::to_string(balance.available) + " available + " + std::to_string(balance.pending) + " pending");
+}
+
 std::vector<std::string> balance_story(const std::string& who, const Balance& balance,
                                        const std::vector<LedgerEntry>& entries) {
-    std::vector<std::string> out{who + " has " + std::to_string(balance.available) + " points available and " +
-                                 std::to_string(balance.pending) + " pending. Why:"};
-    std::map<std::string, std::vector<const LedgerEntry*>> orders;
-    std::vector<std::string> order_keys;
-    for (const auto& e : entries) {
-        if (e.order_id.empty() || e.kind == EntryKind::redeem_commit) continue;
-        const std::string key = e.shop_id + "\n" + e.order_id;
-        if (!orders.count(key)) order_keys.push_back(key);
-        orders[key].push_back(&e);
-    }
-    std::size_t next_order = 0;
-    for (const auto& e : entries) {
-        if (!e.order_id.empty() && e.kind != EntryKind::redeem_commit) {
-            const std::string key = e.shop_id + "\n" + e.order_id;
-            if (next_order < order_keys.size() && order_keys[next_order] == key) {
-                for (auto& line : order_story(orders[key])) out.push_back("  " + line);
-                ++next_order;
-            }
-            continue;
-        }
-        out.push_back("  " + other_line(e));
-    }
-    out.push_back("  = " + std::to_string(balance.available) + " available + " + std::to_string(balance.pending) +
-                  " pending");
+    std::vector<std::string> out;
+    tell_balance_story(who, balance, entries, [&](const std::string& line) { out.push_back(line); });
     return out;
 }
 

@@ -4,6 +4,7 @@
 // movement (adjustment, redemption, expiry, tier change), ending in the balance. Pure.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,14 @@
 
 namespace rewardd::books {
 
-// `entries` oldest first, as the ledger holds them; `balance` their sum.
+// Receives the story one line at a time (without its newline), in order.
+using StoryLine = std::function<void(const std::string&)>;
+
+// `entries` oldest first, as the ledger holds them; `balance` their sum. Each line goes to `emit`
+// as it is told, so a long ledger's story (megabytes) never has to be held whole.
+void tell_balance_story(const std::string& who, const Balance& balance, const std::vector<LedgerEntry>& entries,
+                        const StoryLine& emit);
+// The same story as a list of lines.
 std::vector<std::string> balance_story(const std::string& who, const Balance& balance,
                                        const std::vector<LedgerEntry>& entries);
 

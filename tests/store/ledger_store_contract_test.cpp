@@ -84,6 +84,44 @@ TEST_CASE_TEMPLATE("a ledger entry with the same key is kept once, other content
     CHECK(f.store->customer_entries("kari@example.com")->size() == 1);
 }
 
+// Every field different from its default and from the other entries', so a column read into the
+// wrong field or left out shows.
+LedgerEntry full_entry(int n, const std::string& customer) {
+    LedgerEntry e;
+    e.key = "key-" + std::to_string(n) + "-long-enough-to-leave-the-small-string-buffer";
+    e.customer = customer;
+    e.shop_id = "shop" + std::to_string(n);
+    e.order_id = "order" + std::to_string(n);
+    e.kind = n % 2 ? EntryKind::claw_back : EntryKind::release;
+    e.pending_delta = -10 - n;
+    e.available_delta = 20 + n;
+    e.rule_version = 3 + n;
+    e.line_id = "line" + std::to_string(n);
+    e.base_minor = 12345 + n;
+    e.currency = n % 2 ? "NOK" : "JPY";
+    e.rate = std::to_string(n) + "/7";
+    e.rounding = Rounding::half_up;
+    e.event_id = "event-" + std::to_string(n);
+    e.effective_at = 1700000000 + n;
+    e.refers_to = "refers-" + std::to_string(n);
+    e.reason = "reason " + std::to_string(n);
+    return e;
+}
+
+TEST_CASE_TEMPLATE("a customer's entries read back equal to what was written, oldest first", F,
+                   SqliteFixture, MemoryFixture) {
+    F f;
+    std::vector<LedgerEntry> kari;
+    for (int n = 0; n < 40; ++n) {
+        const auto e = full_entry(n, n % 4 == 3 ? "ola@example.com" : "kari@example.com");
+        REQUIRE(*f.store->append_entry(e, 1) == EntryWrite::inserted);
+        if (e.customer == "kari@example.com") kari.push_back(e);
+    }
+    CHECK(*f.store->customer_entries("kari@example.com") == kari);
+    CHECK(f.store->customer_entries("ola@example.com")->size() == 10);
+    CHECK(f.store->customer_entries("nobody@example.com")->empty());
+}
+
 TEST_CASE_TEMPLATE("a failed write transaction leaves nothing behind", F, SqliteFixture, MemoryFixture) {
     F f;
     auto result = f.store->write_transaction([&]() -> Result<bool> {
