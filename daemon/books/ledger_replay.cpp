@@ -64,18 +64,27 @@ std::vector<AppliedBatch> stage(SQLite::Database& replay, SQLite::Database& sour
     return batches;
 }
 
-// Moves the staged events up to `seq_to` into the inbox the applier reads; answers how many.
-std::size_t receive_until(SQLite::Database& replay, std::int64_t seq_to) {
+// Moves into the inbox the applier reads the staged events the daemon had stored by `t` (a batch
+// is applied up to `seq_to`, but an order's later events already stored show to its engine run),
+// and the rest up to `seq_to`; answers how many events wait up to `seq_to`.
+std::size_t receive_until(SQLite::Database& replay, std::int64_t seq_to, Timestamp t) {
     SQLite::Transaction tx(replay);
     SQLite::Statement move(replay, "INSERT INTO events (seq, shop_id, event_id, type, order_id, occurred_at, "
-                                   "received_at, body) SELECT * FROM replay_inbox WHERE seq <= ?");
+                                   "received_at, body) SELECT * FROM replay_inbox WHERE seq <= ? OR received_at <= ?");
     move.bind(1, seq_to);
-    const auto moved = move.exec();
-    SQLite::Statement drop(replay, "DELETE FROM replay_inbox WHERE seq <= ?");
+    move.bind(2, static_cast<std::int64_t>(t));
+    move.exec();
+    SQLite::Statement drop(replay, "DELETE FROM replay_inbox WHERE seq <= ? OR received_at <= ?");
     drop.bind(1, seq_to);
+    drop.bind(2, static_cast<std::int64_t>(t));
     drop.exec();
+    SQLite::Statement waiting(replay, "SELECT COUNT(*) FROM events WHERE seq <= ? AND seq > "
+                                      "(SELECT seq FROM apply_cursor WHERE id = 1)");
+    waiting.bind(1, seq_to);
+    waiting.executeStep();
+    const auto count = waiting.getColumn(0).getInt64();
     tx.commit();
-    return static_cast<std::size_t>(moved);
+    return static_cast<std::size_t>(count);
 }
 
 // The replay of one history: the engine's entries come from the applier, the ones written outside
@@ -148,12 +157,12 @@ Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& sourc
             const auto t = std::min(batch.applied_at, options.now);
             if (auto r = history.release_due_by(t); !r) return r.error();
             if (auto r = history.lay_outside_by(t); !r) return r.error();
-            const auto received = receive_until(*replay, batch.seq_to);
+            const auto received = receive_until(*replay, batch.seq_to, t);
             if (received == 0) continue;
             if (auto a = applier.apply_next(received, t); !a) return a.error();
         }
         if (auto r = history.lay_outside_by(std::numeric_limits<Timestamp>::max()); !r) return r.error();
-        receive_until(*replay, std::numeric_limits<std::int64_t>::max());
+        receive_until(*replay, std::numeric_limits<std::int64_t>::max(), options.now);
         if (auto a = applier.apply_all(1024, options.now); !a) return a.error();
         if (auto r = history.release_due_by(options.now); !r) return r.error();
         std::map<std::string, LedgerEntry> out;
