@@ -143,7 +143,8 @@ bool written_outside_engine(EntryKind kind) {
 // `now`), wake-ups due before each first: under tiers an order applied before an earlier order
 // arrived earns at the tier the ledger knew and is settled at its release, and the replay must
 // meet the same ledger to write the same entries. Events applied before the log existed (older
-// databases), or not yet applied, come last, at once, at `now`.
+// databases) come with the first logged batch, at once, at its time; events not yet applied come
+// last, at once, at `now`.
 Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& source, const RuleBook& rules,
                                                         const ReplayOptions& options) {
     try {
