@@ -17,6 +17,7 @@ void serve_ceiling(int port, int threads, const std::string& shop_domain, const 
     server.set_read_timeout(10, 0);
     server.set_write_timeout(10, 0);
     server.set_tcp_nodelay(true);
+    server.set_keep_alive_max_count(100);
     server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, {{"status", "ok"}}); });
     server.Post("/webhooks/shopify", [&](const httplib::Request& req, httplib::Response& res) {
         if (req.get_header_value("X-Shopify-Shop-Domain") != shop_domain ||

@@ -4,7 +4,8 @@
 //   rewardd  rewardd as configured by default (group commit)
 //   ceiling  the same HTTP stack, HMAC check and payload mapping, answering without storing
 // then rewardd paced at a fixed rate for its latency, and its resident memory idle and under load.
-// Usage: ingest_bench [--requests N] [--connections C] [--rate R] [--threads T]
+// Usage: ingest_bench [--requests N] [--connections C] [--rate R] [--threads T] [--only MODE]
+// (--only naive|rewardd|ceiling|paced runs that one alone, e.g. to profile it)
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +37,7 @@ struct Options {
     int connections = 8;
     int threads = 8;
     double rate = 5000;
+    std::string only;  // empty: every mode
 };
 
 Options parse_options(int argc, char** argv) {
@@ -47,6 +49,7 @@ Options parse_options(int argc, char** argv) {
         else if (key == "--connections") o.connections = std::stoi(value);
         else if (key == "--threads") o.threads = std::stoi(value);
         else if (key == "--rate") o.rate = std::stod(value);
+        else if (key == "--only") o.only = value;
         else throw std::runtime_error("unknown option " + key);
     }
     return o;
@@ -83,11 +86,14 @@ std::string prepare(const TempDir& dir, const Options& o, const std::string& ext
 struct Row {
     std::string name;
     LoadResult load;
+    double server_cpu_seconds = 0;  // the server process's CPU (all threads) during the load
 };
 
 void print_row(const Row& row) {
-    std::printf("%-9s %10.0f %9.2f %9.2f %9zu %7zu\n", row.name.c_str(), row.load.per_second(),
-                row.load.percentile_ms(50), row.load.percentile_ms(99), row.load.answered_2xx, row.load.failed);
+    const double requests = static_cast<double>(row.load.answered_2xx + row.load.failed);
+    std::printf("%-9s %10.0f %9.2f %9.2f %9zu %7zu %11.0f\n", row.name.c_str(), row.load.per_second(),
+                row.load.percentile_ms(50), row.load.percentile_ms(99), row.load.answered_2xx, row.load.failed,
+                requests > 0 ? row.server_cpu_seconds * 1e6 / requests : 0.0);
 }
 
 Row run_rewardd(const std::string& name, const Options& o, const std::string& extra, std::int64_t first_id,
@@ -97,7 +103,9 @@ Row run_rewardd(const std::string& name, const Options& o, const std::string& ex
     const auto requests = paid_orders(count ? count : o.requests, first_id);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const long idle_kib = proc_status_kib(daemon.pid(), "VmRSS");
+    const double cpu_before = proc_cpu_seconds(daemon.pid());
     Row row{name, run_load(daemon.port(), requests, o.connections, rate)};
+    row.server_cpu_seconds = proc_cpu_seconds(daemon.pid()) - cpu_before;
     const long peak_kib = proc_status_kib(daemon.pid(), "VmHWM");
     std::fprintf(stderr, "%s: RSS idle %.1f MiB, peak under load %.1f MiB\n", name.c_str(), mib(idle_kib), mib(peak_kib));
     daemon.stop_gracefully();
@@ -113,7 +121,10 @@ Row run_ceiling(const Options& o, std::int64_t first_id) {
     }
     httplib::Client probe("127.0.0.1", port);
     for (int i = 0; i < 500 && !probe.Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    Row row{"ceiling", run_load(port, paid_orders(o.requests, first_id), o.connections)};
+    const auto requests = paid_orders(o.requests, first_id);
+    const double cpu_before = proc_cpu_seconds(pid);
+    Row row{"ceiling", run_load(port, requests, o.connections)};
+    row.server_cpu_seconds = proc_cpu_seconds(pid) - cpu_before;
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     return row;
@@ -126,17 +137,26 @@ int main(int argc, char** argv) {
     const Options o = parse_options(argc, argv);
     std::printf("ingest: %zu distinct orders/paid webhooks, %d keep-alive connections, %d server threads\n",
                 o.requests, o.connections, o.threads);
+    const auto paced_count = static_cast<std::size_t>(o.rate * 4);
+    if (!o.only.empty()) {  // one mode alone, e.g. under a profiler
+        std::printf("%-9s %10s %9s %9s %9s %7s %11s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed", "server µs/r");
+        if (o.only == "naive") print_row(run_rewardd("naive", o, "intake_batch_events_max = 1\n", 1000000));
+        else if (o.only == "rewardd") print_row(run_rewardd("rewardd", o, "", 1000000));
+        else if (o.only == "ceiling") print_row(run_ceiling(o, 1000000));
+        else if (o.only == "paced") print_row(run_rewardd("paced", o, "", 1000000, o.rate, paced_count));
+        else throw std::runtime_error("unknown mode " + o.only);
+        return 0;
+    }
     std::vector<Row> rows;
     rows.push_back(run_rewardd("naive", o, "intake_batch_events_max = 1\n", 1000000));
     rows.push_back(run_rewardd("rewardd", o, "", 1000000));
     rows.push_back(run_ceiling(o, 1000000));
-    std::printf("%-9s %10s %9s %9s %9s %7s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed");
+    std::printf("%-9s %10s %9s %9s %9s %7s %11s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed", "server µs/r");
     for (const auto& row : rows) print_row(row);
     std::printf("rewardd / naive = %.2fx, rewardd / ceiling = %.2fx\n", rows[1].load.per_second() / rows[0].load.per_second(),
                 rows[1].load.per_second() / rows[2].load.per_second());
-    const auto paced_count = static_cast<std::size_t>(o.rate * 4);
     std::printf("\nrewardd paced at %.0f/s (%zu requests, latency from the scheduled send time):\n", o.rate, paced_count);
-    std::printf("%-9s %10s %9s %9s %9s %7s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed");
+    std::printf("%-9s %10s %9s %9s %9s %7s %11s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed", "server µs/r");
     print_row(run_rewardd("paced", o, "", 1000000, o.rate, paced_count));
     return 0;
 }

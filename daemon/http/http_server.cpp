@@ -52,6 +52,9 @@ HttpServer::HttpServer(HttpOptions options, EventIntake& intake, std::function<b
     // Answers go out as header and body writes; without this, Nagle holds the body back until
     // the client's delayed ACK (40 ms) on every keep-alive request.
     m_server->set_tcp_nodelay(true);
+    // httplib closes a keep-alive connection after 5 requests by default; a platform sending a
+    // burst then pays a new connection (and we a new stream buffer) every fifth delivery.
+    m_server->set_keep_alive_max_count(100);
     const auto level = spdlog::level::from_str(m_options.access_log_level);
     // Every request gets its id before routing, so the handler's log lines carry it too.
     m_server->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -66,8 +69,11 @@ HttpServer::HttpServer(HttpOptions options, EventIntake& intake, std::function<b
         if (m_metrics) m_metrics->requests.add({t_route ? t_route : "other", std::to_string(res.status)});
     });
     m_server->set_logger([level](const httplib::Request& req, const httplib::Response& res) {
-        // Path and status only: query strings and bodies may carry e-mails or tokens.
-        spdlog::log(level, "http: {} {} status={} bytes={}", req.method, req.path, res.status, req.body.size());
+        // Path and status only: query strings and bodies may carry e-mails or tokens. spdlog
+        // writes a message logged at level "off" (labelled [off]), so "off" is checked here.
+        if (level != spdlog::level::off) {
+            spdlog::log(level, "http: {} {} status={} bytes={}", req.method, req.path, res.status, req.body.size());
+        }
         t_route = nullptr;
         set_current_request_id({});
     });

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -34,6 +35,27 @@ TEST_CASE("a Shopify delivery's webhook id is its request id, in the answer and 
     CHECK(res->get_header_value("X-Request-Id") == "b54557e4-bdd9-4b37-8a5f");
     CHECK(log_has(daemon, "shopify: unknown_shop domain=nobody.myshopify.com request=b54557e4-bdd9-4b37-8a5f"));
     CHECK(log_has(daemon, "http: POST /webhooks/shopify status=401 bytes=2 request=b54557e4-bdd9-4b37-8a5f"));
+}
+
+TEST_CASE("access_log_level off writes no access log line, handlers' lines still carry the id") {
+    TempDir dir;
+    const std::string config = dir.str() + "/rewardd.toml";
+    std::ofstream(config) << "access_log_level = \"off\"\n";
+    DaemonProcess daemon(dir.str(), {"--config", config});
+    httplib::Headers h{{"X-Shopify-Shop-Domain", "nobody.myshopify.com"}, {"X-Shopify-Topic", "orders/paid"},
+                       {"X-Shopify-Hmac-Sha256", "AAAA"}, {"X-Shopify-Webhook-Id", "quiet-1"}};
+    // One keep-alive connection: the server thread writes a request's access line before it reads
+    // the next request, so once the second is answered the first one's line would be there.
+    auto cli = daemon.client();
+    cli.set_keep_alive(true);
+    auto res = cli.Post("/webhooks/shopify", h, "{}", "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 401);
+    REQUIRE(cli.Get("/healthz"));
+    REQUIRE(log_has(daemon, "shopify: unknown_shop domain=nobody.myshopify.com request=quiet-1"));
+    CHECK(daemon.log().find("http: POST /webhooks/shopify") == std::string::npos);
+    CHECK(daemon.log().find("http: GET /healthz") == std::string::npos);
+    CHECK(daemon.log().find("[off]") == std::string::npos);
 }
 
 TEST_CASE("a WooCommerce delivery's id is its request id") {
