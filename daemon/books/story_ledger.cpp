@@ -3,14 +3,32 @@
 #include "books/story_ledger.hpp"
 
 #include <sqlite3.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "store/database.hpp"
 
 namespace rewardd::books {
 namespace {
+
+// Faults in the pages of fresh memory about to be written in one call instead of one fault each as
+// it is first touched (a fault costs several µs on a VM; the entries of 12,673 rows are 450 pages).
+// Only memory explain fills at once and drops at exit; where the kernel cannot, nothing changes.
+void prefault(void* start, std::size_t bytes) {
+#ifdef MADV_POPULATE_WRITE
+    const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto from = (reinterpret_cast<std::uintptr_t>(start) + page - 1) & ~(page - 1);
+    const auto to = (reinterpret_cast<std::uintptr_t>(start) + bytes) & ~(page - 1);
+    if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE);
+#else
+    (void)start;
+    (void)bytes;
+#endif
+}
 
 using StatementPtr = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
 
@@ -36,6 +54,7 @@ public:
             const std::size_t block = std::max(size, k_block_bytes);
             m_blocks.push_back(std::make_unique_for_overwrite<char[]>(block));
             m_next = m_blocks.back().get();
+            prefault(m_next, block);
             m_left = block;
         }
         std::memcpy(m_next, text, size);
@@ -46,7 +65,7 @@ public:
     }
 
 private:
-    static constexpr std::size_t k_block_bytes = 64 * 1024;
+    static constexpr std::size_t k_block_bytes = 256 * 1024;
     std::vector<std::unique_ptr<char[]>>& m_blocks;
     char* m_next = nullptr;
     std::size_t m_left = 0;
@@ -70,6 +89,7 @@ Result<StoryLedger> read_story_ledger(SQLite::Database& db, const std::string& c
             auto counting = prepare(db, "SELECT COUNT(*) FROM ledger WHERE customer = ?", customer);
             if (sqlite3_step(counting.get()) == SQLITE_ROW) {
                 out.entries.reserve(static_cast<std::size_t>(sqlite3_column_int64(counting.get(), 0)));
+                prefault(out.entries.data(), out.entries.capacity() * sizeof(StoryEntry));
             }
         }
         auto statement = prepare(db, k_story_sql, customer);
