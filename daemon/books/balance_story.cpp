@@ -2,6 +2,7 @@
 // ledger order. Wording stays close to the entry fields so the story can be checked against them.
 #include "books/balance_story.hpp"
 
+#include <cstdint>
 #include <initializer_list>
 #include <string_view>
 #include <unordered_map>
@@ -23,7 +24,18 @@ std::string cat(std::initializer_list<std::string_view> parts) {
 }
 
 std::string points(std::int64_t n) { return (n > 0 ? "+" : "") + std::to_string(n); }
-std::string day(Timestamp t) { return format_timestamp(t).substr(0, 10); }
+// The entry's UTC date. A long ledger has many entries a day and formatting a timestamp (snprintf)
+// was the story's largest cost in libc, so the last day told is kept; per thread, so still pure.
+std::string day(Timestamp t) {
+    thread_local std::int64_t last_day = INT64_MIN;
+    thread_local std::string last_text;
+    const std::int64_t d = t >= 0 ? t / k_seconds_per_day : -((-t + k_seconds_per_day - 1) / k_seconds_per_day);
+    if (d != last_day) {
+        last_text = format_timestamp(t).substr(0, 10);
+        last_day = d;
+    }
+    return last_text;
+}
 std::int64_t delta(const StoryEntry& e) { return e.pending_delta + e.available_delta; }
 
 std::string money(std::int64_t minor, std::string_view currency) {
