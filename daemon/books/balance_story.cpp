@@ -38,8 +38,20 @@ std::string day(Timestamp t) {
 }
 std::int64_t delta(const StoryEntry& e) { return e.pending_delta + e.available_delta; }
 
+// A ledger is nearly always in one currency, and finding its exponent is a walk of the currency
+// table: the last one looked up is kept, as day() keeps its day.
+int exponent(std::string_view currency) {
+    thread_local std::string last_currency;
+    thread_local int last_exponent = 2;
+    if (currency != last_currency || last_currency.empty()) {
+        last_exponent = currency_exponent(currency).value_or(2);
+        last_currency = currency;
+    }
+    return last_exponent;
+}
+
 std::string money(std::int64_t minor, std::string_view currency) {
-    return cat({format_minor(minor, currency_exponent(currency).value_or(2)), " ", currency});
+    return cat({format_minor(minor, exponent(currency)), " ", currency});
 }
 
 // One order's entries as an indented paragraph: the earning first, then what happened to it.
