@@ -2,6 +2,7 @@
 // ledger order. Wording stays close to the entry fields so the story can be checked against them.
 #include "books/balance_story.hpp"
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <string_view>
@@ -24,18 +25,25 @@ std::string cat(std::initializer_list<std::string_view> parts) {
 }
 
 std::string points(std::int64_t n) { return (n > 0 ? "+" : "") + std::to_string(n); }
-// The entry's UTC date. A long ledger has many entries a day and formatting a timestamp (snprintf)
-// was the story's largest cost in libc, so the last day told is kept; per thread, so still pure.
+// The entry's UTC date. Formatting a timestamp (snprintf) was the story's largest cost in libc,
+// and a long ledger has many entries on each of a few hundred days, told out of date order (an
+// order's paragraph spans weeks): the days told are kept in a small table by day number. Per
+// thread, so the story stays pure.
 std::string day(Timestamp t) {
-    thread_local std::int64_t last_day = INT64_MIN;
-    thread_local std::string last_text;
-    const std::int64_t d = t >= 0 ? t / k_seconds_per_day : -((-t + k_seconds_per_day - 1) / k_seconds_per_day);
-    if (d != last_day) {
-        last_text = format_timestamp(t).substr(0, 10);
-        last_day = d;
+    struct Day {
+        std::int64_t number = INT64_MIN;
+        std::string text;
+    };
+    thread_local std::array<Day, 512> days;
+    const std::int64_t number = t >= 0 ? t / k_seconds_per_day : -((-t + k_seconds_per_day - 1) / k_seconds_per_day);
+    Day& slot = days[static_cast<std::uint64_t>(number) % days.size()];
+    if (slot.number != number) {
+        slot.text = format_timestamp(t).substr(0, 10);
+        slot.number = number;
     }
-    return last_text;
+    return slot.text;
 }
+
 std::int64_t delta(const StoryEntry& e) { return e.pending_delta + e.available_delta; }
 
 // A ledger is nearly always in one currency, and finding its exponent is a walk of the currency
