@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "books/balance_story.hpp"
+#include "books/story_ledger.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/commands.hpp"
 #include "core/customer_walk.hpp"
@@ -58,25 +59,31 @@ void map_for_reading(SQLite::Database& db) {
     }
 }
 
-int explain(const ExplainOptions& o) {
-    auto db = o.context.open();
-    if (!db) return fail(db.error());
-    map_for_reading(**db);
-    SqliteStore store(*db);
+// The story alone, from explain's own read of the ledger (books/story_ledger): the common case,
+// and the one kept fast for a customer with tens of thousands of entries.
+int tell_story(SQLite::Database& db, const CustomerRecord& customer) {
+    auto ledger = books::read_story_ledger(db, customer.key);
+    if (!ledger) return fail(ledger.error());
+    const std::string& who = customer.email.empty() ? customer.key : customer.email;
+    books::tell_balance_story(who, ledger->balance, ledger->entries, print_line);
+    for (const auto& line : books::balance_outlook(ledger->tier, {})) print_line(line);
+    return 0;
+}
+
+// --json, --entries, or expiring points to tell (the walk needs every field of every entry).
+int explain_view(const ExplainOptions& o, SqliteStore& store, const RuleBook& rules) {
     auto view = load_customer_view(store, o.customer);
     if (!view) return fail(view.error());
-    auto rules = RuleRepository(*db).load();
-    if (!rules) return fail(rules.error());
     if (o.json) {
         auto doc = explain_json(*view);
         doc["tier"] = recorded_tier(view->entries);
-        add_expiring_json(doc, *rules, *view, now_utc());
+        add_expiring_json(doc, rules, *view, now_utc());
         std::cout << doc.dump(2) << "\n";
         return 0;
     }
     const std::string who = view->customer.email.empty() ? view->customer.key : view->customer.email;
     books::tell_balance_story(who, view->balance, view->entries, print_line);
-    const auto expiring = upcoming_expiries(*rules, *view, now_utc());
+    const auto expiring = upcoming_expiries(rules, *view, now_utc());
     for (const auto& line : books::balance_outlook(recorded_tier(view->entries), expiring)) print_line(line);
     if (!o.entries) return 0;
     const auto doc = explain_json(*view);
@@ -89,6 +96,19 @@ int explain(const ExplainOptions& o) {
                   << " pending]\n";
     }
     return 0;
+}
+
+int explain(const ExplainOptions& o) {
+    auto db = o.context.open();
+    if (!db) return fail(db.error());
+    map_for_reading(**db);
+    SqliteStore store(*db);
+    auto customer = find_customer_record(store, o.customer);
+    if (!customer) return fail(customer.error());
+    auto rules = RuleRepository(*db).load();
+    if (!rules) return fail(rules.error());
+    if (o.json || o.entries || expiry_on(*rules)) return explain_view(o, store, *rules);
+    return tell_story(**db, *customer);
 }
 
 }  // namespace

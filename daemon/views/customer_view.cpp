@@ -8,15 +8,21 @@
 
 namespace rewardd {
 
-Result<CustomerView> load_customer_view(LedgerStore& store, const std::string& query) {
+Result<CustomerRecord> find_customer_record(LedgerStore& store, const std::string& query) {
     const std::string normalised = normalise_email(query);
     auto found = store.find_customer(normalised);
     if (!found) return found.error();
     if (!found->has_value()) {
         return make_error(ErrorCode::not_found, "no customer " + mask_email(normalised), "CUSTOMER");
     }
+    return **found;
+}
+
+Result<CustomerView> load_customer_view(LedgerStore& store, const std::string& query) {
+    auto found = find_customer_record(store, query);
+    if (!found) return found.error();
     CustomerView view;
-    view.customer = **found;
+    view.customer = std::move(*found);
     auto entries = store.customer_entries(view.customer.key);
     if (!entries) return entries.error();
     view.entries = std::move(*entries);
@@ -66,12 +72,15 @@ nlohmann::json customer_show_json(const CustomerView& view, std::size_t history_
             {"history", history}};
 }
 
-std::vector<ExpiringPoints> upcoming_expiries(const RuleBook& rules, const CustomerView& view, Timestamp now) {
+bool expiry_on(const RuleBook& rules) {
     const auto& versions = rules.versions();
-    const bool expiry_on = std::any_of(versions.begin(), versions.end(), [](const Rules& r) {
+    return std::any_of(versions.begin(), versions.end(), [](const Rules& r) {
         return r.expiry.inactive_days > 0 || r.expiry.lifetime_days > 0;
     });
-    if (!expiry_on || view.entries.empty()) return {};
+}
+
+std::vector<ExpiringPoints> upcoming_expiries(const RuleBook& rules, const CustomerView& view, Timestamp now) {
+    if (!expiry_on(rules) || view.entries.empty()) return {};
     return walk_customer(rules, view.customer.key, view.entries, now).expiring;
 }
 
