@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 namespace rewardd {
 namespace {
@@ -37,7 +38,8 @@ std::vector<SpendFact> spend_from_entries(const std::vector<LedgerEntry>& entrie
     }
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const LedgerEntry* a, const LedgerEntry* b) { return a->effective_at < b->effective_at; });
-    std::map<std::string, LineSpend> lines;  // by earn key
+    // By earn key (views of the entries' keys); a reversal sums its order's lines in any order.
+    std::unordered_map<std::string_view, LineSpend> lines;
     std::vector<SpendFact> facts;
     for (const LedgerEntry* e : sorted) {
         if (e->kind == EntryKind::earn_pending && e->key.ends_with(":settle")) {
@@ -63,7 +65,7 @@ std::vector<SpendFact> spend_from_entries(const std::vector<LedgerEntry>& entrie
             const std::string ref = order_ref_of(*e);
             const std::string prefix = ref + ":earn:";
             for (auto& [key, l] : lines) {
-                if (key.compare(0, prefix.size(), prefix) != 0) continue;
+                if (!key.starts_with(prefix)) continue;
                 left += l.base_milli - l.taken_milli;
                 l.taken_milli = l.base_milli;
             }
