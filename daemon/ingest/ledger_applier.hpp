@@ -43,6 +43,8 @@ public:
         : m_store(store), m_engine(std::move(engine)) {}
 
     // Applies up to `limit` events past the cursor. events == 0 means nothing was waiting.
+    // Each call is its own transaction: the ledgers kept between calls assume that a call that
+    // returned without error has committed (so never call it inside a caller's transaction).
     Result<ApplyStats> apply_next(std::size_t limit, Timestamp now);
     // Releases pending points whose time has come.
     Result<ApplyStats> release_due(std::size_t limit, Timestamp now);
@@ -68,8 +70,8 @@ public:
     void set_code_lookup(CodeLookup lookup) { m_code_lookup = std::move(lookup); }
 
     // Customers' ledgers are kept between batches up to this many entries in all (0: read every
-    // ledger once per batch). About half a kilobyte each.
-    static constexpr std::size_t k_kept_entries_default = 100000;
+    // ledger once per batch). About half a kilobyte each: some 25 MB at most by default.
+    static constexpr std::size_t k_kept_entries_default = 50000;
     void set_kept_entries_max(std::size_t entries) { m_kept_entries_max = entries; }
 
 private:
