@@ -59,7 +59,6 @@ CustomerOutcome walk_customer(const RuleBook& rules, const std::string& customer
                               const std::vector<LedgerEntry>& customer_entries, Timestamp now) {
     CustomerOutcome out;
     const auto facts = spend_from_entries(customer_entries);
-    std::vector<LedgerEntry> all = customer_entries;
     std::set<std::string_view> known;
     for (const auto& e : customer_entries) {
         if (e.kind == EntryKind::tier_change) known.insert(e.key);
@@ -67,9 +66,13 @@ CustomerOutcome walk_customer(const RuleBook& rules, const std::string& customer
     for (const auto& change : tier_timeline(rules, facts, now)) {
         LedgerEntry e = tier_entry(customer, change, facts, rules.at(change.at));
         if (known.count(e.key)) continue;
-        out.new_entries.push_back(e);
-        all.push_back(std::move(e));
+        out.new_entries.push_back(std::move(e));
     }
+    // The lot walk reads the entries in place (out.new_entries does not grow until it is done).
+    std::vector<const LedgerEntry*> all;
+    all.reserve(customer_entries.size() + out.new_entries.size());
+    for (const auto& e : customer_entries) all.push_back(&e);
+    for (const auto& e : out.new_entries) all.push_back(&e);
     const Rules& current = rules.at(now);
     if (!current.tiers.empty()) out.tier = tier_for_spend(current, spend_in_window(facts, now, current.tier_window_days));
 

@@ -43,6 +43,15 @@ struct CustomerRecord {
 
 enum class EntryWrite { inserted, existed, conflict };
 
+// Where the ledger stands, as far as a connection can tell cheaply: the last entry's seq (the
+// ledger is append-only, so any append moves it) and how many commits other connections made
+// (any change at all from outside). Equal marks: nothing was written since but by this connection.
+struct LedgerMark {
+    std::int64_t last_entry_seq = 0;
+    std::int64_t outside_commits = 0;
+    bool operator==(const LedgerMark&) const = default;
+};
+
 class LedgerStore {
 public:
     virtual ~LedgerStore() = default;
@@ -64,6 +73,8 @@ public:
                                                            const std::string& order_id) = 0;
     virtual Result<std::vector<LedgerEntry>> customer_entries(const std::string& customer) = 0;
     virtual Result<std::vector<LedgerEntry>> all_entries() = 0;
+    // nullopt: the store cannot tell, so a caller keeps nothing it read beyond its transaction.
+    virtual Result<std::optional<LedgerMark>> ledger_mark() { return std::optional<LedgerMark>{}; }
 
     virtual Result<std::int64_t> applied_cursor() = 0;
     // Moves the cursor to `seq`, past a batch applied at `applied_at`. Each move forward is kept,

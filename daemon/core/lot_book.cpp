@@ -33,21 +33,22 @@ bool is_activity(const LedgerEntry& e) {
     }
 }
 
-LotBook::LotBook(const RuleBook& rules, std::vector<LedgerEntry> customer_entries)
+LotBook::LotBook(const RuleBook& rules, std::vector<const LedgerEntry*> customer_entries)
     : m_rules(rules), m_entries(std::move(customer_entries)) {
     // Inflows before outflows at the same instant, so a release and a spend in one second agree.
     // std::tie, not make_tuple: comparing must not copy the keys (this sort runs on every walk).
-    std::stable_sort(m_entries.begin(), m_entries.end(), [](const LedgerEntry& a, const LedgerEntry& b) {
-        const bool a_out = a.available_delta <= 0, b_out = b.available_delta <= 0;
-        return std::tie(a.effective_at, a_out, a.key) < std::tie(b.effective_at, b_out, b.key);
+    std::stable_sort(m_entries.begin(), m_entries.end(), [](const LedgerEntry* a, const LedgerEntry* b) {
+        const bool a_out = a->available_delta <= 0, b_out = b->available_delta <= 0;
+        return std::tie(a->effective_at, a_out, a->key) < std::tie(b->effective_at, b_out, b->key);
     });
-    for (const auto& e : m_entries) m_existing.emplace(e.key, &e);
+    m_existing.reserve(m_entries.size());
+    for (const LedgerEntry* e : m_entries) m_existing.emplace(e->key, e);
 }
 
 LotOutcome LotBook::run(Timestamp now) {
-    for (const auto& entry : m_entries) {
-        expire_due(entry.effective_at);
-        process(entry);
+    for (const LedgerEntry* entry : m_entries) {
+        expire_due(entry->effective_at);
+        process(*entry);
     }
     expire_due(now);
     std::map<Timestamp, std::int64_t> by_instant;
@@ -65,8 +66,8 @@ void LotBook::process(const LedgerEntry& e) {
     if (is_activity(e)) m_last_activity = e.effective_at;
     if (e.kind == EntryKind::expire) {
         // An expiry written under other circumstances (an older view): it still took its lot.
-        for (auto& lot : m_lots) {
-            if (lot.key != e.refers_to) continue;
+        if (const auto it = m_lot_by_key.find(e.refers_to); it != m_lot_by_key.end()) {
+            Lot& lot = m_lots[it->second];
             lot.remaining = std::max<std::int64_t>(0, lot.remaining + e.available_delta);
             lot.expired = true;
         }
@@ -89,7 +90,23 @@ void LotBook::add_lot(const LedgerEntry& e) {
         lot.lifetime_end = e.effective_at + rules.expiry.lifetime_days * k_seconds_per_day;
         lot.lifetime_version = rules.version;
     }
+    const std::size_t index = m_lots.size();
+    if (lot.lifetime_end) m_lifetime_ends.emplace(*lot.lifetime_end, index);
+    if (!lot.order_ref.empty()) m_lots_by_order[lot.order_ref].push_back(index);
+    m_lot_by_key.emplace(e.key, index);  // e is one of m_entries: its key stays put
+    m_live.push_back(index);
     m_lots.push_back(std::move(lot));
+}
+
+const std::vector<std::size_t>& LotBook::live_lots() {
+    std::erase_if(m_live, [&](std::size_t i) { return !live(m_lots[i]); });
+    return m_live;
+}
+
+LotBook::Lot* LotBook::lifetime_due(Timestamp t) {
+    while (!m_lifetime_ends.empty() && !live(m_lots[m_lifetime_ends.top().second])) m_lifetime_ends.pop();
+    if (m_lifetime_ends.empty() || m_lifetime_ends.top().first > t) return nullptr;
+    return &m_lots[m_lifetime_ends.top().second];
 }
 
 std::int64_t LotBook::take_from(Lot& lot, std::int64_t points) {
@@ -102,13 +119,13 @@ std::int64_t LotBook::take_from(Lot& lot, std::int64_t points) {
 void LotBook::take(const LedgerEntry& e, std::int64_t points) {
     if (takes_back_earnings(e)) {
         const std::string own = order_prefix(e);  // a claw-back takes from its own order's lot first
-        for (auto& lot : m_lots) {
-            if (!own.empty() && lot.order_ref == own) points -= take_from(lot, points);
+        if (const auto it = m_lots_by_order.find(own); !own.empty() && it != m_lots_by_order.end()) {
+            for (const std::size_t i : it->second) points -= take_from(m_lots[i], points);
         }
     }
-    for (auto& lot : m_lots) {
+    for (const std::size_t i : live_lots()) {
         if (points == 0) break;
-        points -= take_from(lot, points);
+        points -= take_from(m_lots[i], points);
     }
     if (points <= 0) return;
     m_debt += points;
@@ -158,23 +175,17 @@ std::optional<Timestamp> LotBook::lot_expiry(const Lot& lot) const {
 // Expires, in time order, every lot whose expiry instant is at or before t.
 void LotBook::expire_due(Timestamp t) {
     for (;;) {
-        Lot* next = nullptr;
-        bool any_left = false;
-        for (auto& lot : m_lots) {
-            if (lot.expired || lot.remaining <= 0) continue;
-            any_left = true;
-            if (!lot.lifetime_end || *lot.lifetime_end > t) continue;
-            if (!next || *lot.lifetime_end < *next->lifetime_end) next = &lot;
-        }
+        Lot* next = lifetime_due(t);
         int idle_version = 0;
         const auto idle = inactivity_end(&idle_version);
-        if (any_left && idle && *idle <= t && (!next || *idle < *next->lifetime_end)) {
+        if (idle && *idle <= t && (!next || *idle < *next->lifetime_end) && !live_lots().empty()) {
             const std::string reason = "no activity for " +
                                        std::to_string(m_rules.at(*m_last_activity).expiry.inactive_days) +
                                        " days since " + format_timestamp(*m_last_activity);
-            for (auto& lot : m_lots) {
+            for (const std::size_t i : live_lots()) {
                 // A lot that arrived after the idle deadline (a released reservation) expires on arrival.
-                if (!lot.expired && lot.remaining > 0) expire_lot(lot, std::max(*idle, lot.available_at), idle_version, reason);
+                Lot& lot = m_lots[i];
+                if (live(lot)) expire_lot(lot, std::max(*idle, lot.available_at), idle_version, reason);
             }
             continue;
         }
@@ -188,7 +199,7 @@ void LotBook::expire_due(Timestamp t) {
 void LotBook::expire_lot(Lot& lot, Timestamp at, int rule_version, const std::string& reason) {
     LedgerEntry e;
     e.key = lot.key + ":expire";
-    e.customer = m_entries.front().customer;
+    e.customer = m_entries.front()->customer;
     e.shop_id = lot.shop_id;
     e.kind = EntryKind::expire;
     e.available_delta = -lot.remaining;

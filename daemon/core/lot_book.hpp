@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <queue>
 #include <set>
 #include <string>
 #include <string_view>
@@ -47,7 +48,8 @@ struct LotOutcome {
 
 class LotBook {
 public:
-    LotBook(const RuleBook& rules, std::vector<LedgerEntry> customer_entries);
+    // The entries are read in place: they must outlive the book.
+    LotBook(const RuleBook& rules, std::vector<const LedgerEntry*> customer_entries);
     LotOutcome run(Timestamp now);
 
 private:
@@ -72,14 +74,26 @@ private:
     std::optional<Timestamp> inactivity_end(int* version) const;
     std::optional<Timestamp> lot_expiry(const Lot& lot) const;
     LedgerEntry commit(const LedgerEntry& candidate);  // the existing entry of that key, or the candidate (new)
+    static bool live(const Lot& lot) { return !lot.expired && lot.remaining > 0; }
+    // The lots still holding points, oldest first (m_live without the ones emptied since).
+    const std::vector<std::size_t>& live_lots();
+    // The live lot whose lifetime ends first, at or before t (the oldest of equals); none: nullptr.
+    Lot* lifetime_due(Timestamp t);
 
     const RuleBook& m_rules;
-    std::vector<LedgerEntry> m_entries;  // sorted by business time
-    // Views of the keys in m_entries, which is neither resized nor moved after the sort.
+    std::vector<const LedgerEntry*> m_entries;  // sorted by business time
+    // Views of the keys of the entries, which stay where they are for the book's life.
     std::unordered_map<std::string_view, const LedgerEntry*> m_existing;
     std::unordered_set<std::string_view> m_visited;
     LotOutcome m_outcome;
     std::vector<Lot> m_lots;  // oldest first
+    // Indexes into m_lots, so a walk does not pass over every lot the customer ever had for each
+    // entry: a lot never holds points again once emptied or expired, so these drop them lazily.
+    std::vector<std::size_t> m_live;  // lots that held points when last looked at, oldest first
+    std::unordered_map<std::string_view, std::size_t> m_lot_by_key;
+    std::unordered_map<std::string, std::vector<std::size_t>> m_lots_by_order;  // by order_ref
+    using LifetimeEnd = std::pair<Timestamp, std::size_t>;  // (end, lot): the oldest lot first among equals
+    std::priority_queue<LifetimeEnd, std::vector<LifetimeEnd>, std::greater<>> m_lifetime_ends;
     std::int64_t m_debt = 0;  // points owed from a carried negative balance
     std::optional<Timestamp> m_last_activity;
 };

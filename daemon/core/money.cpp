@@ -1,6 +1,7 @@
 // Exact money arithmetic. Parsing is digit by digit so "0.1" is exactly ten minor units.
 #include "money.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -26,14 +27,19 @@ constexpr std::array<CurrencyScale, 66> k_currencies{{
     {"XOF", 0}, {"XPF", 0}, {"ZAR", 2},
 }};
 
+static_assert(std::is_sorted(k_currencies.begin(), k_currencies.end(),
+                             [](const CurrencyScale& a, const CurrencyScale& b) { return a.code < b.code; }),
+              "currency_exponent searches the table by code");
+
 constexpr std::int64_t k_max_minor = std::numeric_limits<std::int64_t>::max() / 1000;
 
 }  // namespace
 
+// Every walk asks for each earning's currency: a binary search of the sorted table.
 std::optional<int> currency_exponent(std::string_view code) {
-    for (const auto& c : k_currencies) {
-        if (c.code == code) return c.exponent;
-    }
+    const auto it = std::lower_bound(k_currencies.begin(), k_currencies.end(), code,
+                                     [](const CurrencyScale& c, std::string_view v) { return c.code < v; });
+    if (it != k_currencies.end() && it->code == code) return it->exponent;
     return std::nullopt;
 }
 

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "adapters/neutral/event_json.hpp"
 #include "core/customer_key.hpp"
 #include "core/customer_walk.hpp"
@@ -44,7 +46,7 @@ Wakeup code_expiry_wakeup(const std::string& shop_id, const std::string& code, T
 
 Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
     ApplyStats stats;
-    auto done = m_store.write_transaction([&]() -> Result<bool> {
+    auto done = in_batch([&]() -> Result<bool> {
         auto cursor = m_store.applied_cursor();
         if (!cursor) return cursor.error();
         auto events = m_store.events_after(*cursor, limit);
@@ -74,7 +76,7 @@ Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
 
 Result<ApplyStats> LedgerApplier::release_due(std::size_t limit, Timestamp now) {
     ApplyStats stats;
-    auto done = m_store.write_transaction([&]() -> Result<bool> {
+    auto done = in_batch([&]() -> Result<bool> {
         auto due = m_store.due_wakeups(now, limit);
         if (!due) return due.error();
         for (const auto& w : *due) {
@@ -248,14 +250,63 @@ Result<bool> LedgerApplier::apply_other(const InboxEvent& stored, Timestamp now,
 }
 
 Result<const std::vector<LedgerEntry>*> LedgerApplier::customer_ledger(const std::string& customer) {
-    if (const auto it = m_batch_ledgers.find(customer); it != m_batch_ledgers.end()) return &it->second;
+    if (const auto it = m_ledgers.find(customer); it != m_ledgers.end()) {
+        it->second.used_in_batch = m_batch_number;
+        return &it->second.entries;
+    }
     auto entries = m_store.customer_entries(customer);
     if (!entries) return entries.error();
-    return &m_batch_ledgers.emplace(customer, std::move(*entries)).first->second;
+    m_kept_entries += entries->size();
+    return &m_ledgers.emplace(customer, KeptLedger{std::move(*entries), m_batch_number}).first->second.entries;
+}
+
+Result<bool> LedgerApplier::in_batch(const std::function<Result<bool>()>& work) {
+    ++m_batch_number;
+    std::optional<LedgerMark> end;
+    auto done = m_store.write_transaction([&]() -> Result<bool> {
+        auto start = m_store.ledger_mark();
+        if (!start) return start.error();
+        if (!*start || *start != m_ledgers_mark) drop_kept_ledgers();
+        auto worked = work();
+        if (!worked) return worked;
+        auto after = m_store.ledger_mark();
+        if (!after) return after.error();
+        end = *after;
+        return worked;
+    });
+    if (done && end) {
+        m_ledgers_mark = end;
+        trim_kept_ledgers();
+    } else {  // rolled back: what was kept may hold entries that are not in the store
+        drop_kept_ledgers();
+    }
+    return done;
+}
+
+void LedgerApplier::drop_kept_ledgers() {
+    m_ledgers.clear();
+    m_kept_entries = 0;
+    m_ledgers_mark.reset();
+}
+
+void LedgerApplier::trim_kept_ledgers() {
+    if (m_kept_entries <= m_kept_entries_max) return;
+    // Down to three quarters, so the sort below runs once in many batches, not in every one.
+    const std::size_t target = m_kept_entries_max / 4 * 3;
+    std::vector<std::pair<std::uint64_t, const std::string*>> by_use;
+    by_use.reserve(m_ledgers.size());
+    for (const auto& [customer, kept] : m_ledgers) by_use.emplace_back(kept.used_in_batch, &customer);
+    std::sort(by_use.begin(), by_use.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [used, customer] : by_use) {
+        if (m_kept_entries <= target) break;
+        const auto it = m_ledgers.find(*customer);
+        m_kept_entries -= it->second.entries.size();
+        m_ledgers.erase(it);
+    }
 }
 
 void LedgerApplier::forget_batch() {
-    m_batch_ledgers.clear();
     m_batch_customers.clear();
 }
 
@@ -270,9 +321,10 @@ Result<bool> LedgerApplier::write(const LedgerEntry& entry, Timestamp now, Apply
     if (!written) return written.error();
     if (*written == EntryWrite::inserted) {
         ++stats.entries_written;
-        // A ledger already read in this batch stays what the store would answer now.
-        if (const auto it = m_batch_ledgers.find(entry.customer); it != m_batch_ledgers.end()) {
-            it->second.push_back(entry);
+        // A ledger already read stays what the store would answer now.
+        if (const auto it = m_ledgers.find(entry.customer); it != m_ledgers.end()) {
+            it->second.entries.push_back(entry);
+            ++m_kept_entries;
         }
         if (m_entry_hook) {
             if (auto r = m_entry_hook(entry, now); !r) return r;

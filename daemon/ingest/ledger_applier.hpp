@@ -43,6 +43,8 @@ public:
         : m_store(store), m_engine(std::move(engine)) {}
 
     // Applies up to `limit` events past the cursor. events == 0 means nothing was waiting.
+    // Each call is its own transaction: the ledgers kept between calls assume that a call that
+    // returned without error has committed (so never call it inside a caller's transaction).
     Result<ApplyStats> apply_next(std::size_t limit, Timestamp now);
     // Releases pending points whose time has come.
     Result<ApplyStats> release_due(std::size_t limit, Timestamp now);
@@ -67,6 +69,11 @@ public:
                                                                        const std::string& code)>;
     void set_code_lookup(CodeLookup lookup) { m_code_lookup = std::move(lookup); }
 
+    // Customers' ledgers are kept between batches up to this many entries in all (0: read every
+    // ledger once per batch). About half a kilobyte each: some 25 MB at most by default.
+    static constexpr std::size_t k_kept_entries_default = 50000;
+    void set_kept_entries_max(std::size_t entries) { m_kept_entries_max = entries; }
+
 private:
     using OrderRef = std::pair<std::string, std::string>;
     Result<bool> apply_order(const OrderRef& order, Timestamp now, ApplyStats& stats);
@@ -74,11 +81,19 @@ private:
     Result<bool> write(const LedgerEntry& entry, Timestamp now, ApplyStats& stats);
     // The customer's own walk (tier changes, expiry, negative balances) after their entries moved.
     Result<bool> walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats);
-    // A customer's whole ledger, read from the store once per batch and then kept current by
-    // write(): every ledger write inside a batch's transaction goes through this applier.
+    // A customer's whole ledger, read from the store once and then kept current by write(): every
+    // ledger write inside the applier's transactions goes through it. Kept between batches while
+    // the store's ledger mark says nobody else wrote (see in_batch).
     Result<const std::vector<LedgerEntry>*> customer_ledger(const std::string& customer);
-    // Drops what was kept for the batch (after its commit or rollback).
+    // Runs one batch's work in a write transaction: the kept ledgers are dropped first when the
+    // ledger moved since the last batch committed (another connection's commit, or an entry
+    // appended outside the applier, such as a redemption's reserve), and after a rollback.
+    Result<bool> in_batch(const std::function<Result<bool>()>& work);
+    // Drops what was kept for the batch only (the customers remembered).
     void forget_batch();
+    void drop_kept_ledgers();
+    // Keeps at most m_kept_entries_max entries: drops the ledgers used longest ago.
+    void trim_kept_ledgers();
     // Commits the reservations of the redemption codes the order was paid with.
     Result<bool> commit_used_codes(const std::vector<Event>& events, Timestamp now, ApplyStats& stats);
     // A code's expiry wake-up: releases its reservation unless an order used it.
@@ -92,7 +107,15 @@ private:
     OrderPreparer m_order_preparer;
     CodeLookup m_code_lookup;
     ReferralIndex m_referrals;
-    std::unordered_map<std::string, std::vector<LedgerEntry>> m_batch_ledgers;
+    struct KeptLedger {
+        std::vector<LedgerEntry> entries;
+        std::uint64_t used_in_batch = 0;
+    };
+    std::unordered_map<std::string, KeptLedger> m_ledgers;
+    std::size_t m_kept_entries = 0;
+    std::size_t m_kept_entries_max = k_kept_entries_default;
+    std::uint64_t m_batch_number = 0;
+    std::optional<LedgerMark> m_ledgers_mark;  // the store's mark when m_ledgers was last current
     std::unordered_set<std::string> m_batch_customers;  // remembered in the customers table this batch
 };
 

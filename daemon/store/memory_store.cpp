@@ -93,6 +93,12 @@ Result<std::vector<LedgerEntry>> MemoryStore::all_entries() {
     return m_state.entries;
 }
 
+// Entries are only ever appended (a rolled-back transaction restores the count with them).
+Result<std::optional<LedgerMark>> MemoryStore::ledger_mark() {
+    Lock lock(m_mutex);
+    return std::optional<LedgerMark>{LedgerMark{static_cast<std::int64_t>(m_state.entries.size()), 0}};
+}
+
 Result<std::int64_t> MemoryStore::applied_cursor() {
     Lock lock(m_mutex);
     return m_state.cursor;

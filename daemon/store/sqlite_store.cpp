@@ -237,6 +237,19 @@ Result<std::vector<LedgerEntry>> SqliteStore::all_entries() {
     });
 }
 
+// PRAGMA data_version moves only with other connections' commits; this connection's own appends
+// move the ledger's last seq (AUTOINCREMENT, and the table refuses updates and deletes).
+Result<std::optional<LedgerMark>> SqliteStore::ledger_mark() {
+    return guarded([&]() -> Result<std::optional<LedgerMark>> {
+        LedgerMark mark;
+        auto last = m_statements.use("SELECT COALESCE(MAX(seq), 0) FROM ledger");
+        if (last->executeStep()) mark.last_entry_seq = last->getColumn(0).getInt64();
+        auto version = m_statements.use("PRAGMA data_version");
+        if (version->executeStep()) mark.outside_commits = version->getColumn(0).getInt64();
+        return std::optional<LedgerMark>{mark};
+    });
+}
+
 Result<std::int64_t> SqliteStore::applied_cursor() {
     return guarded([&]() -> Result<std::int64_t> {
         auto q = m_statements.use("SELECT seq FROM apply_cursor WHERE id = 1");

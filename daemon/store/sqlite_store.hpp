@@ -33,6 +33,7 @@ public:
                                                    const std::string& order_id) override;
     Result<std::vector<LedgerEntry>> customer_entries(const std::string& customer) override;
     Result<std::vector<LedgerEntry>> all_entries() override;
+    Result<std::optional<LedgerMark>> ledger_mark() override;
     Result<std::int64_t> applied_cursor() override;
     Result<bool> set_applied_cursor(std::int64_t seq, Timestamp applied_at) override;
     Result<bool> set_wakeup(const Wakeup& wakeup) override;

@@ -1,7 +1,9 @@
 // One contract suite for the LedgerStore interface, run against SQLite and the in-memory store.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -28,10 +30,21 @@ struct SqliteFixture {
         store = std::make_unique<SqliteStore>(*db);
     }
     ~SqliteFixture() { std::filesystem::remove_all(dir); }
+    // A second connection to the same database: another writer, such as a CLI adjustment.
+    LedgerStore& other_connection() {
+        if (!other) {
+            auto db = open_database({(dir / "rewardd.db").string(), Durability::normal});
+            REQUIRE(db.ok());
+            other = std::make_unique<SqliteStore>(*db);
+        }
+        return *other;
+    }
+    std::unique_ptr<LedgerStore> other;
 };
 
 struct MemoryFixture {
     std::unique_ptr<LedgerStore> store = std::make_unique<MemoryStore>();
+    LedgerStore& other_connection() { return *store; }  // one process, one store
 };
 
 InboxEvent inbox(const std::string& id, const std::string& order = "1") {
@@ -210,6 +223,65 @@ TEST_CASE_TEMPLATE("the applier in batches builds the same ledger as a rebuild, 
         if (e.customer == "c1@example.com") add_to_balance(from_map, e);
     }
     CHECK(sum == from_map);
+}
+
+// The applier keeps customers' ledgers between batches. An entry it did not write itself (a
+// redemption's reserve, a CLI adjustment: on its own connection or on another) must reach the
+// next batch's walks: here it spends part of a lot, so the lot's expiry takes only the rest.
+TEST_CASE_TEMPLATE("an applier keeping ledgers between batches writes what a cold one does, outside writes included",
+                   F, SqliteFixture, MemoryFixture) {
+    Rules rules;
+    rules.expiry.lifetime_days = 30;
+    const auto engine = std::make_shared<const RewardEngine>(RuleBook{{rules}});
+    const Timestamp t0 = 1795341600, day = k_seconds_per_day;
+    auto run = [&](F& f, LedgerApplier& applier, bool same_connection) {
+        auto paid = [&](const std::string& order_id, Timestamp at) {
+            const auto o = rewardd::test::make_order(order_id, "NOK", {{"l1", 10000}}, 0, 0, 0, "anna@example.com");
+            const rewardd::test::GeneratedEvent g{
+                rewardd::test::order_event(EventType::order_paid, "paid-" + order_id, at, o), at};
+            REQUIRE(f.store->append_events({stored(g)}).ok());
+            REQUIRE(applier.apply_next(100, at).ok());
+        };
+        paid("a1", t0);
+        REQUIRE(applier.release_due(100, t0 + 15 * day).ok());  // a1's points become a lot
+        LedgerEntry spent;
+        spent.key = "shop1:adjust:outside";
+        spent.customer = "anna@example.com";
+        spent.shop_id = "shop1";
+        spent.kind = EntryKind::adjust;
+        spent.available_delta = -40;
+        spent.effective_at = t0 + 16 * day;
+        LedgerStore& writer = same_connection ? *f.store : f.other_connection();
+        REQUIRE(writer.append_entry(spent, t0 + 16 * day).ok());
+        paid("a2", t0 + 17 * day);  // walks anna's ledger again
+        REQUIRE(applier.release_due(100, t0 + 60 * day).ok());  // a1's lot expires
+    };
+    auto by_key = [](LedgerStore& store) {
+        auto entries = store.all_entries();  // kept: the loop reads into it
+        REQUIRE(entries.ok());
+        std::map<std::string, LedgerEntry> out;
+        for (auto& e : *entries) out.emplace(e.key, std::move(e));
+        return out;
+    };
+    for (const bool same_connection : {true, false}) {
+        CAPTURE(same_connection);
+        F warm_f, cold_f;
+        LedgerApplier warm(*warm_f.store, engine), cold(*cold_f.store, engine);
+        cold.set_kept_entries_max(0);  // reads every ledger afresh in each batch
+        run(warm_f, warm, same_connection);
+        run(cold_f, cold, same_connection);
+        const auto warm_ledger = by_key(*warm_f.store);
+        CHECK(warm_ledger == by_key(*cold_f.store));
+
+        const auto released = std::find_if(warm_ledger.begin(), warm_ledger.end(), [](const auto& kv) {
+            return kv.second.kind == EntryKind::release && kv.second.order_id == "a1";
+        });
+        REQUIRE(released != warm_ledger.end());
+        REQUIRE(released->second.available_delta > 40);
+        const auto expired = warm_ledger.find(released->first + ":expire");
+        REQUIRE(expired != warm_ledger.end());
+        CHECK(expired->second.available_delta == -(released->second.available_delta - 40));
+    }
 }
 
 TEST_CASE_TEMPLATE("the applier resolves a referral code among the customers the store knows", F, SqliteFixture,
