@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/customer_walk.hpp"
 #include "store/database.hpp"
 
 namespace rewardd::books {
@@ -118,8 +119,7 @@ Result<StoryLedger> read_story_ledger(SQLite::Database& db, const std::string& c
             if (e.kind == EntryKind::tier_change && (!tier_seen || e.effective_at >= tier_at)) {
                 tier_seen = true;
                 tier_at = e.effective_at;
-                const auto arrow = e.reason.rfind(" -> ");
-                out.tier = arrow == std::string_view::npos ? "none" : std::string(e.reason.substr(arrow + 4));
+                out.tier = tier_change_target(e.reason);
             }
         }
         if (rc != SQLITE_DONE) throw SQLite::Exception(db.getHandle(), rc);

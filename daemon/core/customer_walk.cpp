@@ -46,9 +46,12 @@ std::string recorded_tier(const std::vector<LedgerEntry>& customer_entries) {
     for (const auto& e : customer_entries) {
         if (e.kind == EntryKind::tier_change && (!latest || e.effective_at >= latest->effective_at)) latest = &e;
     }
-    if (!latest) return "none";
-    const auto arrow = latest->reason.rfind(" -> ");
-    return arrow == std::string::npos ? "none" : latest->reason.substr(arrow + 4);
+    return latest ? tier_change_target(latest->reason) : "none";
+}
+
+std::string tier_change_target(std::string_view reason) {
+    const auto arrow = reason.rfind(" -> ");
+    return arrow == std::string_view::npos ? "none" : std::string(reason.substr(arrow + 4));
 }
 
 std::string tier_change_key(const std::string& customer, Timestamp at) {

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "earning_plan.hpp"
@@ -31,6 +32,8 @@ CustomerOutcome walk_customer(const RuleBook& rules, const std::string& customer
 
 // The tier named by the latest recorded tier change ("none" without one): what read models show.
 std::string recorded_tier(const std::vector<LedgerEntry>& customer_entries);
+// The tier a tier change's reason ("silver -> gold") moves to ("none" when it names none).
+std::string tier_change_target(std::string_view reason);
 
 // "tier:<customer>:<instant>"
 std::string tier_change_key(const std::string& customer, Timestamp at);

@@ -18,9 +18,9 @@ struct LineSpend {
     std::int64_t taken_milli = 0;
 };
 
-std::string order_ref_of(const LedgerEntry& e) { return e.shop_id + ":order:" + e.order_id; }
-
 constexpr std::string_view k_order_infix = ":order:";
+
+std::string order_ref_of(const LedgerEntry& e) { return e.shop_id + std::string(k_order_infix) + e.order_id; }
 
 // order_ref_of(e) == ref, without building the text for every entry of every walk.
 bool has_order_ref(const LedgerEntry& e, std::string_view ref) {

@@ -256,7 +256,7 @@ Result<const std::vector<LedgerEntry>*> LedgerApplier::customer_ledger(const std
     }
     auto entries = m_store.customer_entries(customer);
     if (!entries) return entries.error();
-    m_kept_entries += entries->size();
+    m_kept_entries += kept_cost(*entries);
     return &m_ledgers.emplace(customer, KeptLedger{std::move(*entries), m_batch_number}).first->second.entries;
 }
 
@@ -301,7 +301,7 @@ void LedgerApplier::trim_kept_ledgers() {
     for (const auto& [used, customer] : by_use) {
         if (m_kept_entries <= target) break;
         const auto it = m_ledgers.find(*customer);
-        m_kept_entries -= it->second.entries.size();
+        m_kept_entries -= kept_cost(it->second.entries);
         m_ledgers.erase(it);
     }
 }

@@ -92,6 +92,9 @@ private:
     // Drops what was kept for the batch only (the customers remembered).
     void forget_batch();
     void drop_kept_ledgers();
+    // What a kept ledger counts toward m_kept_entries_max: its entries, and one for itself, so
+    // customers with empty ledgers (orders still waiting) do not pile up uncounted.
+    static std::size_t kept_cost(const std::vector<LedgerEntry>& entries) { return entries.size() + 1; }
     // Keeps at most m_kept_entries_max entries: drops the ledgers used longest ago.
     void trim_kept_ledgers();
     // Commits the reservations of the redemption codes the order was paid with.

@@ -21,14 +21,22 @@ bool has_line(const std::vector<std::string>& lines, const std::string& part) {
     return false;
 }
 
+constexpr Timestamp k_paid = 1767225600;  // 2026-01-01
+
+// An order of 300.00 and 100.00 EUR on two lines paid at k_paid, then 75.00 EUR of its first
+// line refunded an hour later.
+void pay_then_refund_part(EngineHarness& h, const std::string& order_id) {
+    const Order o = make_order(order_id, "EUR", {{"l1", 30000}, {"l2", 10000}});
+    h.deliver(order_event(EventType::order_paid, "paid", k_paid, o), k_paid);
+    h.deliver(refund_event("r1", k_paid + 3600, o, Refund{"r1", 7500, {{"l1", 1, 7500}}}), k_paid + 3600);
+}
+
 }  // namespace
 
 TEST_CASE("the story tells the order, its rate and rule version, the refund share and the adjustment") {
     EngineHarness h;
-    const Timestamp paid = 1767225600;  // 2026-01-01
-    const Order o = make_order("1001", "EUR", {{"l1", 30000}, {"l2", 10000}});
-    h.deliver(order_event(EventType::order_paid, "paid", paid, o), paid);
-    h.deliver(refund_event("r1", paid + 3600, o, Refund{"r1", 7500, {{"l1", 1, 7500}}}), paid + 3600);
+    const Timestamp paid = k_paid;
+    pay_then_refund_part(h, "1001");
     h.tick(paid + 30 * k_seconds_per_day);
     Event adjust;
     adjust.shop_id = "shop1";
@@ -69,10 +77,8 @@ TEST_CASE("the story tells a trash and its restore as a reversal and the points 
 
 TEST_CASE("explain's own read of the ledger tells the same story, balance and tier as the full entries") {
     EngineHarness h;
-    const Timestamp paid = 1767225600;  // 2026-01-01
-    const Order o = make_order("1003", "EUR", {{"l1", 30000}, {"l2", 10000}});
-    h.deliver(order_event(EventType::order_paid, "paid", paid, o), paid);
-    h.deliver(refund_event("r1", paid + 3600, o, Refund{"r1", 7500, {{"l1", 1, 7500}}}), paid + 3600);
+    const Timestamp paid = k_paid;
+    pay_then_refund_part(h, "1003");
     const Order trashed = make_order("1004", "EUR", {{"l1", 20000}});
     h.deliver(order_event(EventType::order_paid, "paid", paid + 60, trashed), paid + 60);
     h.deliver(order_event(EventType::order_cancelled, "deleted:1", paid + 86400, trashed), paid + 86400);
