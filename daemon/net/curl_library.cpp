@@ -79,6 +79,8 @@ CurlLibrary::~CurlLibrary() {
     }
     m_changed.notify_all();
     if (m_unloader.joinable()) m_unloader.join();
+    // A pinned libcurl may still have a resolver thread running its code: leave it mapped.
+    if (m_pinned) static_cast<void>(m_handle.release());
     m_handle.reset();
 }
 

@@ -59,7 +59,7 @@ public:
     static constexpr std::chrono::seconds k_idle_unload_after{30};
 
     explicit CurlLibrary(Clock::duration idle_unload_after = k_idle_unload_after);
-    ~CurlLibrary();  // stops the unloader; no lease may be held any more
+    ~CurlLibrary();  // stops the unloader and closes libcurl unless pinned; no lease may be held any more
     CurlLibrary(const CurlLibrary&) = delete;
     CurlLibrary& operator=(const CurlLibrary&) = delete;
 

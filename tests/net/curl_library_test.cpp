@@ -162,16 +162,19 @@ TEST_CASE("https requests work before and after libcurl was closed and reopened"
     CHECK(library.loads() == loads_before + 2);
 }
 
-TEST_CASE("a pinned lease keeps libcurl loaded for good") {
-    CurlLibrary library(1h);
+TEST_CASE("a pinned lease keeps libcurl loaded for good and past the end of its library") {
     {
-        std::string error;
-        CurlLease lease = library.acquire(error);
-        REQUIRE_MESSAGE(lease.functions() != nullptr, error);
-        lease.pin();
+        CurlLibrary library(1h);
+        {
+            std::string error;
+            CurlLease lease = library.acquire(error);
+            REQUIRE_MESSAGE(lease.functions() != nullptr, error);
+            lease.pin();
+        }
+        CHECK_FALSE(library.unload_if_idle(0s));
+        CHECK(library.loaded());
     }
-    CHECK_FALSE(library.unload_if_idle(0s));
-    CHECK(library.loaded());
+    CHECK(libcurl_mapped());
 }
 
 TEST_CASE("requests from several threads all succeed while unloads are forced between them") {
