@@ -8,23 +8,15 @@
 #include <map>
 #include <set>
 
+#include "toml_reader.hpp"
+
 namespace rewardd {
 namespace {
 
-struct Reader {
-    const std::string& file;
-    Error fail(const std::string& key, const toml::node& node, const std::string& problem) const {
-        return make_error(ErrorCode::bad_config,
-                          file + ": key '" + key + "' (line " + std::to_string(node.source().begin.line) +
-                              "): " + problem,
-                          key);
-    }
-};
-
-using KeyHandler = std::function<std::optional<Error>(const Reader&, const std::string&, const toml::node&, Config&)>;
+using KeyHandler = std::function<std::optional<Error>(const TomlReader&, const std::string&, const toml::node&, Config&)>;
 
 KeyHandler int_key(std::int64_t lo, std::int64_t hi, std::function<void(Config&, std::int64_t)> set) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
         const auto v = node.value<std::int64_t>();
         if (!node.is_integer() || !v) return r.fail(key, node, "must be an integer");
         if (*v < lo || *v > hi) {
@@ -36,7 +28,7 @@ KeyHandler int_key(std::int64_t lo, std::int64_t hi, std::function<void(Config&,
 }
 
 KeyHandler choice_key(std::set<std::string> allowed, std::function<void(Config&, const std::string&)> set) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
         const auto v = node.value<std::string>();
         if (!v) return r.fail(key, node, "must be a string");
         if (!allowed.count(*v)) {
@@ -51,7 +43,7 @@ KeyHandler choice_key(std::set<std::string> allowed, std::function<void(Config&,
 
 KeyHandler string_key(bool (*valid)(const std::string&), const char* expected,
                       std::function<void(Config&, const std::string&)> set) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
         const auto v = node.value<std::string>();
         if (!v || !valid(*v)) return r.fail(key, node, expected);
         set(c, *v);
@@ -68,12 +60,12 @@ bool is_any_path(const std::string&) { return true; }
 const std::map<std::string, KeyHandler>& top_level_keys() {
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
     static const std::map<std::string, KeyHandler> keys{
-        {"listen", [](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+        {"listen", [](const TomlReader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
              const auto v = node.value<std::string>();
              if (!v || !parse_listen(*v, c.listen_host, c.listen_port)) return r.fail(key, node, "must be \"HOST:PORT\"");
              return std::nullopt;
          }},
-        {"data_dir", [](const Reader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
+        {"data_dir", [](const TomlReader& r, const std::string& key, const toml::node& node, Config& c) -> std::optional<Error> {
              const auto v = node.value<std::string>();
              if (!v || v->empty()) return r.fail(key, node, "must be a non-empty path");
              c.data_dir = *v;
@@ -133,7 +125,7 @@ const std::map<std::string, KeyHandler>& rules_keys() {
     return keys;
 }
 
-std::optional<Error> read_table(const Reader& r, const toml::table& table, const std::string& prefix,
+std::optional<Error> read_table(const TomlReader& r, const toml::table& table, const std::string& prefix,
                                 const std::map<std::string, KeyHandler>& handlers, Config& c) {
     for (const auto& [k, node] : table) {
         const std::string key(k.str());
@@ -173,7 +165,7 @@ Result<Config> load_config(const std::string& path) {
         return make_error(ErrorCode::bad_config, path + " (line " + std::to_string(e.source().begin.line) +
                                                      "): " + std::string(e.description()));
     }
-    const Reader reader{path};
+    const TomlReader reader{path, ErrorCode::bad_config};
     if (auto e = read_table(reader, table, "", top_level_keys(), config)) return *e;
     if (config.tls_cert.empty() != config.tls_key.empty()) {
         return make_error(ErrorCode::bad_config, path + ": tls_cert and tls_key must be set together", "tls_cert");

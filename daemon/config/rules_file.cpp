@@ -10,27 +10,18 @@
 #include <sstream>
 
 #include "core/earning_plan.hpp"
+#include "toml_reader.hpp"
 
 namespace rewardd {
 namespace {
 
-struct Reader {
-    const std::string& file;
-    Error fail(const std::string& key, const toml::node& node, const std::string& problem) const {
-        return make_error(ErrorCode::invalid_rules,
-                          file + ": key '" + key + "' (line " + std::to_string(node.source().begin.line) +
-                              "): " + problem,
-                          key);
-    }
-};
-
 template <class T>
-using Handler = std::function<std::optional<Error>(const Reader&, const std::string&, const toml::node&, T&)>;
+using Handler = std::function<std::optional<Error>(const TomlReader&, const std::string&, const toml::node&, T&)>;
 template <class T>
 using Handlers = std::map<std::string, Handler<T>>;
 
 template <class T>
-std::optional<Error> read_table(const Reader& r, const toml::node& node, const std::string& key,
+std::optional<Error> read_table(const TomlReader& r, const toml::node& node, const std::string& key,
                                 const Handlers<T>& handlers, T& target) {
     const auto* table = node.as_table();
     if (!table) return r.fail(key, node, "must be a table");
@@ -46,7 +37,7 @@ std::optional<Error> read_table(const Reader& r, const toml::node& node, const s
 
 template <class T>
 Handler<T> integer(std::int64_t lo, std::int64_t hi, std::function<void(T&, std::int64_t)> set) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
         const auto v = node.value<std::int64_t>();
         if (!node.is_integer() || !v) return r.fail(key, node, "must be an integer");
         if (*v < lo || *v > hi) return r.fail(key, node, "must be " + std::to_string(lo) + ".." + std::to_string(hi));
@@ -56,7 +47,7 @@ Handler<T> integer(std::int64_t lo, std::int64_t hi, std::function<void(T&, std:
 }
 
 // An exact decimal with `exponent` places, as an integer or a string: "1.5" -> 150 for 2 places.
-Result<std::int64_t> decimal_of(const Reader& r, const std::string& key, const toml::node& node, int exponent) {
+Result<std::int64_t> decimal_of(const TomlReader& r, const std::string& key, const toml::node& node, int exponent) {
     if (node.is_floating_point()) return r.fail(key, node, "write a decimal as a string, e.g. \"1.5\"");
     std::string text;
     if (node.is_integer()) {
@@ -74,7 +65,7 @@ Result<std::int64_t> decimal_of(const Reader& r, const std::string& key, const t
 
 template <class T>
 Handler<T> decimal(int exponent, std::function<void(T&, std::int64_t)> set) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
         auto v = decimal_of(r, key, node, exponent);
         if (!v) return v.error();
         set(t, *v);
@@ -84,7 +75,7 @@ Handler<T> decimal(int exponent, std::function<void(T&, std::int64_t)> set) {
 
 template <class T>
 Handler<T> decimal_map(int exponent, std::function<std::map<std::string, std::int64_t>&(T&)> get) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
         const auto* table = node.as_table();
         if (!table) return r.fail(key, node, "must be a table of name = value");
         for (const auto& [k, child] : *table) {
@@ -98,7 +89,7 @@ Handler<T> decimal_map(int exponent, std::function<std::map<std::string, std::in
 
 template <class T>
 Handler<T> text(std::function<void(T&, const std::string&)> set) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
         const auto v = node.value<std::string>();
         if (!node.is_string() || !v) return r.fail(key, node, "must be a string");
         set(t, *v);
@@ -108,7 +99,7 @@ Handler<T> text(std::function<void(T&, const std::string&)> set) {
 
 template <class T, class E>
 Handler<T> choice(std::optional<E> (*parse)(std::string_view), const char* allowed, std::function<void(T&, E)> set) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
         const auto v = node.value<std::string>();
         const auto parsed = v ? parse(*v) : std::nullopt;
         if (!parsed) return r.fail(key, node, std::string("must be one of: ") + allowed);
@@ -119,7 +110,7 @@ Handler<T> choice(std::optional<E> (*parse)(std::string_view), const char* allow
 
 template <class T>
 Handler<T> instant(std::function<void(T&, Timestamp)> set) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
         const auto v = node.value<std::string>();
         if (!node.is_string() || !v) return r.fail(key, node, "must be a UTC time string, e.g. \"2026-11-28T00:00:00Z\"");
         auto parsed = parse_timestamp(*v);
@@ -131,7 +122,7 @@ Handler<T> instant(std::function<void(T&, Timestamp)> set) {
 
 template <class T, class Item>
 Handler<T> array_of(const Handlers<Item>& item_handlers, std::function<std::vector<Item>&(T&)> get) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
         const auto* array = node.as_array();
         if (!array) return r.fail(key, node, "must be an array of tables ([[" + key + "]])");
         for (std::size_t i = 0; i < array->size(); ++i) {
@@ -146,7 +137,7 @@ Handler<T> array_of(const Handlers<Item>& item_handlers, std::function<std::vect
 
 template <class T, class Sub>
 Handler<T> sub_table(const Handlers<Sub>& handlers, std::function<Sub&(T&)> get) {
-    return [=](const Reader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
+    return [=](const TomlReader& r, const std::string& key, const toml::node& node, T& t) -> std::optional<Error> {
         return read_table(r, node, key, handlers, get(t));
     };
 }
@@ -181,7 +172,7 @@ const Handlers<EarnRate>& rate_keys() {
     return keys;
 }
 
-std::optional<Error> read_currency_rates(const Reader& r, const std::string& key, const toml::node& node, Rules& rules) {
+std::optional<Error> read_currency_rates(const TomlReader& r, const std::string& key, const toml::node& node, Rules& rules) {
     const auto* table = node.as_table();
     if (!table) return r.fail(key, node, "must be a table: CURRENCY = { points = N, per_units = M }");
     for (const auto& [k, child] : *table) {
@@ -256,12 +247,12 @@ Result<RulesFile> load_rules_file(const std::string& path) {
         return make_error(ErrorCode::bad_config, path + " (line " + std::to_string(e.source().begin.line) +
                                                      "): " + std::string(e.description()));
     }
-    const Reader reader{path};
+    const TomlReader reader{path, ErrorCode::invalid_rules};
     RulesFile out;
     Handlers<RulesFile> top{{"effective_from", instant<RulesFile>([](RulesFile& f, Timestamp v) { f.effective_from = v; })}};
     for (const auto& [name, handler] : rule_keys()) {
         // An init-capture: clang 14 (the fuzz build, tests/fuzz) cannot capture a structured binding.
-        top.emplace(name, [handler = handler](const Reader& r, const std::string& key, const toml::node& node, RulesFile& f) {
+        top.emplace(name, [handler = handler](const TomlReader& r, const std::string& key, const toml::node& node, RulesFile& f) {
             return handler(r, key, node, f.rules);
         });
     }
