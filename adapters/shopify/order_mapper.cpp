@@ -130,6 +130,17 @@ std::string order_event_id(const std::string& shop_id, const std::string& order_
 
 bool is_test_order(const json& order) { return truthy(order, "test"); }
 
+const KeptMembers& order_members() {
+    static const KeptMembers members{
+        {"id", "currency", "customer", "email", "contact_email", "taxes_included", "line_items", "total_tax",
+         "total_tax_set", "total_shipping_price", "total_shipping_price_set", "total_price", "total_price_set",
+         "note_attributes", "discount_codes", "created_at", "financial_status", "processed_at", "refunds",
+         "cancelled_at", "updated_at", "test"},
+        "line_items",
+        {"gift_card", "id", "product_id", "quantity", "price", "price_set", "discount_allocations", "tax_lines"}};
+    return members;
+}
+
 Result<Order> order_from_json(const json& doc) {
     if (!doc.is_object()) return field_error(ErrorCode::invalid_field, "order", "must be an object");
     Order order;

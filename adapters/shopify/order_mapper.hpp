@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/shopify/literal_json.hpp"
 #include "adapters/shopify/shopify_fields.hpp"
 #include "core/event.hpp"
 
@@ -23,5 +24,10 @@ Result<Order> order_from_json(const json& order);
 Result<std::vector<Event>> order_events(const json& order, const std::string& shop_id);
 
 bool is_test_order(const json& order);
+
+// The members of an order (and of each of its line_items) that order_events and is_test_order
+// read: parsing a webhook body may leave out the rest (see parse_literal_json). Kept beside the
+// code that reads them; a member read here and missing from the list would read as absent.
+const KeptMembers& order_members();
 
 }  // namespace rewardd::shopify

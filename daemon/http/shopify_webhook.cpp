@@ -36,15 +36,16 @@ std::string shopify_header(const httplib::Request& req, const std::string& name)
 }
 
 // The app's client secret signs webhooks; during a rotation the previous one still may, and a
-// legacy custom app's shop may only have the --secret it was added with.
+// legacy custom app's shop may only have the --secret it was added with. The first key that
+// matches ends the search (an HMAC of a 6 KB order is about 5 µs of CPU); stopping early tells a
+// sender only which of the shop's keys its valid signature used. A wrong signature is still
+// checked against every key.
 bool hmac_ok(const Shop& shop, const std::string& body, const std::string& hmac) {
-    bool ok = false;
     for (const char* key : {"client_secret", "previous_client_secret"}) {
         const auto it = shop.settings.find(key);
-        if (it != shop.settings.end() && !it->second.empty()) ok = signature_matches(it->second, body, hmac) || ok;
+        if (it != shop.settings.end() && !it->second.empty() && signature_matches(it->second, body, hmac)) return true;
     }
-    if (!shop.secret.empty()) ok = signature_matches(shop.secret, body, hmac) || ok;
-    return ok;
+    return !shop.secret.empty() && signature_matches(shop.secret, body, hmac);
 }
 
 struct KnownCustomer {

@@ -1,12 +1,25 @@
 // The table of well-formed byte sequences from the Unicode standard (Table 3-7).
 #include "utf8_check.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace rewardd {
 
 bool is_valid_utf8(std::string_view text) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = p + text.size();
     while (p < end) {
+        // Webhook bodies are nearly all ASCII: eight bytes at a time while none has its top bit set
+        // (byte by byte this was about 4 µs of a 6 KB Shopify order).
+        if (end - p >= 8) {
+            std::uint64_t word;
+            std::memcpy(&word, p, sizeof word);
+            if ((word & 0x8080808080808080ULL) == 0) {
+                p += 8;
+                continue;
+            }
+        }
         const unsigned char c = *p;
         if (c < 0x80) {
             ++p;

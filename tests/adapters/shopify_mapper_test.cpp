@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/neutral/event_json.hpp"
 #include "adapters/shopify/literal_json.hpp"
 #include "adapters/shopify/order_mapper.hpp"
 #include "adapters/shopify/webhook_mapper.hpp"
@@ -208,4 +209,73 @@ TEST_CASE("a customers/create body becomes a customer.created event") {
     REQUIRE(p.events.size() == 1);
     CHECK(p.events[0].id == "shopify:s1:customer:706405506:created");
     CHECK(p.events[0].customer->email == "bob@example.com");
+}
+
+namespace {
+
+// An order's members (and its first line's) with values that change the mapping when read: every
+// member the mapper reads, set to something other than the fixture's.
+nlohmann::json every_read_member_changed(nlohmann::json doc) {
+    doc["taxes_included"] = true;
+    doc["contact_email"] = "contact@example.com";
+    doc["email"] = "";
+    doc["customer"]["email"] = "";
+    doc["total_shipping_price"] = "12.00";
+    doc.erase("total_shipping_price_set");
+    doc["note_attributes"].push_back({{"name", "ref"}, {"value", "KARI-7"}});
+    doc["cancelled_at"] = "2008-01-12T11:00:00-05:00";
+    auto& lines = doc["line_items"];
+    lines.back()["quantity"] = 3;
+    if (lines.size() > 1) lines[0]["gift_card"] = true;
+    return doc;
+}
+
+std::vector<std::string> mapped_without_filter(const std::string& body) {
+    auto doc = parse_literal_json(body);
+    REQUIRE(doc.ok());
+    auto events = order_events(*doc, "s1");
+    REQUIRE(events.ok());
+    std::vector<std::string> out;
+    for (const auto& e : *events) out.push_back(event_to_json(e));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("an order parsed with only the members the mapper reads maps as the whole document does") {
+    std::vector<std::string> bodies;
+    for (const char* name : {"orders-paid.json", "orders-cancelled.json", "orders-create-guest-eur.json"}) {
+        bodies.push_back(fixture(name));
+        bodies.push_back(every_read_member_changed(*parse_literal_json(fixture(name))).dump());
+    }
+    for (const auto& body : bodies) {
+        const auto filtered = plan("orders/updated", body);
+        std::vector<std::string> texts;
+        for (const auto& e : filtered.events) texts.push_back(event_to_json(e));
+        CHECK(texts == mapped_without_filter(body));
+    }
+    // The members it does not read are really left out, at the top and in each line.
+    auto doc = parse_literal_json(fixture("orders-paid.json"), 64, &order_members());
+    REQUIRE(doc.ok());
+    CHECK_FALSE(doc->contains("shipping_lines"));
+    CHECK_FALSE(doc->contains("admin_graphql_api_id"));
+    CHECK((*doc)["customer"].contains("first_name"));  // inside a kept member everything stays
+    CHECK_FALSE((*doc)["line_items"][0].contains("sku"));
+    CHECK((*doc)["line_items"][0].contains("price_set"));
+}
+
+TEST_CASE("a member left out of the document is still parsed: bad JSON or nesting in it is refused") {
+    auto doc = *parse_literal_json(fixture("orders-paid.json"));
+    nlohmann::json deep = 1;
+    for (int i = 0; i < 70; ++i) deep = nlohmann::json::array({deep});
+    doc["shipping_lines"] = deep;
+    auto p = plan_webhook(Topic::orders_paid, doc.dump(), "s1", {});
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().code == ErrorCode::malformed_json);
+    doc["shipping_lines"] = "x";
+    std::string broken = doc.dump();
+    broken.insert(broken.find("\"shipping_lines\":") + 17, "[1,,2],");
+    p = plan_webhook(Topic::orders_paid, broken, "s1", {});
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().code == ErrorCode::malformed_json);
 }

@@ -116,6 +116,17 @@ TEST_CASE("a delivery with a bad HMAC or an unknown shop domain is refused with 
     CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM events") == 0);
 }
 
+TEST_CASE("a delivery signed with either of the shop's keys is taken: the client secret or the legacy --secret") {
+    TempDir dir;
+    add_shop(dir.str());
+    DaemonProcess daemon(dir.str());
+    const std::string body = fixture("orders-paid.json");
+    CHECK(post_signed(daemon, "orders/paid", body, "w-client", k_secret)->status == 200);
+    CHECK(post_signed(daemon, "orders/paid", body, "w-legacy", "legacy-webhook-secret-0001")->status == 200);
+    CHECK(post_signed(daemon, "orders/paid", body, "w-neither", "legacy-webhook-secret-0002")->status == 401);
+    CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM shopify_deliveries") == 2);
+}
+
 TEST_CASE("the un-prefixed shopify-* header family and a mixed-case domain are accepted") {
     TempDir dir;
     add_shop(dir.str());
