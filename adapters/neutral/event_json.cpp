@@ -238,7 +238,7 @@ Result<Event> parse_event_json(std::string_view body, const std::string& shop_id
     }
 }
 
-std::string event_to_json_document(const Event& event) {
+std::string event_to_json(const Event& event) {
     json doc{{"id", event.id}, {"type", event_type_id(event.type)},
              {"occurred_at", format_timestamp(event.occurred_at)}};
     if (event.order) {

@@ -15,8 +15,5 @@ Result<Event> parse_event_json(std::string_view body, const std::string& shop_id
 
 // The canonical JSON text of an event (what `parse_event_json` reads back to the same Event).
 std::string event_to_json(const Event& event);
-// The same text built as an nlohmann document and dumped: what event_to_json does for text with
-// bytes outside ASCII (nlohmann checks their UTF-8), and what its direct writer must match.
-std::string event_to_json_document(const Event& event);
 
 }  // namespace rewardd

@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <string>
-#include <vector>
 
 #include "adapters/neutral/event_json.hpp"
 
@@ -82,77 +81,4 @@ TEST_CASE("an order's discount codes round-trip, and are left out when there are
     const auto bad = parse_event_json(replace(k_sample, "\"referral_code\": null", "\"codes\": [\"\"]"), "shop1");
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().field == "order.codes[0]");
-}
-
-namespace {
-
-// Every kind of event and field the writer has a branch for, with text that needs escaping.
-std::vector<Event> writer_cases() {
-    std::vector<Event> out;
-    Event order;
-    order.shop_id = "shop1";
-    order.id = "shopify:s1:order:1001:paid";
-    order.type = EventType::order_paid;
-    order.occurred_at = 1795341600;
-    Order o;
-    o.id = "1001";
-    o.currency = "NOK";
-    o.customer = {"77", "kari@example.com"};
-    o.lines.push_back({"l1", "p1", {"shoes", "sale"}, 2, 39800});
-    o.lines.push_back({"l2", "", {}, 1, 0});
-    o.tax_minor = 9950;
-    o.shipping_minor = 4900;
-    o.total_minor = 54650;
-    order.order = o;
-    out.push_back(order);
-
-    Event guest = order;  // no customer id (null), a referral code, codes, an order-level discount
-    guest.order->customer = {"", ""};
-    guest.order->referral_code = "FRIEND-1";
-    guest.order->codes = {"RWD-1A2B", "SUMMER"};
-    guest.order->discount_minor = -1;
-    guest.order->lines.clear();
-    out.push_back(guest);
-
-    Event escapes = order;  // quotes, backslashes, the short escapes and other control characters, DEL
-    escapes.id = std::string("a\"b\\c\b\f\n\r\t") + '\x01' + '\x1f' + '\x7f' + "/end";
-    escapes.order->lines[0].categories = {std::string("x\x00y", 3), "tab\there"};
-    out.push_back(escapes);
-
-    Event refund = order;
-    refund.type = EventType::order_refunded;
-    refund.refund = Refund{"r1", 12345, {{"l1", 1, 19900}, {"l2", 0, 5}}};
-    out.push_back(refund);
-    refund.refund->lines.clear();
-    out.push_back(refund);
-
-    Event customer;
-    customer.shop_id = "shop1";
-    customer.id = "shopify:s1:customer:9:created";
-    customer.type = EventType::customer_created;
-    customer.occurred_at = -86400;
-    customer.customer = CustomerRef{"9", ""};
-    customer.referral_code = "REF-9";
-    out.push_back(customer);
-
-    Event adjust = customer;
-    adjust.type = EventType::points_adjusted;
-    adjust.customer = CustomerRef{"", "kari@example.com"};
-    adjust.referral_code.reset();
-    adjust.adjustment = Adjustment{-9223372036854775807LL - 1, "goodwill \"sorry\""};
-    out.push_back(adjust);
-
-    Event unicode = order;  // outside ASCII: through nlohmann as before
-    unicode.order->customer.email = "kåri@eksempel.no";
-    out.push_back(unicode);
-    return out;
-}
-
-}  // namespace
-
-TEST_CASE("the direct writer gives the same text as the nlohmann document it replaced") {
-    for (const auto& event : writer_cases()) {
-        CAPTURE(event.id);
-        CHECK(event_to_json(event) == event_to_json_document(event));
-    }
 }
