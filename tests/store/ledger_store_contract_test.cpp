@@ -14,6 +14,7 @@
 #include "adapters/neutral/event_json.hpp"
 #include "store/database.hpp"
 #include "store/memory_store.hpp"
+#include "store/privacy_store.hpp"
 #include "store/sqlite_store.hpp"
 
 using namespace rewardd;
@@ -282,6 +283,49 @@ TEST_CASE_TEMPLATE("an applier keeping ledgers between batches writes what a col
         REQUIRE(expired != warm_ledger.end());
         CHECK(expired->second.available_delta == -(released->second.available_delta - 40));
     }
+}
+
+// The applier keeps parsed events between batches. A privacy erasure rewrites stored event bodies
+// in place (same seq): the order's next apply must read the rewritten body, so the refund below
+// is taken from the pseudonym's ledger, as an applier that parses every time takes it.
+TEST_CASE("an applier keeping parsed events reads a body an erasure rewrote between batches") {
+    const auto engine = std::make_shared<const RewardEngine>(RuleBook{{Rules{}}});
+    const Timestamp t0 = 1795341600;
+    const auto o = rewardd::test::make_order("a1", "NOK", {{"l1", 10000}}, 0, 0, 0, "anna@example.com");
+    auto run = [&](bool keep) {
+        SqliteFixture f;
+        auto db = open_database({(f.dir / "rewardd.db").string(), Durability::normal});
+        REQUIRE(db.ok());
+        LedgerApplier applier(*f.store, engine);
+        if (!keep) {
+            applier.set_kept_events_max(0);
+            applier.set_kept_entries_max(0);
+        }
+        const rewardd::test::GeneratedEvent paid{rewardd::test::order_event(EventType::order_paid, "paid", t0, o), t0};
+        REQUIRE(f.store->append_events({stored(paid)}).ok());
+        REQUIRE(applier.apply_next(100, t0).ok());
+        PrivacyStore privacy(**db);
+        const auto erased = privacy.erase_customer({"shop1", "77", "anna@example.com"}, "test",
+                                                   [] { return std::string("erased-1@erased.invalid"); }, t0 + 60);
+        REQUIRE(erased.ok());
+        REQUIRE(erased->events_scrubbed == 1);
+        const rewardd::test::GeneratedEvent refund{
+            rewardd::test::refund_event("refund", t0 + 120, o, Refund{"r1", 5000, {{"l1", 1, 5000}}}), t0 + 120};
+        REQUIRE(f.store->append_events({stored(refund)}).ok());
+        REQUIRE(applier.apply_next(100, t0 + 120).ok());
+        auto entries = f.store->all_entries();
+        REQUIRE(entries.ok());
+        std::vector<std::pair<std::string, std::string>> out;  // key, customer
+        for (const auto& e : *entries) out.emplace_back(e.key, e.customer);
+        return out;
+    };
+    const auto kept = run(true);
+    CHECK(kept == run(false));
+    const auto claw_back = std::find_if(kept.begin(), kept.end(), [](const auto& e) {
+        return e.first.find(":refund:r1:") != std::string::npos;
+    });
+    REQUIRE(claw_back != kept.end());
+    CHECK(claw_back->second == "erased-1@erased.invalid");
 }
 
 TEST_CASE_TEMPLATE("the applier resolves a referral code among the customers the store knows", F, SqliteFixture,
