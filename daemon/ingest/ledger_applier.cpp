@@ -116,7 +116,7 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
         if (!wait) return wait.error();
         if (*wait) return m_store.set_wakeup({order.first, order.second, **wait});
     }
-    auto existing = m_store.order_entries(order.first, order.second);
+    auto existing = order_entries(order);
     if (!existing) return existing.error();
     // The customer's other orders decide the tier this order earns at.
     const std::string customer = order_customer(events);
@@ -125,13 +125,13 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
         auto entries = customer_ledger(customer);
         if (!entries) return entries.error();
         history = history_for_order(**entries, order.first + ":order:" + order.second);
-        if (const auto code = undecided_referral_code(events, *existing)) {
+        if (const auto code = undecided_referral_code(events, **existing)) {
             auto referrer = resolve_referrer(order.first, *code);
             if (!referrer) return referrer.error();
             history.referrer = *referrer;
         }
     }
-    const auto outcome = m_engine->apply_order(events, *existing, history, now);
+    const auto outcome = m_engine->apply_order(events, **existing, history, now);
     for (const auto& key : outcome.conflicts) {
         ++stats.conflicts;
         spdlog::warn("engine: exists_with_different_content key={} (kept the recorded entry)", key);
@@ -272,6 +272,13 @@ Result<const std::vector<LedgerEntry>*> LedgerApplier::customer_ledger(const std
     return &m_ledgers.keep(customer, std::move(*entries), m_batch_number);
 }
 
+Result<const std::vector<LedgerEntry>*> LedgerApplier::order_entries(const OrderRef& order) {
+    if (const auto* kept = m_order_entries.find(order, m_batch_number)) return kept;
+    auto entries = m_store.order_entries(order.first, order.second);
+    if (!entries) return entries.error();
+    return &m_order_entries.keep(order, std::move(*entries), m_batch_number);
+}
+
 Result<bool> LedgerApplier::in_batch(const std::function<Result<bool>()>& work) {
     ++m_batch_number;
     std::optional<LedgerMark> end;
@@ -290,6 +297,7 @@ Result<bool> LedgerApplier::in_batch(const std::function<Result<bool>()>& work) 
     if (done && end) {
         m_ledgers_mark = end;
         m_ledgers.trim();
+        m_order_entries.trim();
     } else {  // rolled back: what was kept may hold entries that are not in the store
         drop_kept_ledgers();
     }
@@ -298,6 +306,7 @@ Result<bool> LedgerApplier::in_batch(const std::function<Result<bool>()>& work) 
 
 void LedgerApplier::drop_kept_ledgers() {
     m_ledgers.clear();
+    m_order_entries.clear();
     m_ledgers_mark.reset();
 }
 
@@ -320,6 +329,10 @@ Result<bool> LedgerApplier::write(const LedgerEntry& entry, Timestamp now, Apply
         if (auto* kept = m_ledgers.peek(entry.customer)) {
             kept->push_back(entry);
             m_ledgers.grew(1);
+        }
+        if (auto* kept = m_order_entries.peek({entry.shop_id, entry.order_id})) {
+            kept->push_back(entry);
+            m_order_entries.grew(1);
         }
         if (m_entry_hook) {
             if (auto r = m_entry_hook(entry, now); !r) return r;

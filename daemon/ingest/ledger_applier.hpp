@@ -73,7 +73,11 @@ public:
     // Customers' ledgers are kept between batches up to this many entries in all (0: read every
     // ledger once per batch). About half a kilobyte each: some 25 MB at most by default.
     static constexpr std::size_t k_kept_entries_default = 50000;
-    void set_kept_entries_max(std::size_t entries) { m_ledgers.set_budget(entries); }
+    // Orders' entries are kept beside them under the same budget (each entry is in both).
+    void set_kept_entries_max(std::size_t entries) {
+        m_ledgers.set_budget(entries);
+        m_order_entries.set_budget(entries);
+    }
     // Parsed stored events are kept between batches up to this many (0: parse at every apply):
     // an order is applied again in each batch that brings one of its events, and reads all of
     // them each time. A few kilobytes each with the body they came from: some 30 MB at most.
@@ -91,6 +95,9 @@ private:
     // ledger write inside the applier's transactions goes through it. Kept between batches while
     // the store's ledger mark says nobody else wrote (see in_batch).
     Result<const std::vector<LedgerEntry>*> customer_ledger(const std::string& customer);
+    // An order's entries (its customer's, and a referrer's its referral rewarded), read from the
+    // store once and then kept the same way as the ledgers, and dropped with them.
+    Result<const std::vector<LedgerEntry>*> order_entries(const OrderRef& order);
     // Runs one batch's work in a write transaction: the kept ledgers are dropped first when the
     // ledger moved since the last batch committed (another connection's commit, or an entry
     // appended outside the applier, such as a redemption's reserve), and after a rollback.
@@ -119,6 +126,12 @@ private:
         std::size_t operator()(const std::vector<LedgerEntry>& entries) const { return entries.size() + 1; }
     };
     KeptByUse<std::string, std::vector<LedgerEntry>, LedgerCost> m_ledgers{k_kept_entries_default};
+    struct OrderRefHash {
+        std::size_t operator()(const OrderRef& order) const {
+            return std::hash<std::string>{}(order.first) * 31 + std::hash<std::string>{}(order.second);
+        }
+    };
+    KeptByUse<OrderRef, std::vector<LedgerEntry>, LedgerCost, OrderRefHash> m_order_entries{k_kept_entries_default};
     // A stored event's parse, kept by seq with the body it came from: used only while the stored
     // body is still that one (a privacy erasure rewrites bodies in place), so it needs no mark.
     struct ParsedEvent {

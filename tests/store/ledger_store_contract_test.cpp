@@ -1,6 +1,8 @@
 // One contract suite for the LedgerStore interface, run against SQLite and the in-memory store.
 #include <doctest/doctest.h>
 
+#include <SQLiteCpp/Database.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -283,6 +285,49 @@ TEST_CASE_TEMPLATE("an applier keeping ledgers between batches writes what a col
         REQUIRE(expired != warm_ledger.end());
         CHECK(expired->second.available_delta == -(released->second.available_delta - 40));
     }
+}
+
+// The applier keeps orders' entries between batches, as it keeps ledgers. An entry written outside
+// it under a key the order's walk writes next (here its refund's claw-back, on another connection)
+// must be met as existing: the walk then keeps it and records no conflict, as a cold applier does.
+TEST_CASE("an applier keeping orders' entries meets an entry written outside it for the order") {
+    const auto engine = std::make_shared<const RewardEngine>(RuleBook{{Rules{}}});
+    const Timestamp t0 = 1795341600;
+    const auto o = rewardd::test::make_order("a1", "NOK", {{"l1", 10000}}, 0, 0, 0, "anna@example.com");
+    auto run = [&](bool keep) {
+        SqliteFixture f;
+        LedgerApplier applier(*f.store, engine);
+        if (!keep) applier.set_kept_entries_max(0);
+        const rewardd::test::GeneratedEvent paid{rewardd::test::order_event(EventType::order_paid, "paid", t0, o), t0};
+        REQUIRE(f.store->append_events({stored(paid)}).ok());
+        REQUIRE(applier.apply_next(100, t0).ok());
+        auto earned = f.store->order_entries("shop1", "a1");
+        REQUIRE(earned.ok());
+        REQUIRE(earned->size() == 1);
+        LedgerEntry outside = earned->front();
+        outside.key = "shop1:order:a1:refund:r1:line:l1";
+        outside.kind = EntryKind::claw_back;
+        outside.pending_delta = -7;
+        outside.refers_to = earned->front().key;
+        outside.reason = "written outside the applier";
+        REQUIRE(f.other_connection().append_entry(outside, t0 + 60).ok());
+        const rewardd::test::GeneratedEvent refund{
+            rewardd::test::refund_event("refund", t0 + 120, o, Refund{"r1", 5000, {{"l1", 1, 5000}}}), t0 + 120};
+        REQUIRE(f.store->append_events({stored(refund)}).ok());
+        REQUIRE(applier.apply_next(100, t0 + 120).ok());
+        auto entries = f.store->all_entries();
+        REQUIRE(entries.ok());
+        std::vector<std::string> out;
+        for (const auto& e : *entries) out.push_back(e.key + " " + std::to_string(e.pending_delta));
+        auto db = open_database({(f.dir / "rewardd.db").string(), Durability::normal});
+        REQUIRE(db.ok());
+        out.push_back("conflicts recorded " +
+                      std::to_string((*db)->execAndGet("SELECT COUNT(*) FROM conflicts").getInt64()));
+        return out;
+    };
+    const auto kept = run(true);
+    CHECK(kept == run(false));
+    CHECK(kept.back() == "conflicts recorded 0");  // the outside claw-back was met, not written over
 }
 
 // The applier keeps parsed events between batches. A privacy erasure rewrites stored event bodies
