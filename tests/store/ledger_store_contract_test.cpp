@@ -287,19 +287,32 @@ TEST_CASE_TEMPLATE("an applier keeping ledgers between batches writes what a col
     }
 }
 
+// Anna's order a1 paid at t0 and half refunded two minutes later: the two batches of the kept-state
+// tests below, with whatever each test does between them.
+struct PaidThenRefunded {
+    const Timestamp t0 = 1795341600;
+    const Order order = rewardd::test::make_order("a1", "NOK", {{"l1", 10000}}, 0, 0, 0, "anna@example.com");
+    rewardd::test::GeneratedEvent paid() const {
+        return {rewardd::test::order_event(EventType::order_paid, "paid", t0, order), t0};
+    }
+    rewardd::test::GeneratedEvent refund() const {
+        return {rewardd::test::refund_event("refund", t0 + 120, order, Refund{"r1", 5000, {{"l1", 1, 5000}}}),
+                t0 + 120};
+    }
+};
+
 // The applier keeps orders' entries between batches, as it keeps ledgers. An entry written outside
 // it under a key the order's walk writes next (here its refund's claw-back, on another connection)
 // must be met as existing: the walk then keeps it and records no conflict, as a cold applier does.
 TEST_CASE("an applier keeping orders' entries meets an entry written outside it for the order") {
     const auto engine = std::make_shared<const RewardEngine>(RuleBook{{Rules{}}});
-    const Timestamp t0 = 1795341600;
-    const auto o = rewardd::test::make_order("a1", "NOK", {{"l1", 10000}}, 0, 0, 0, "anna@example.com");
+    const PaidThenRefunded history;
+    const Timestamp t0 = history.t0;
     auto run = [&](bool keep) {
         SqliteFixture f;
         LedgerApplier applier(*f.store, engine);
         if (!keep) applier.set_kept_entries_max(0);
-        const rewardd::test::GeneratedEvent paid{rewardd::test::order_event(EventType::order_paid, "paid", t0, o), t0};
-        REQUIRE(f.store->append_events({stored(paid)}).ok());
+        REQUIRE(f.store->append_events({stored(history.paid())}).ok());
         REQUIRE(applier.apply_next(100, t0).ok());
         auto earned = f.store->order_entries("shop1", "a1");
         REQUIRE(earned.ok());
@@ -311,9 +324,7 @@ TEST_CASE("an applier keeping orders' entries meets an entry written outside it 
         outside.refers_to = earned->front().key;
         outside.reason = "written outside the applier";
         REQUIRE(f.other_connection().append_entry(outside, t0 + 60).ok());
-        const rewardd::test::GeneratedEvent refund{
-            rewardd::test::refund_event("refund", t0 + 120, o, Refund{"r1", 5000, {{"l1", 1, 5000}}}), t0 + 120};
-        REQUIRE(f.store->append_events({stored(refund)}).ok());
+        REQUIRE(f.store->append_events({stored(history.refund())}).ok());
         REQUIRE(applier.apply_next(100, t0 + 120).ok());
         auto entries = f.store->all_entries();
         REQUIRE(entries.ok());
@@ -335,8 +346,8 @@ TEST_CASE("an applier keeping orders' entries meets an entry written outside it 
 // is taken from the pseudonym's ledger, as an applier that parses every time takes it.
 TEST_CASE("an applier keeping parsed events reads a body an erasure rewrote between batches") {
     const auto engine = std::make_shared<const RewardEngine>(RuleBook{{Rules{}}});
-    const Timestamp t0 = 1795341600;
-    const auto o = rewardd::test::make_order("a1", "NOK", {{"l1", 10000}}, 0, 0, 0, "anna@example.com");
+    const PaidThenRefunded history;
+    const Timestamp t0 = history.t0;
     auto run = [&](bool keep) {
         SqliteFixture f;
         auto db = open_database({(f.dir / "rewardd.db").string(), Durability::normal});
@@ -346,17 +357,14 @@ TEST_CASE("an applier keeping parsed events reads a body an erasure rewrote betw
             applier.set_kept_events_max(0);
             applier.set_kept_entries_max(0);
         }
-        const rewardd::test::GeneratedEvent paid{rewardd::test::order_event(EventType::order_paid, "paid", t0, o), t0};
-        REQUIRE(f.store->append_events({stored(paid)}).ok());
+        REQUIRE(f.store->append_events({stored(history.paid())}).ok());
         REQUIRE(applier.apply_next(100, t0).ok());
         PrivacyStore privacy(**db);
         const auto erased = privacy.erase_customer({"shop1", "77", "anna@example.com"}, "test",
                                                    [] { return std::string("erased-1@erased.invalid"); }, t0 + 60);
         REQUIRE(erased.ok());
         REQUIRE(erased->events_scrubbed == 1);
-        const rewardd::test::GeneratedEvent refund{
-            rewardd::test::refund_event("refund", t0 + 120, o, Refund{"r1", 5000, {{"l1", 1, 5000}}}), t0 + 120};
-        REQUIRE(f.store->append_events({stored(refund)}).ok());
+        REQUIRE(f.store->append_events({stored(history.refund())}).ok());
         REQUIRE(applier.apply_next(100, t0 + 120).ok());
         auto entries = f.store->all_entries();
         REQUIRE(entries.ok());
