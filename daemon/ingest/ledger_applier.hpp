@@ -3,6 +3,7 @@
 // reader ever sees half of an event's entries and a crash re-applies from the cursor.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -73,10 +74,12 @@ public:
     // Customers' ledgers are kept between batches up to this many entries in all (0: read every
     // ledger once per batch). About half a kilobyte each: some 25 MB at most by default.
     static constexpr std::size_t k_kept_entries_default = 50000;
-    // Orders' entries are kept beside them under the same budget (each entry is in both).
+    // Orders' entries are kept beside them, fewer: an order is applied again within a few batches
+    // of its first apply, and keeping finished orders only made the heap churn.
+    static constexpr std::size_t k_kept_order_entries_max = 8192;
     void set_kept_entries_max(std::size_t entries) {
         m_ledgers.set_budget(entries);
-        m_order_entries.set_budget(entries);
+        m_order_entries.set_budget(std::min(entries, k_kept_order_entries_max));
     }
     // Parsed stored events are kept between batches up to this many (0: parse at every apply):
     // an order is applied again in each batch that brings one of its events, and reads all of
@@ -131,7 +134,7 @@ private:
             return std::hash<std::string>{}(order.first) * 31 + std::hash<std::string>{}(order.second);
         }
     };
-    KeptByUse<OrderRef, std::vector<LedgerEntry>, LedgerCost, OrderRefHash> m_order_entries{k_kept_entries_default};
+    KeptByUse<OrderRef, std::vector<LedgerEntry>, LedgerCost, OrderRefHash> m_order_entries{k_kept_order_entries_max};
     // A stored event's parse, kept by seq with the body it came from: used only while the stored
     // body is still that one (a privacy erasure rewrites bodies in place), so it needs no mark.
     struct ParsedEvent {
