@@ -8,8 +8,9 @@
 // How many customers share the orders matters: each order's walk reads its customer's whole
 // ledger, so fewer customers means longer ledgers. The default is one customer per 20 events
 // (about 7 orders each); --customers 1 builds one very long ledger for explain.
-// --kept-entries sets how many ledger entries the applier keeps between batches (0: none).
-// Usage: replay_bench [--events N] [--customers C] [--batch B] [--keep DIR] [--kept-entries E]
+// --kept-entries sets how many ledger entries the applier keeps between batches (0: none),
+// --kept-events how many parsed stored events (0: none).
+// Usage: replay_bench [--events N] [--customers C] [--batch B] [--keep DIR] [--kept-entries E] [--kept-events V]
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
@@ -50,6 +51,7 @@ double cpu_seconds() {
 int main(int argc, char** argv) {
     std::size_t events = 1000000, batch = 512, customers = 0;
     std::size_t kept = LedgerApplier::k_kept_entries_default;
+    std::size_t kept_events = LedgerApplier::k_kept_events_default;
     std::string keep;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i];
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
         else if (key == "--customers") customers = std::stoul(argv[i + 1]);
         else if (key == "--keep") keep = argv[i + 1];
         else if (key == "--kept-entries") kept = std::stoul(argv[i + 1]);
+        else if (key == "--kept-events") kept_events = std::stoul(argv[i + 1]);
     }
     spdlog::set_level(spdlog::level::err);  // each kept conflict is a warning; the summary counts them
     test::TempDir tmp;
@@ -82,6 +85,7 @@ int main(int argc, char** argv) {
     SqliteStore store(*db);
     LedgerApplier applier(store, std::make_shared<RewardEngine>(test::mixed_rules()));
     applier.set_kept_entries_max(kept);
+    applier.set_kept_events_max(kept_events);
     start = Clock::now();
     const double cpu_start = cpu_seconds();
     auto applied = applier.apply_all(batch, now);
