@@ -41,12 +41,11 @@ OrderAward::OrderAward(const RuleBook& rules, const std::vector<LedgerEntry>& ex
     for (const auto& e : existing) m_existing.emplace(e.key, e);
 }
 
-OrderOutcome OrderAward::run(std::vector<Event> events, Timestamp now) {
+OrderOutcome OrderAward::run(const std::vector<Event>& events, Timestamp now) {
     // A cancellation ends the order's award, so it is walked after every refund the order has,
     // whatever their timestamps: a platform's cancellation snapshot lists refunds made after its
     // own cancelled_at, and the result must not depend on which delivery came first. A restore
     // starts the award again, so only refunds before the restore that follows count here.
-    // Both lists are taken before sorting: the sort moves events about while it compares them.
     std::vector<Timestamp>& restores = m_restore_times;
     std::vector<Timestamp> refunds;
     for (const auto& e : events) {
@@ -68,15 +67,20 @@ OrderOutcome OrderAward::run(std::vector<Event> events, Timestamp now) {
         }
         return std::max(e.occurred_at, last_refund_before(next_restore));
     };
-    std::stable_sort(events.begin(), events.end(), [&](const Event& a, const Event& b) {
-        const Timestamp at_a = walk_time(a), at_b = walk_time(b);
-        const auto rank_a = business_rank(a.type), rank_b = business_rank(b.type);
-        return std::tie(at_a, rank_a, a.id) < std::tie(at_b, rank_b, b.id);
+    // The walk sorts pointers to the caller's events: sorting a copy of them copied every order's
+    // lines and refunds once more on each apply.
+    std::vector<const Event*> walk;
+    walk.reserve(events.size());
+    for (const auto& e : events) walk.push_back(&e);
+    std::stable_sort(walk.begin(), walk.end(), [&](const Event* a, const Event* b) {
+        const Timestamp at_a = walk_time(*a), at_b = walk_time(*b);
+        const auto rank_a = business_rank(a->type), rank_b = business_rank(b->type);
+        return std::tie(at_a, rank_a, a->id) < std::tie(at_b, rank_b, b->id);
     });
-    for (const auto& event : events) {
-        if (!is_order_event(event.type)) continue;
-        release_if_due(event.occurred_at);
-        handle(event);
+    for (const Event* event : walk) {
+        if (!is_order_event(event->type)) continue;
+        release_if_due(event->occurred_at);
+        handle(*event);
         settle();
     }
     release_if_due(now);

@@ -44,7 +44,7 @@ public:
     // if the customer had no tier.
     OrderAward(const RuleBook& rules, const std::vector<LedgerEntry>& existing,
                const CustomerHistory* history = nullptr);
-    OrderOutcome run(std::vector<Event> events, Timestamp now);
+    OrderOutcome run(const std::vector<Event>& events, Timestamp now);
 
 private:
     struct LineState {

@@ -110,21 +110,13 @@ Result<ApplyStats> LedgerApplier::apply_all(std::size_t batch, Timestamp now) {
 Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, ApplyStats& stats) {
     auto stored = m_store.order_events(order.first, order.second);
     if (!stored) return stored.error();
-    std::vector<Event> events;
-    for (const auto& s : *stored) {
-        auto event = parse_event_json(s.body, s.shop_id);
-        if (!event) {
-            spdlog::error("engine: stored event unreadable seq={} error={}", s.seq, event.error().message);
-            continue;
-        }
-        events.push_back(std::move(*event));
-    }
+    std::vector<Event> events = parse_order_events(*stored);
     if (m_order_preparer) {
         auto wait = m_order_preparer(events, now);
         if (!wait) return wait.error();
         if (*wait) return m_store.set_wakeup({order.first, order.second, **wait});
     }
-    auto existing = m_store.order_entries(order.first, order.second);
+    auto existing = order_entries(order);
     if (!existing) return existing.error();
     // The customer's other orders decide the tier this order earns at.
     const std::string customer = order_customer(events);
@@ -133,13 +125,13 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
         auto entries = customer_ledger(customer);
         if (!entries) return entries.error();
         history = history_for_order(**entries, order.first + ":order:" + order.second);
-        if (const auto code = undecided_referral_code(events, *existing)) {
+        if (const auto code = undecided_referral_code(events, **existing)) {
             auto referrer = resolve_referrer(order.first, *code);
             if (!referrer) return referrer.error();
             history.referrer = *referrer;
         }
     }
-    const auto outcome = m_engine->apply_order(events, *existing, history, now);
+    const auto outcome = m_engine->apply_order(events, **existing, history, now);
     for (const auto& key : outcome.conflicts) {
         ++stats.conflicts;
         spdlog::warn("engine: exists_with_different_content key={} (kept the recorded entry)", key);
@@ -156,6 +148,30 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
     if (auto r = commit_used_codes(events, now, stats); !r) return r;
     if (outcome.next_release_at) return m_store.set_wakeup({order.first, order.second, *outcome.next_release_at});
     return m_store.clear_wakeup(order.first, order.second);
+}
+
+std::vector<Event> LedgerApplier::parse_order_events(const std::vector<InboxEvent>& stored) {
+    std::vector<Event> events;
+    events.reserve(stored.size());
+    for (const auto& s : stored) {
+        const ParsedEvent* parsed = m_parsed.find(s.seq, m_batch_number);
+        if (!parsed || parsed->body != s.body) {
+            ParsedEvent fresh{s.body, std::nullopt, {}};
+            auto event = parse_event_json(s.body, s.shop_id);
+            if (event) {
+                fresh.event = std::move(*event);
+            } else {
+                fresh.error = event.error().message;
+            }
+            parsed = &m_parsed.keep(s.seq, std::move(fresh), m_batch_number);
+        }
+        if (!parsed->event) {
+            spdlog::error("engine: stored event unreadable seq={} error={}", s.seq, parsed->error);
+            continue;
+        }
+        events.push_back(*parsed->event);
+    }
+    return events;
 }
 
 Result<bool> LedgerApplier::commit_used_codes(const std::vector<Event>& events, Timestamp now, ApplyStats& stats) {
@@ -250,14 +266,17 @@ Result<bool> LedgerApplier::apply_other(const InboxEvent& stored, Timestamp now,
 }
 
 Result<const std::vector<LedgerEntry>*> LedgerApplier::customer_ledger(const std::string& customer) {
-    if (const auto it = m_ledgers.find(customer); it != m_ledgers.end()) {
-        it->second.used_in_batch = m_batch_number;
-        return &it->second.entries;
-    }
+    if (const auto* kept = m_ledgers.find(customer, m_batch_number)) return kept;
     auto entries = m_store.customer_entries(customer);
     if (!entries) return entries.error();
-    m_kept_entries += kept_cost(*entries);
-    return &m_ledgers.emplace(customer, KeptLedger{std::move(*entries), m_batch_number}).first->second.entries;
+    return &m_ledgers.keep(customer, std::move(*entries), m_batch_number);
+}
+
+Result<const std::vector<LedgerEntry>*> LedgerApplier::order_entries(const OrderRef& order) {
+    if (const auto* kept = m_order_entries.find(order, m_batch_number)) return kept;
+    auto entries = m_store.order_entries(order.first, order.second);
+    if (!entries) return entries.error();
+    return &m_order_entries.keep(order, std::move(*entries), m_batch_number);
 }
 
 Result<bool> LedgerApplier::in_batch(const std::function<Result<bool>()>& work) {
@@ -274,9 +293,11 @@ Result<bool> LedgerApplier::in_batch(const std::function<Result<bool>()>& work) 
         end = *after;
         return worked;
     });
+    m_parsed.trim();
     if (done && end) {
         m_ledgers_mark = end;
-        trim_kept_ledgers();
+        m_ledgers.trim();
+        m_order_entries.trim();
     } else {  // rolled back: what was kept may hold entries that are not in the store
         drop_kept_ledgers();
     }
@@ -285,25 +306,8 @@ Result<bool> LedgerApplier::in_batch(const std::function<Result<bool>()>& work) 
 
 void LedgerApplier::drop_kept_ledgers() {
     m_ledgers.clear();
-    m_kept_entries = 0;
+    m_order_entries.clear();
     m_ledgers_mark.reset();
-}
-
-void LedgerApplier::trim_kept_ledgers() {
-    if (m_kept_entries <= m_kept_entries_max) return;
-    // Down to three quarters, so the sort below runs once in many batches, not in every one.
-    const std::size_t target = m_kept_entries_max / 4 * 3;
-    std::vector<std::pair<std::uint64_t, const std::string*>> by_use;
-    by_use.reserve(m_ledgers.size());
-    for (const auto& [customer, kept] : m_ledgers) by_use.emplace_back(kept.used_in_batch, &customer);
-    std::sort(by_use.begin(), by_use.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [used, customer] : by_use) {
-        if (m_kept_entries <= target) break;
-        const auto it = m_ledgers.find(*customer);
-        m_kept_entries -= kept_cost(it->second.entries);
-        m_ledgers.erase(it);
-    }
 }
 
 void LedgerApplier::forget_batch() {
@@ -322,9 +326,13 @@ Result<bool> LedgerApplier::write(const LedgerEntry& entry, Timestamp now, Apply
     if (*written == EntryWrite::inserted) {
         ++stats.entries_written;
         // A ledger already read stays what the store would answer now.
-        if (const auto it = m_ledgers.find(entry.customer); it != m_ledgers.end()) {
-            it->second.entries.push_back(entry);
-            ++m_kept_entries;
+        if (auto* kept = m_ledgers.peek(entry.customer)) {
+            kept->push_back(entry);
+            m_ledgers.grew(1);
+        }
+        if (auto* kept = m_order_entries.peek({entry.shop_id, entry.order_id})) {
+            kept->push_back(entry);
+            m_order_entries.grew(1);
         }
         if (m_entry_hook) {
             if (auto r = m_entry_hook(entry, now); !r) return r;

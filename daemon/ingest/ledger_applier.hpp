@@ -3,6 +3,7 @@
 // reader ever sees half of an event's entries and a crash re-applies from the cursor.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "core/ledger_store.hpp"
 #include "core/reward_engine.hpp"
 #include "core/tier_timeline.hpp"
+#include "ingest/kept_by_use.hpp"
 #include "ingest/referral_index.hpp"
 
 namespace rewardd {
@@ -72,7 +74,18 @@ public:
     // Customers' ledgers are kept between batches up to this many entries in all (0: read every
     // ledger once per batch). About half a kilobyte each: some 25 MB at most by default.
     static constexpr std::size_t k_kept_entries_default = 50000;
-    void set_kept_entries_max(std::size_t entries) { m_kept_entries_max = entries; }
+    // Orders' entries are kept beside them, fewer: an order is applied again within a few batches
+    // of its first apply, and keeping finished orders only made the heap churn.
+    static constexpr std::size_t k_kept_order_entries_max = 8192;
+    void set_kept_entries_max(std::size_t entries) {
+        m_ledgers.set_budget(entries);
+        m_order_entries.set_budget(std::min(entries, k_kept_order_entries_max));
+    }
+    // Parsed stored events are kept between batches up to this many (0: parse at every apply):
+    // an order is applied again in each batch that brings one of its events, and reads all of
+    // them each time. A few kilobytes each with the body they came from: some 30 MB at most.
+    static constexpr std::size_t k_kept_events_default = 8192;
+    void set_kept_events_max(std::size_t events) { m_parsed.set_budget(events); }
 
 private:
     using OrderRef = std::pair<std::string, std::string>;
@@ -85,6 +98,9 @@ private:
     // ledger write inside the applier's transactions goes through it. Kept between batches while
     // the store's ledger mark says nobody else wrote (see in_batch).
     Result<const std::vector<LedgerEntry>*> customer_ledger(const std::string& customer);
+    // An order's entries (its customer's, and a referrer's its referral rewarded), read from the
+    // store once and then kept the same way as the ledgers, and dropped with them.
+    Result<const std::vector<LedgerEntry>*> order_entries(const OrderRef& order);
     // Runs one batch's work in a write transaction: the kept ledgers are dropped first when the
     // ledger moved since the last batch committed (another connection's commit, or an entry
     // appended outside the applier, such as a redemption's reserve), and after a rollback.
@@ -92,11 +108,8 @@ private:
     // Drops what was kept for the batch only (the customers remembered).
     void forget_batch();
     void drop_kept_ledgers();
-    // What a kept ledger counts toward m_kept_entries_max: its entries, and one for itself, so
-    // customers with empty ledgers (orders still waiting) do not pile up uncounted.
-    static std::size_t kept_cost(const std::vector<LedgerEntry>& entries) { return entries.size() + 1; }
-    // Keeps at most m_kept_entries_max entries: drops the ledgers used longest ago.
-    void trim_kept_ledgers();
+    // The stored events of an order, parsed (unreadable ones logged and left out).
+    std::vector<Event> parse_order_events(const std::vector<InboxEvent>& stored);
     // Commits the reservations of the redemption codes the order was paid with.
     Result<bool> commit_used_codes(const std::vector<Event>& events, Timestamp now, ApplyStats& stats);
     // A code's expiry wake-up: releases its reservation unless an order used it.
@@ -110,13 +123,29 @@ private:
     OrderPreparer m_order_preparer;
     CodeLookup m_code_lookup;
     ReferralIndex m_referrals;
-    struct KeptLedger {
-        std::vector<LedgerEntry> entries;
-        std::uint64_t used_in_batch = 0;
+    // What a kept ledger counts toward the budget: its entries, and one for itself, so customers
+    // with empty ledgers (orders still waiting) do not pile up uncounted.
+    struct LedgerCost {
+        std::size_t operator()(const std::vector<LedgerEntry>& entries) const { return entries.size() + 1; }
     };
-    std::unordered_map<std::string, KeptLedger> m_ledgers;
-    std::size_t m_kept_entries = 0;
-    std::size_t m_kept_entries_max = k_kept_entries_default;
+    KeptByUse<std::string, std::vector<LedgerEntry>, LedgerCost> m_ledgers{k_kept_entries_default};
+    struct OrderRefHash {
+        std::size_t operator()(const OrderRef& order) const {
+            return std::hash<std::string>{}(order.first) * 31 + std::hash<std::string>{}(order.second);
+        }
+    };
+    KeptByUse<OrderRef, std::vector<LedgerEntry>, LedgerCost, OrderRefHash> m_order_entries{k_kept_order_entries_max};
+    // A stored event's parse, kept by seq with the body it came from: used only while the stored
+    // body is still that one (a privacy erasure rewrites bodies in place), so it needs no mark.
+    struct ParsedEvent {
+        std::string body;
+        std::optional<Event> event;
+        std::string error;  // why it could not be read, when it could not
+    };
+    struct OneEach {
+        std::size_t operator()(const ParsedEvent&) const { return 1; }
+    };
+    KeptByUse<std::int64_t, ParsedEvent, OneEach> m_parsed{k_kept_events_default};
     std::uint64_t m_batch_number = 0;
     std::optional<LedgerMark> m_ledgers_mark;  // the store's mark when m_ledgers was last current
     std::unordered_set<std::string> m_batch_customers;  // remembered in the customers table this batch

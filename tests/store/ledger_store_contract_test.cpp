@@ -1,6 +1,8 @@
 // One contract suite for the LedgerStore interface, run against SQLite and the in-memory store.
 #include <doctest/doctest.h>
 
+#include <SQLiteCpp/Database.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -14,6 +16,7 @@
 #include "adapters/neutral/event_json.hpp"
 #include "store/database.hpp"
 #include "store/memory_store.hpp"
+#include "store/privacy_store.hpp"
 #include "store/sqlite_store.hpp"
 
 using namespace rewardd;
@@ -282,6 +285,100 @@ TEST_CASE_TEMPLATE("an applier keeping ledgers between batches writes what a col
         REQUIRE(expired != warm_ledger.end());
         CHECK(expired->second.available_delta == -(released->second.available_delta - 40));
     }
+}
+
+// Anna's order a1 paid at t0 and half refunded two minutes later: the two batches of the kept-state
+// tests below, with whatever each test does between them.
+struct PaidThenRefunded {
+    const Timestamp t0 = 1795341600;
+    const Order order = rewardd::test::make_order("a1", "NOK", {{"l1", 10000}}, 0, 0, 0, "anna@example.com");
+    rewardd::test::GeneratedEvent paid() const {
+        return {rewardd::test::order_event(EventType::order_paid, "paid", t0, order), t0};
+    }
+    rewardd::test::GeneratedEvent refund() const {
+        return {rewardd::test::refund_event("refund", t0 + 120, order, Refund{"r1", 5000, {{"l1", 1, 5000}}}),
+                t0 + 120};
+    }
+};
+
+// The applier keeps orders' entries between batches, as it keeps ledgers. An entry written outside
+// it under a key the order's walk writes next (here its refund's claw-back, on another connection)
+// must be met as existing: the walk then keeps it and records no conflict, as a cold applier does.
+TEST_CASE("an applier keeping orders' entries meets an entry written outside it for the order") {
+    const auto engine = std::make_shared<const RewardEngine>(RuleBook{{Rules{}}});
+    const PaidThenRefunded history;
+    const Timestamp t0 = history.t0;
+    auto run = [&](bool keep) {
+        SqliteFixture f;
+        LedgerApplier applier(*f.store, engine);
+        if (!keep) applier.set_kept_entries_max(0);
+        REQUIRE(f.store->append_events({stored(history.paid())}).ok());
+        REQUIRE(applier.apply_next(100, t0).ok());
+        auto earned = f.store->order_entries("shop1", "a1");
+        REQUIRE(earned.ok());
+        REQUIRE(earned->size() == 1);
+        LedgerEntry outside = earned->front();
+        outside.key = "shop1:order:a1:refund:r1:line:l1";
+        outside.kind = EntryKind::claw_back;
+        outside.pending_delta = -7;
+        outside.refers_to = earned->front().key;
+        outside.reason = "written outside the applier";
+        REQUIRE(f.other_connection().append_entry(outside, t0 + 60).ok());
+        REQUIRE(f.store->append_events({stored(history.refund())}).ok());
+        REQUIRE(applier.apply_next(100, t0 + 120).ok());
+        auto entries = f.store->all_entries();
+        REQUIRE(entries.ok());
+        std::vector<std::string> out;
+        for (const auto& e : *entries) out.push_back(e.key + " " + std::to_string(e.pending_delta));
+        auto db = open_database({(f.dir / "rewardd.db").string(), Durability::normal});
+        REQUIRE(db.ok());
+        out.push_back("conflicts recorded " +
+                      std::to_string((*db)->execAndGet("SELECT COUNT(*) FROM conflicts").getInt64()));
+        return out;
+    };
+    const auto kept = run(true);
+    CHECK(kept == run(false));
+    CHECK(kept.back() == "conflicts recorded 0");  // the outside claw-back was met, not written over
+}
+
+// The applier keeps parsed events between batches. A privacy erasure rewrites stored event bodies
+// in place (same seq): the order's next apply must read the rewritten body, so the refund below
+// is taken from the pseudonym's ledger, as an applier that parses every time takes it.
+TEST_CASE("an applier keeping parsed events reads a body an erasure rewrote between batches") {
+    const auto engine = std::make_shared<const RewardEngine>(RuleBook{{Rules{}}});
+    const PaidThenRefunded history;
+    const Timestamp t0 = history.t0;
+    auto run = [&](bool keep) {
+        SqliteFixture f;
+        auto db = open_database({(f.dir / "rewardd.db").string(), Durability::normal});
+        REQUIRE(db.ok());
+        LedgerApplier applier(*f.store, engine);
+        if (!keep) {
+            applier.set_kept_events_max(0);
+            applier.set_kept_entries_max(0);
+        }
+        REQUIRE(f.store->append_events({stored(history.paid())}).ok());
+        REQUIRE(applier.apply_next(100, t0).ok());
+        PrivacyStore privacy(**db);
+        const auto erased = privacy.erase_customer({"shop1", "77", "anna@example.com"}, "test",
+                                                   [] { return std::string("erased-1@erased.invalid"); }, t0 + 60);
+        REQUIRE(erased.ok());
+        REQUIRE(erased->events_scrubbed == 1);
+        REQUIRE(f.store->append_events({stored(history.refund())}).ok());
+        REQUIRE(applier.apply_next(100, t0 + 120).ok());
+        auto entries = f.store->all_entries();
+        REQUIRE(entries.ok());
+        std::vector<std::pair<std::string, std::string>> out;  // key, customer
+        for (const auto& e : *entries) out.emplace_back(e.key, e.customer);
+        return out;
+    };
+    const auto kept = run(true);
+    CHECK(kept == run(false));
+    const auto claw_back = std::find_if(kept.begin(), kept.end(), [](const auto& e) {
+        return e.first.find(":refund:r1:") != std::string::npos;
+    });
+    REQUIRE(claw_back != kept.end());
+    CHECK(claw_back->second == "erased-1@erased.invalid");
 }
 
 TEST_CASE_TEMPLATE("the applier resolves a referral code among the customers the store knows", F, SqliteFixture,
