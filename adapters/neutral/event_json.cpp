@@ -213,55 +213,20 @@ json customer_json(const CustomerRef& c) {
 
 }  // namespace
 
-namespace {
-
-// Whether an object or array in `body` opens inside more than `limit` others, counting brackets
-// outside strings. Up to a syntax error it sees the structure the parser sees, so when it answers
-// no, the parser's depth callback below would never refuse anything either.
-bool nests_deeper_than(std::string_view body, int limit) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < body.size(); ++i) {
-        const char c = body[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (depth > limit) return true;
-            ++depth;
-        } else if (c == '}' || c == ']') {
-            --depth;
-        }
-    }
-    return false;
-}
-
-}  // namespace
-
 Result<Event> parse_event_json(std::string_view body, const std::string& shop_id) {
-    constexpr int k_max_depth = 32;
-    // A body the scan finds shallow enough is parsed without the callback: calling it for every
-    // value was about a tenth of the parse, which a replay pays for every stored event. The rest
-    // take the guarded path, so what they are answered is unchanged.
-    const bool shallow = !nests_deeper_than(body, k_max_depth);
     // Depth is bounded by the parser callback so a deeply nested body cannot exhaust the stack.
     int depth = 0;
     bool too_deep = false;
     json::parser_callback_t limit = [&](int d, json::parse_event_t ev, json&) {
         if (ev == json::parse_event_t::object_start || ev == json::parse_event_t::array_start) {
             depth = d;
-            if (d > k_max_depth) too_deep = true;
+            if (d > 32) too_deep = true;
         }
         return !too_deep;
     };
     json doc;
     try {
-        doc = shallow ? json::parse(body.begin(), body.end()) : json::parse(body.begin(), body.end(), limit);
+        doc = json::parse(body.begin(), body.end(), limit);
     } catch (const json::exception& e) {
         return make_error(ErrorCode::malformed_json, std::string("body is not valid JSON: ") + e.what());
     }
