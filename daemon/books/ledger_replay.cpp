@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "ingest/ledger_applier.hpp"
+#include "store/erased_ledger.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -23,12 +24,6 @@ std::vector<LedgerEntry> read_all(SQLite::Database& db, const std::string& where
     std::vector<LedgerEntry> out;
     while (q.executeStep()) out.push_back(read_ledger_entry(q));
     return out;
-}
-
-void replace_all(std::string& text, const std::string& from, const std::string& to) {
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
-    }
 }
 
 // A batch as the daemon applied it: the events up to `seq_to`, at `applied_at` (apply_log).
@@ -181,11 +176,7 @@ Result<std::map<std::string, LedgerEntry>> recorded_ledger(SQLite::Database& sou
         while (q.executeStep()) pseudonyms[q.getColumn(0).getString()] = q.getColumn(1).getString();
         std::map<std::string, LedgerEntry> out;
         for (auto& e : read_all(source, "")) {
-            if (const auto it = pseudonyms.find(e.customer); it != pseudonyms.end()) {
-                replace_all(e.key, it->first, it->second);
-                replace_all(e.refers_to, it->first, it->second);
-                e.customer = it->second;
-            }
+            if (const auto it = pseudonyms.find(e.customer); it != pseudonyms.end()) show_under_alias(e, it->second);
             out.emplace(e.key, std::move(e));
         }
         return out;

@@ -10,14 +10,10 @@
 #include "core/customer_walk.hpp"
 #include "core/redemption.hpp"
 #include "core/tier_timeline.hpp"
+#include "core/wakeup_kinds.hpp"
 
 namespace rewardd {
 namespace {
-
-// A customer's own walk (tiers, expiry) is woken through the wakeups table under this pseudo shop.
-constexpr const char* k_customer_wakeup_shop = "~customer";
-// A redemption code's expiry: shop "~code:<shop>", order id the code.
-constexpr std::string_view k_code_wakeup_prefix = "~code:";
 
 std::string order_customer(const std::vector<Event>& events) {
     for (const auto& e : events) {
@@ -240,8 +236,9 @@ Result<bool> LedgerApplier::walk_customer_entries(const std::string& customer, T
     for (const auto& entry : outcome.new_entries) {
         if (auto r = write(entry, now, stats); !r) return r;
     }
-    if (outcome.next_check_at) return m_store.set_wakeup({k_customer_wakeup_shop, customer, *outcome.next_check_at});
-    return m_store.clear_wakeup(k_customer_wakeup_shop, customer);
+    const std::string walk_shop(k_customer_wakeup_shop);
+    if (outcome.next_check_at) return m_store.set_wakeup({walk_shop, customer, *outcome.next_check_at});
+    return m_store.clear_wakeup(walk_shop, customer);
 }
 
 Result<bool> LedgerApplier::apply_other(const InboxEvent& stored, Timestamp now, ApplyStats& stats) {

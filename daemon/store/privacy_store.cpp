@@ -8,6 +8,8 @@
 
 #include <set>
 
+#include "core/wakeup_kinds.hpp"
+
 namespace rewardd {
 namespace {
 
@@ -177,6 +179,13 @@ Result<ErasureOutcome> PrivacyStore::erase_customer(const PrivacyTarget& target,
             blank.bind(1, key);
             blank.exec();
             if (auto forgot = ShopifyCustomers(m_db).forget(key); !forgot) return forgot.error();
+            // The customer's own walk (tiers, expiry) goes on under the pseudonym, over the same
+            // books; left under the old key it would write there and re-create the e-mail's record.
+            SQLite::Statement walk(m_db, "UPDATE OR REPLACE wakeups SET order_id = ? WHERE shop_id = ? AND order_id = ?");
+            walk.bind(1, alias);
+            walk.bind(2, std::string(k_customer_wakeup_shop));
+            walk.bind(3, key);
+            walk.exec();
             out.pseudonyms.push_back(alias);
         }
         tx.commit();

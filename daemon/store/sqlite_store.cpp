@@ -1,7 +1,9 @@
 // SQL for the LedgerStore contract. Every SQLite exception is caught here and returned as
 // storage_unavailable, so a full disk or a locked database is a 503, never a crash.
 #include "sqlite_store.hpp"
+
 #include "database.hpp"
+#include "erased_ledger.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -215,6 +217,7 @@ Result<std::vector<LedgerEntry>> SqliteStore::order_entries(const std::string& s
 
 Result<std::vector<LedgerEntry>> SqliteStore::customer_entries(const std::string& customer) {
     return guarded([&]() -> Result<std::vector<LedgerEntry>> {
+        if (may_be_erasure_alias(customer)) return erased_customer_entries(customer);
         static const std::string sql =
             std::string("SELECT ") + k_entry_columns + " FROM ledger WHERE customer = ? ORDER BY seq";
         std::int64_t count = 0;
@@ -228,6 +231,19 @@ Result<std::vector<LedgerEntry>> SqliteStore::customer_entries(const std::string
         q.bind(1, customer);
         return read_entries(q, static_cast<std::size_t>(count));
     });
+}
+
+// An erased customer's books: the rows written under their old key before the erasure and those
+// written under the pseudonym since, all shown under the pseudonym (store/erased_ledger.hpp).
+std::vector<LedgerEntry> SqliteStore::erased_customer_entries(const std::string& alias) {
+    static const std::string sql =
+        std::string("SELECT ") + k_entry_columns + " FROM ledger WHERE " + k_erased_customer_rows + " ORDER BY seq";
+    auto use = m_statements.use(sql);
+    auto& q = *use;
+    q.bind(1, alias);
+    auto entries = read_entries(q);
+    for (auto& e : entries) show_under_alias(e, alias);
+    return entries;
 }
 
 Result<std::vector<LedgerEntry>> SqliteStore::all_entries() {

@@ -49,6 +49,8 @@ public:
     StatementCache& statements() { return m_statements; }
 
 private:
+    std::vector<LedgerEntry> erased_customer_entries(const std::string& alias);
+
     std::shared_ptr<SQLite::Database> m_db;
     StatementCache m_statements{*m_db};  // declared after m_db: finalized before the connection closes
     int m_transaction_depth = 0;

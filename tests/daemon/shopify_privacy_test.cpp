@@ -25,6 +25,23 @@ std::string john_order() {
 
 std::int64_t count(const std::string& data, const std::string& sql) { return query_int(data, sql); }
 
+// `rewardd explain` of the customer erased under `pseudonym`: the balance as the JSON tells it, and
+// whether the plain story or the JSON still names the erased e-mail.
+struct Explained {
+    std::int64_t points = 0;
+    std::size_t entries = 0;
+    bool names_john = true;
+};
+Explained explain_pseudonym(const std::string& data, const std::string& pseudonym) {
+    const auto story = run_rewardd({"explain", pseudonym, "--data", data});
+    const auto listed = run_rewardd({"explain", pseudonym, "--json", "--data", data});
+    REQUIRE_MESSAGE(story.exit_code == 0, story.err);
+    REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+    const auto doc = json::parse(listed.out);
+    return {doc["available"].get<std::int64_t>() + doc["pending"].get<std::int64_t>(), doc["entries"].size(),
+            (story.out + listed.out).find(k_john) != std::string::npos};
+}
+
 }  // namespace
 
 TEST_CASE("customers/redact erases the customer's e-mail and id while the ledger totals stay") {
@@ -53,6 +70,13 @@ TEST_CASE("customers/redact erases the customer's e-mail and id while the ledger
     CHECK(count(dir.str(), "SELECT SUM(pending_delta + available_delta) FROM ledger") == total_before);
     CHECK(balance(dir.str(), "bob.norman@mail.example.com") == 587);  // nobody else is touched
     CHECK(daemon.log().find(k_john) == std::string::npos);
+    // The erased customer's books are still one customer's, told under the pseudonym.
+    const std::string pseudonym = open_db(dir.str()).execAndGet("SELECT pseudonym FROM erased_customers "
+                                                                "WHERE pseudonym LIKE 'erased-%'").getString();
+    const auto erased = explain_pseudonym(dir.str(), pseudonym);
+    CHECK(erased.points == 587);
+    CHECK(erased.entries > 0);
+    CHECK_FALSE(erased.names_john);
 
     // A late delivery for the erased customer's order still lands on the same books.
     REQUIRE(post_signed(daemon, "orders/cancelled", [] {
@@ -63,6 +87,10 @@ TEST_CASE("customers/redact erases the customer's e-mail and id while the ledger
     wait_applied(dir.str());
     CHECK(count(dir.str(), "SELECT SUM(pending_delta + available_delta) FROM ledger_pseudonymous "
                            "WHERE customer LIKE 'erased-%@erased.invalid'") == 0);
+    const auto cancelled = explain_pseudonym(dir.str(), pseudonym);
+    CHECK(cancelled.points == 0);  // the award and its reversal, under the one pseudonym
+    CHECK(cancelled.entries > erased.entries);
+    CHECK_FALSE(cancelled.names_john);
 }
 
 TEST_CASE("customers/data_request writes the customer's data as a JSON export in the data folder") {

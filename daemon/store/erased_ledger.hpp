@@ -1,0 +1,25 @@
+// An erased customer's ledger. Ledger rows are append-only, so an erasure leaves them under the
+// customer's old key and maps that key to a pseudonym (erased_customers); entries written after
+// it carry the pseudonym itself. Both are one customer's books, read and shown under the pseudonym.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/ledger_entry.hpp"
+
+namespace rewardd {
+
+// Whether `key` has the shape of an erasure's pseudonym ("erased-…@erased.invalid", or
+// "erased+N-…" for a person's second key): only such keys can have rows under an old key.
+bool may_be_erasure_alias(std::string_view key);
+
+// SQL condition on the ledger for the rows of pseudonym ?1: its own and those of the keys erased into it.
+inline constexpr const char* k_erased_customer_rows =
+    "(customer = ?1 OR customer IN (SELECT customer FROM erased_customers WHERE pseudonym = ?1))";
+
+// The entry as written under its old key `e.customer`, shown under `alias`: the customer column
+// and the old key inside the entry's key and refers_to (a tier change's key names its customer).
+void show_under_alias(LedgerEntry& e, const std::string& alias);
+
+}  // namespace rewardd
