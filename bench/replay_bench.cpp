@@ -26,6 +26,7 @@
 #include "core/mixed_history.hpp"
 #include "ingest/ledger_applier.hpp"
 #include "store/database.hpp"
+#include "store/rule_repository.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/daemon_process.hpp"
 #include "support/stored_history.hpp"
@@ -82,8 +83,19 @@ int main(int argc, char** argv) {
     log.clear();
     log.shrink_to_fit();
 
+    // The rules are recorded as the daemon records them, so `rewardd reconcile --data DIR` on a
+    // kept database replays under the same versions.
+    const RuleBook rules = test::mixed_rules();
+    for (const auto& version : rules.versions()) {
+        auto r = RuleRepository(*db).add(version, version.effective_from, now, "replay_bench");
+        if (!r || *r != version.version) {
+            std::cerr << "recording rules version " << version.version << ": "
+                      << (r ? "numbered " + std::to_string(*r) : r.error().message) << "\n";
+            return 1;
+        }
+    }
     SqliteStore store(*db);
-    LedgerApplier applier(store, std::make_shared<RewardEngine>(test::mixed_rules()));
+    LedgerApplier applier(store, std::make_shared<RewardEngine>(rules));
     applier.set_kept_entries_max(kept);
     applier.set_kept_events_max(kept_events);
     start = Clock::now();

@@ -1,11 +1,19 @@
-// The replay database is SQLite in memory with the same migrations, so the applier runs exactly
-// as in the daemon (same SQL, same ordering), only without fsync and without the outbox hook.
+// The replay database is a scratch SQLite file with the same migrations, so the applier runs
+// exactly as in the daemon (same SQL, same ordering), only without fsync and without the outbox
+// hook. A file, not memory: a replay holds a copy of every stored event and the whole replayed
+// ledger, about a kilobyte per event, which SQLite then pages instead of keeping all of it.
 #include "books/ledger_replay.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
 
 #include "ingest/ledger_applier.hpp"
 #include "store/erased_ledger.hpp"
@@ -19,12 +27,42 @@ Error storage_error(const std::exception& e) {
     return make_error(ErrorCode::storage_unavailable, std::string("reconcile: ") + e.what());
 }
 
-std::vector<LedgerEntry> read_all(SQLite::Database& db, const std::string& where) {
-    SQLite::Statement q(db, std::string("SELECT ") + k_entry_columns + " FROM ledger " + where + " ORDER BY seq");
-    std::vector<LedgerEntry> out;
-    while (q.executeStep()) out.push_back(read_ledger_entry(q));
-    return out;
+// Every ledger row in ledger order, handed over one at a time: the caller's map is then the only
+// copy of the ledger, not a second one in a vector of rows on the way there.
+void each_entry(SQLite::Database& db, const std::function<void(LedgerEntry&&)>& take) {
+    SQLite::Statement q(db, std::string("SELECT ") + k_entry_columns + " FROM ledger ORDER BY seq");
+    while (q.executeStep()) take(read_ledger_entry(q));
 }
+
+// The replay's scratch database in the system's temporary directory, removed with it.
+class ScratchDatabase {
+public:
+    ScratchDatabase() {
+        static std::atomic<unsigned> counter{0};
+        const char* tmpdir = std::getenv("TMPDIR");
+        const std::string dir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+        m_path = dir + "/rewardd-replay-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db";
+        try {
+            m_db = std::make_shared<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            // Nothing here needs to survive a crash; a batch's rollback still needs its journal.
+            m_db->exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA cache_size = -32768");
+        } catch (const std::exception& e) {
+            throw std::runtime_error("scratch database " + m_path + " (in TMPDIR or /tmp): " + e.what());
+        }
+    }
+    ~ScratchDatabase() {
+        m_db.reset();
+        std::error_code ignored;
+        std::filesystem::remove(m_path, ignored);
+    }
+    ScratchDatabase(const ScratchDatabase&) = delete;
+    ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+    const std::shared_ptr<SQLite::Database>& db() const { return m_db; }
+
+private:
+    std::string m_path;
+    std::shared_ptr<SQLite::Database> m_db;
+};
 
 // A batch as the daemon applied it: the events up to `seq_to`, at `applied_at` (apply_log).
 struct AppliedBatch {
@@ -143,7 +181,8 @@ bool written_outside_engine(EntryKind kind) {
 Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& source, const RuleBook& rules,
                                                         const ReplayOptions& options) {
     try {
-        auto replay = std::make_shared<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        ScratchDatabase scratch;
+        const auto& replay = scratch.db();
         if (auto m = migrate(*replay); !m) return m.error();
         const auto batches = stage(*replay, source, options);
         SqliteStore store(replay);
@@ -162,7 +201,7 @@ Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& sourc
         if (auto a = applier.apply_all(1024, options.now); !a) return a.error();
         if (auto r = history.release_due_by(options.now); !r) return r.error();
         std::map<std::string, LedgerEntry> out;
-        for (auto& e : read_all(*replay, "")) out.emplace(e.key, std::move(e));
+        each_entry(*replay, [&out](LedgerEntry&& e) { out.emplace(e.key, std::move(e)); });
         return out;
     } catch (const std::exception& e) {
         return storage_error(e);
@@ -175,10 +214,10 @@ Result<std::map<std::string, LedgerEntry>> recorded_ledger(SQLite::Database& sou
         SQLite::Statement q(source, "SELECT customer, pseudonym FROM erased_customers");
         while (q.executeStep()) pseudonyms[q.getColumn(0).getString()] = q.getColumn(1).getString();
         std::map<std::string, LedgerEntry> out;
-        for (auto& e : read_all(source, "")) {
+        each_entry(source, [&](LedgerEntry&& e) {
             if (const auto it = pseudonyms.find(e.customer); it != pseudonyms.end()) show_under_alias(e, it->second);
             out.emplace(e.key, std::move(e));
-        }
+        });
         return out;
     } catch (const std::exception& e) {
         return storage_error(e);

@@ -4,6 +4,8 @@
 // erasure leaves it clean.
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include "books/reconcile.hpp"
@@ -202,4 +204,34 @@ TEST_CASE("the command exits 1 with findings as JSON, 0 once everything agrees, 
     CHECK(fixed.exit_code == 1);
     CHECK(fixed.out.find("fixed: re-queued delivery of " + grant_coupon_code("RWD", "wc1:r1")) != std::string::npos);
     CHECK(run_rewardd({"reconcile", "--shop", "other", "--data", h.data()}).exit_code == 0);
+}
+
+// The replay's copy of the events and its ledger go to a scratch file in the temporary directory
+// (a replay of a big shop would not fit in memory), which is gone once the replay is done; a
+// temporary directory that cannot be written is named in the error.
+TEST_CASE("reconcile replays in a scratch file in the temporary directory and removes it after") {
+    TempDir scratch;
+    const char* before = std::getenv("TMPDIR");
+    const std::string saved = before ? before : "";
+    struct Restore {
+        std::string value;
+        bool had;
+        ~Restore() { had ? setenv("TMPDIR", value.c_str(), 1) : unsetenv("TMPDIR"); }
+    } restore{saved, before != nullptr};
+    FakeWooCommerce fake(k_key, k_secret);
+    History h;
+    make_history(h, 2000, fake.url(), {}, 200);
+
+    setenv("TMPDIR", scratch.str().c_str(), 1);
+    const auto report = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE(report);
+    CHECK(kinds(report->findings).empty());
+    CHECK(report->entries_compared > 2000);
+    CHECK(std::filesystem::is_empty(scratch.path()));
+
+    const std::string missing = scratch.str() + "/not-there";
+    setenv("TMPDIR", missing.c_str(), 1);
+    const auto refused = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.find("not-there") != std::string::npos);
 }
