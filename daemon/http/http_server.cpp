@@ -55,6 +55,11 @@ HttpServer::HttpServer(HttpOptions options, EventIntake& intake, std::function<b
     // httplib closes a keep-alive connection after 5 requests by default; a platform sending a
     // burst then pays a new connection (and we a new stream buffer) every fifth delivery.
     m_server->set_keep_alive_max_count(100);
+    // A connection holds its worker while it waits for its next request (httplib: 5 s). With every
+    // worker held by a sender gone quiet, a new delivery waited those 5 s, the whole of a
+    // platform's answer deadline. After 1 s quiet the connection is closed and the worker freed; a
+    // busy sender's next request comes long before that.
+    m_server->set_keep_alive_timeout(1);
     const auto level = spdlog::level::from_str(m_options.access_log_level);
     // Every request gets its id before routing, so the handler's log lines carry it too.
     m_server->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
