@@ -58,27 +58,40 @@ nlohmann::json entry_summary(const LedgerEntry& e) {
             {"reason", e.reason}};
 }
 
-std::vector<Finding> compare_ledgers(const std::map<std::string, LedgerEntry>& recorded,
-                                     const std::map<std::string, LedgerEntry>& replayed, const CheckScope& scope) {
+std::vector<Finding> compare_ledgers(const NextEntry& recorded, const NextEntry& replayed, const CheckScope& scope,
+                                     const std::function<void(const LedgerEntry& recorded)>& seen) {
     std::vector<Finding> out;
-    for (const auto& [key, mine] : replayed) {
-        if (!in_scope(mine, scope)) continue;
-        const auto it = recorded.find(key);
-        if (it == recorded.end()) {
-            out.push_back(entry_finding(FindingKind::entry_missing, mine,
-                                        "the events call for this entry but the ledger does not have it"));
-            out.back().items.push_back({{"replayed", entry_summary(mine)}});
-        } else if (const auto fields = differing_fields(it->second, mine); !fields.empty()) {
-            out.push_back(entry_finding(FindingKind::entry_changed, mine,
-                                        "the ledger's entry differs from what the events call for in: " + fields));
-            out.back().items.push_back({{"recorded", entry_summary(it->second)}, {"replayed", entry_summary(mine)}});
+    std::vector<Finding> extra;  // reported after the rest, as a walk over the replay then the ledger would
+    auto theirs = recorded();
+    auto mine = replayed();
+    while (theirs || mine) {
+        if (mine && (!theirs || mine->key < theirs->key)) {
+            if (in_scope(*mine, scope)) {
+                out.push_back(entry_finding(FindingKind::entry_missing, *mine,
+                                            "the events call for this entry but the ledger does not have it"));
+                out.back().items.push_back({{"replayed", entry_summary(*mine)}});
+            }
+            mine = replayed();
+            continue;
         }
+        seen(*theirs);
+        if (!mine || theirs->key < mine->key) {
+            if (in_scope(*theirs, scope)) {
+                extra.push_back(entry_finding(FindingKind::entry_extra, *theirs, "no stored event calls for this entry"));
+                extra.back().items.push_back({{"recorded", entry_summary(*theirs)}});
+            }
+            theirs = recorded();
+            continue;
+        }
+        if (const auto fields = differing_fields(*theirs, *mine); in_scope(*mine, scope) && !fields.empty()) {
+            out.push_back(entry_finding(FindingKind::entry_changed, *mine,
+                                        "the ledger's entry differs from what the events call for in: " + fields));
+            out.back().items.push_back({{"recorded", entry_summary(*theirs)}, {"replayed", entry_summary(*mine)}});
+        }
+        theirs = recorded();
+        mine = replayed();
     }
-    for (const auto& [key, theirs] : recorded) {
-        if (!in_scope(theirs, scope) || replayed.count(key)) continue;
-        out.push_back(entry_finding(FindingKind::entry_extra, theirs, "no stored event calls for this entry"));
-        out.back().items.push_back({{"recorded", entry_summary(theirs)}});
-    }
+    out.insert(out.end(), std::make_move_iterator(extra.begin()), std::make_move_iterator(extra.end()));
     return out;
 }
 

@@ -3,7 +3,7 @@
 // versions of the entry. Pure.
 #pragma once
 
-#include <map>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +21,13 @@ struct CheckScope {
 
 nlohmann::json entry_summary(const LedgerEntry& entry);
 
-std::vector<Finding> compare_ledgers(const std::map<std::string, LedgerEntry>& recorded,
-                                     const std::map<std::string, LedgerEntry>& replayed, const CheckScope& scope);
+// The next entry of a ledger in key order; nullopt once it is done.
+using NextEntry = std::function<std::optional<LedgerEntry>()>;
+
+// Walks both ledgers side by side in key order, holding neither: each replayed key missing from
+// the ledger or recorded with other content, then each recorded key no event calls for, each in
+// key order. `seen` is shown every recorded entry (reconcile keeps the ones rewards are checked on).
+std::vector<Finding> compare_ledgers(const NextEntry& recorded, const NextEntry& replayed, const CheckScope& scope,
+                                     const std::function<void(const LedgerEntry& recorded)>& seen);
 
 }  // namespace rewardd::books

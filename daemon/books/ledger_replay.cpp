@@ -15,8 +15,8 @@
 #include <filesystem>
 #include <functional>
 
+#include "books/ledger_by_key.hpp"
 #include "ingest/ledger_applier.hpp"
-#include "store/erased_ledger.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -25,13 +25,6 @@ namespace {
 
 Error storage_error(const std::exception& e) {
     return make_error(ErrorCode::storage_unavailable, std::string("reconcile: ") + e.what());
-}
-
-// Every ledger row in ledger order, handed over one at a time: the caller's map is then the only
-// copy of the ledger, not a second one in a vector of rows on the way there.
-void each_entry(SQLite::Database& db, const std::function<void(LedgerEntry&&)>& take) {
-    SQLite::Statement q(db, std::string("SELECT ") + k_entry_columns + " FROM ledger ORDER BY seq");
-    while (q.executeStep()) take(read_ledger_entry(q));
 }
 
 // The replay's scratch database in the system's temporary directory, removed with it.
@@ -157,11 +150,10 @@ private:
 };
 
 std::vector<LedgerEntry> entries_written_outside_engine(SQLite::Database& source, Timestamp until) {
-    auto recorded = recorded_ledger(source);
-    if (!recorded) throw std::runtime_error(recorded.error().message);
     std::vector<LedgerEntry> out;
-    for (auto& [key, entry] : *recorded) {
-        if (written_outside_engine(entry.kind) && entry.effective_at <= until) out.push_back(std::move(entry));
+    RecordedByKey recorded(source);
+    while (auto entry = recorded.next()) {
+        if (written_outside_engine(entry->kind) && entry->effective_at <= until) out.push_back(std::move(*entry));
     }
     return out;
 }
@@ -178,8 +170,8 @@ bool written_outside_engine(EntryKind kind) {
 // meet the same ledger to write the same entries. Events applied before the log existed (older
 // databases) come with the first logged batch, at once, at its time; events not yet applied come
 // last, at once, at `now`.
-Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& source, const RuleBook& rules,
-                                                        const ReplayOptions& options) {
+Result<bool> replay_ledger(SQLite::Database& source, const RuleBook& rules, const ReplayOptions& options,
+                           const std::function<Result<bool>(SQLite::Database& replayed)>& read) {
     try {
         ScratchDatabase scratch;
         const auto& replay = scratch.db();
@@ -200,24 +192,35 @@ Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& sourc
         receive_until(*replay, std::numeric_limits<std::int64_t>::max(), options.now);
         if (auto a = applier.apply_all(1024, options.now); !a) return a.error();
         if (auto r = history.release_due_by(options.now); !r) return r.error();
-        std::map<std::string, LedgerEntry> out;
-        each_entry(*replay, [&out](LedgerEntry&& e) { out.emplace(e.key, std::move(e)); });
-        return out;
+        return read(*replay);
     } catch (const std::exception& e) {
         return storage_error(e);
     }
 }
 
+Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& source, const RuleBook& rules,
+                                                        const ReplayOptions& options) {
+    std::map<std::string, LedgerEntry> out;
+    auto done = replay_ledger(source, rules, options, [&out](SQLite::Database& replayed) -> Result<bool> {
+        LedgerByKey entries(replayed);
+        while (auto e = entries.next()) {
+            std::string key = e->key;
+            out.emplace_hint(out.end(), std::move(key), std::move(*e));
+        }
+        return true;
+    });
+    if (!done) return done.error();
+    return out;
+}
+
 Result<std::map<std::string, LedgerEntry>> recorded_ledger(SQLite::Database& source) {
     try {
-        std::map<std::string, std::string> pseudonyms;
-        SQLite::Statement q(source, "SELECT customer, pseudonym FROM erased_customers");
-        while (q.executeStep()) pseudonyms[q.getColumn(0).getString()] = q.getColumn(1).getString();
         std::map<std::string, LedgerEntry> out;
-        each_entry(source, [&](LedgerEntry&& e) {
-            if (const auto it = pseudonyms.find(e.customer); it != pseudonyms.end()) show_under_alias(e, it->second);
-            out.emplace(e.key, std::move(e));
-        });
+        RecordedByKey recorded(source);
+        while (auto e = recorded.next()) {
+            std::string key = e->key;
+            out.emplace_hint(out.end(), std::move(key), std::move(*e));
+        }
         return out;
     } catch (const std::exception& e) {
         return storage_error(e);

@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <functional>
 #include <limits>
 #include <map>
 #include <string>
@@ -27,6 +28,10 @@ struct ReplayOptions {
     Timestamp until = std::numeric_limits<Timestamp>::max();  // only events that occurred by then
 };
 
+// Replays, then hands the replay's database to `read` (its ledger table is the replayed ledger)
+// before it is removed: to read the replayed ledger without holding it (LedgerByKey).
+Result<bool> replay_ledger(SQLite::Database& source, const RuleBook& rules, const ReplayOptions& options,
+                           const std::function<Result<bool>(SQLite::Database& replayed)>& read);
 // The replayed ledger, by key.
 Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& source, const RuleBook& rules,
                                                         const ReplayOptions& options);

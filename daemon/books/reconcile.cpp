@@ -1,6 +1,7 @@
 // Gathers the facts (rules, both ledgers, shops, outbox, platform listings) and runs the checks.
 #include "books/reconcile.hpp"
 
+#include "books/ledger_by_key.hpp"
 #include "books/ledger_replay.hpp"
 #include "books/reward_check.hpp"
 #include "outbox/outbox_store.hpp"
@@ -80,13 +81,22 @@ Result<ReconcileReport> reconcile(std::shared_ptr<SQLite::Database> db, const Re
     if (!rules) return rules.error();
     auto now = last_applied_at(*db);
     if (!now) return now.error();
-    auto replayed = replay_ledger(*db, *rules, {*now, true});
-    if (!replayed) return replayed.error();
-    auto recorded = recorded_ledger(*db);
-    if (!recorded) return recorded.error();
+    // Both ledgers are walked side by side in key order, the recorded one from the database and
+    // the replayed one from the replay's scratch database: only the entries rewards are checked on
+    // are kept.
     ReconcileReport report;
-    report.findings = compare_ledgers(*recorded, *replayed, request.scope);
-    report.entries_compared = recorded->size();
+    std::map<std::string, LedgerEntry> rewarding;
+    auto compared = replay_ledger(*db, *rules, {*now, true}, [&](SQLite::Database& replayed) -> Result<bool> {
+        RecordedByKey recorded(*db);
+        LedgerByKey replayed_entries(replayed);
+        report.findings = compare_ledgers([&] { return recorded.next(); }, [&] { return replayed_entries.next(); },
+                                          request.scope, [&](const LedgerEntry& e) {
+                                              ++report.entries_compared;
+                                              if (checked_for_rewards(e)) rewarding.emplace(e.key, e);
+                                          });
+        return true;
+    });
+    if (!compared) return compared.error();
 
     RewardFacts facts;
     auto shops = ShopRegistry(db).list();
@@ -95,9 +105,9 @@ Result<ReconcileReport> reconcile(std::shared_ptr<SQLite::Database> db, const Re
     if (!outbox) return outbox.error();
     facts.shops = std::move(*shops);
     facts.outbox = std::move(*outbox);
-    facts.ledger = &*recorded;
+    facts.ledger = &rewarding;
     facts.cashback_platforms = request.cashback_platforms;
-    if (auto known = collect_platform_customers(*db, *recorded, facts); !known) return known.error();
+    if (auto known = collect_platform_customers(*db, rewarding, facts); !known) return known.error();
     for (const auto& shop : facts.shops) {
         if (!request.scope.shop_id.empty() && shop.id != request.scope.shop_id) continue;
         report.platform_rewards_listed += list_credits(request, shop, facts);

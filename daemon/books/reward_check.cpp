@@ -319,6 +319,10 @@ std::optional<RewardGrant> expected_grant(const LedgerEntry& e, const Shop& shop
     return g;
 }
 
+bool checked_for_rewards(const LedgerEntry& e) {
+    return e.kind == EntryKind::cashback_due || e.kind == EntryKind::reserve || e.kind == EntryKind::redeem_commit;
+}
+
 std::vector<Finding> check_rewards(const RewardFacts& facts, const CheckScope& scope) {
     std::vector<Finding> out;
     for (const auto& shop : facts.shops) {

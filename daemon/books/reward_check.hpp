@@ -20,7 +20,8 @@ namespace rewardd::books {
 struct RewardFacts {
     std::vector<Shop> shops;
     std::vector<OutboxItem> outbox;
-    const std::map<std::string, LedgerEntry>* ledger = nullptr;  // recorded, by key
+    // The recorded entries rewards are checked on (checked_for_rewards), by key.
+    const std::map<std::string, LedgerEntry>* ledger = nullptr;
     std::map<std::string, Result<std::vector<PlatformReward>>> platform;  // by shop id; absent: not listed
     std::set<std::string> cashback_platforms;  // platforms whose due cashback is issued as a reward
     // Shopify shops: (shop id, customer) -> the customer's Shopify id, for the customers of reward
@@ -29,6 +30,9 @@ struct RewardFacts {
     // Store credit listed per shop id and customer platform id; absent: not listed.
     std::map<std::string, std::map<std::string, Result<std::vector<PlatformCredit>>>> credits;
 };
+
+// Whether check_rewards reads the recorded entry: due cashback, reservations and their commits.
+bool checked_for_rewards(const LedgerEntry& entry);
 
 std::vector<Finding> check_rewards(const RewardFacts& facts, const CheckScope& scope);
 
