@@ -40,4 +40,15 @@ private:
     std::map<std::string, LedgerEntry>::iterator m_next_erased;
 };
 
+// The rest of `entries` (LedgerByKey, RecordedByKey) as a map by key.
+template <typename ByKey>
+std::map<std::string, LedgerEntry> map_by_key(ByKey& entries) {
+    std::map<std::string, LedgerEntry> out;
+    while (auto e = entries.next()) {
+        std::string key = e->key;
+        out.emplace_hint(out.end(), std::move(key), std::move(*e));  // in key order: each goes last
+    }
+    return out;
+}
+
 }  // namespace rewardd::books

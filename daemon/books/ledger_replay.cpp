@@ -32,6 +32,8 @@ class ScratchDatabase {
 public:
     ScratchDatabase() {
         static std::atomic<unsigned> counter{0};
+        // As std::filesystem::temp_directory_path() chooses, but read here so that an unusable
+        // directory is named in the error (that function's own error does not name it).
         const char* tmpdir = std::getenv("TMPDIR");
         const std::string dir = tmpdir && *tmpdir ? tmpdir : "/tmp";
         m_path = dir + "/rewardd-replay-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db";
@@ -203,10 +205,7 @@ Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& sourc
     std::map<std::string, LedgerEntry> out;
     auto done = replay_ledger(source, rules, options, [&out](SQLite::Database& replayed) -> Result<bool> {
         LedgerByKey entries(replayed);
-        while (auto e = entries.next()) {
-            std::string key = e->key;
-            out.emplace_hint(out.end(), std::move(key), std::move(*e));
-        }
+        out = map_by_key(entries);
         return true;
     });
     if (!done) return done.error();
@@ -215,13 +214,8 @@ Result<std::map<std::string, LedgerEntry>> replay_ledger(SQLite::Database& sourc
 
 Result<std::map<std::string, LedgerEntry>> recorded_ledger(SQLite::Database& source) {
     try {
-        std::map<std::string, LedgerEntry> out;
         RecordedByKey recorded(source);
-        while (auto e = recorded.next()) {
-            std::string key = e->key;
-            out.emplace_hint(out.end(), std::move(key), std::move(*e));
-        }
-        return out;
+        return map_by_key(recorded);
     } catch (const std::exception& e) {
         return storage_error(e);
     }

@@ -82,25 +82,20 @@ const std::string k_story_columns =
     "SELECT kind, pending_delta, available_delta, base_minor, rule_version, refers_to <> '', effective_at, "
     "shop_id, order_id, line_id, currency, rate, reason FROM ledger WHERE ";
 
-// The rows of `customer`: under an erasure's pseudonym, those of the erased key too.
-std::string customer_rows(const std::string& customer) {
-    return may_be_erasure_alias(customer) ? k_erased_customer_rows : "customer = ?1";
-}
-
 }  // namespace
 
 Result<StoryLedger> read_story_ledger(SQLite::Database& db, const std::string& customer) {
     try {
         StoryLedger out;
         {  // from the ledger_customer index alone; a size hint, so a write in between is harmless
-            auto counting = prepare(db, ("SELECT COUNT(*) FROM ledger WHERE " + customer_rows(customer)).c_str(), customer);
+            auto counting = prepare(db, (std::string("SELECT COUNT(*) FROM ledger WHERE ") + customer_rows_sql(customer)).c_str(), customer);
             if (sqlite3_step(counting.get()) == SQLITE_ROW) {
                 out.entries.reserve(static_cast<std::size_t>(sqlite3_column_int64(counting.get(), 0)));
                 prefault(out.entries.data(), out.entries.capacity() * sizeof(StoryEntry));
             }
         }
         auto statement =
-            prepare(db, (k_story_columns + customer_rows(customer) + " ORDER BY seq").c_str(), customer);
+            prepare(db, (k_story_columns + customer_rows_sql(customer) + " ORDER BY seq").c_str(), customer);
         sqlite3_stmt* q = statement.get();
         TextBlocks text(out.text);
         bool tier_seen = false;

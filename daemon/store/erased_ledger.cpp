@@ -17,6 +17,12 @@ bool may_be_erasure_alias(std::string_view key) {
     return key.rfind("erased-", 0) == 0 || key.rfind("erased+", 0) == 0;
 }
 
+const char* customer_rows_sql(std::string_view customer) {
+    return may_be_erasure_alias(customer)
+               ? "(customer = ?1 OR customer IN (SELECT customer FROM erased_customers WHERE pseudonym = ?1))"
+               : "customer = ?1";
+}
+
 void show_under_alias(LedgerEntry& e, const std::string& alias) {
     if (e.customer == alias) return;
     replace_all(e.key, e.customer, alias);

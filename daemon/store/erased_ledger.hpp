@@ -14,9 +14,9 @@ namespace rewardd {
 // "erased+N-…" for a person's second key): only such keys can have rows under an old key.
 bool may_be_erasure_alias(std::string_view key);
 
-// SQL condition on the ledger for the rows of pseudonym ?1: its own and those of the keys erased into it.
-inline constexpr const char* k_erased_customer_rows =
-    "(customer = ?1 OR customer IN (SELECT customer FROM erased_customers WHERE pseudonym = ?1))";
+// SQL condition on the ledger for the rows of customer ?1: under an erasure's pseudonym, those
+// of the keys erased into it too.
+const char* customer_rows_sql(std::string_view customer);
 
 // The entry as written under its old key `e.customer`, shown under `alias`: the customer column
 // and the old key inside the entry's key and refers_to (a tier change's key names its customer).

@@ -237,7 +237,7 @@ Result<std::vector<LedgerEntry>> SqliteStore::customer_entries(const std::string
 // written under the pseudonym since, all shown under the pseudonym (store/erased_ledger.hpp).
 std::vector<LedgerEntry> SqliteStore::erased_customer_entries(const std::string& alias) {
     static const std::string sql =
-        std::string("SELECT ") + k_entry_columns + " FROM ledger WHERE " + k_erased_customer_rows + " ORDER BY seq";
+        std::string("SELECT ") + k_entry_columns + " FROM ledger WHERE " + customer_rows_sql(alias) + " ORDER BY seq";
     auto use = m_statements.use(sql);
     auto& q = *use;
     q.bind(1, alias);
