@@ -17,6 +17,11 @@ bool may_be_erasure_alias(std::string_view key) {
     return key.rfind("erased-", 0) == 0 || key.rfind("erased+", 0) == 0;
 }
 
+bool is_erasure_pseudonym(std::string_view email) {
+    constexpr std::string_view k_domain = "@erased.invalid";
+    return email.size() > k_domain.size() && email.substr(email.size() - k_domain.size()) == k_domain;
+}
+
 const char* customer_rows_sql(std::string_view customer) {
     return may_be_erasure_alias(customer)
                ? "(customer = ?1 OR customer IN (SELECT customer FROM erased_customers WHERE pseudonym = ?1))"

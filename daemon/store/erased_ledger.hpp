@@ -14,6 +14,11 @@ namespace rewardd {
 // "erased+N-…" for a person's second key): only such keys can have rows under an old key.
 bool may_be_erasure_alias(std::string_view key);
 
+// Whether `email` is an erasure's pseudonym itself: every one ends in "@erased.invalid"
+// (net/pseudonym), and no real address can, .invalid being reserved (RFC 2606). A real
+// customer's address may well start with "erased".
+bool is_erasure_pseudonym(std::string_view email);
+
 // SQL condition on the ledger for the rows of customer ?1: under an erasure's pseudonym, those
 // of the keys erased into it too.
 const char* customer_rows_sql(std::string_view customer);

@@ -2,6 +2,7 @@
 #include "privacy_store.hpp"
 #include "shopify_customers.hpp"
 #include "database.hpp"
+#include "erased_ledger.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -208,7 +209,7 @@ Result<ErasureOutcome> PrivacyStore::erase_shop_customers(const std::string& sho
             if (!c.is_object()) continue;
             const std::string email = text(c, "email");
             const std::string id = text(c, "id");
-            if (email.rfind("erased", 0) == 0) continue;
+            if (is_erasure_pseudonym(email)) continue;  // erased before
             if (!email.empty() || !id.empty()) people.emplace(email, id);
         }
         ErasureOutcome total;

@@ -11,17 +11,20 @@ namespace {
 
 const std::string k_john = "john@example.com";
 
-// orders-paid.json re-addressed to John (the customer the privacy fixtures name).
-std::string john_order() {
+// orders-paid.json re-addressed: another customer's e-mail and id, another order id.
+std::string order_of(const std::string& email, const std::string& customer_id, const std::string& order_id) {
     std::string body = fixture("orders-paid.json");
-    for (auto [from, to] : {std::pair<std::string, std::string>{"bob.norman@mail.example.com", k_john},
-                            {"207119551", "191167"}, {"450789469", "299938"}}) {
+    for (auto [from, to] : {std::pair<std::string, std::string>{"bob.norman@mail.example.com", email},
+                            {"207119551", customer_id}, {"450789469", order_id}}) {
         for (auto at = body.find(from); at != std::string::npos; at = body.find(from, at + to.size())) {
             body.replace(at, from.size(), to);
         }
     }
     return body;
 }
+
+// The customer the privacy fixtures name.
+std::string john_order() { return order_of(k_john, "191167", "299938"); }
 
 std::int64_t count(const std::string& data, const std::string& sql) { return query_int(data, sql); }
 
@@ -118,6 +121,9 @@ TEST_CASE("shop/redact erases the shop's customers and credentials, app/uninstal
     add_shop(dir.str());
     DaemonProcess daemon(dir.str());
     REQUIRE(post_fixture(daemon, "orders-paid.json")->status == 200);
+    // A real address that merely starts like a pseudonym ("erased-…@erased.invalid") is erased too.
+    const std::string erased_fan = "erased.fan@example.com";
+    REQUIRE(post_signed(daemon, "orders/paid", order_of(erased_fan, "191168", "299939"), "w-fan")->status == 200);
     wait_applied(dir.str());
     auto gone = post_signed(daemon, "app/uninstalled", R"({"id":954889,"domain":"jsmith.myshopify.com"})", "w-un");
     REQUIRE(gone);
@@ -130,7 +136,9 @@ TEST_CASE("shop/redact erases the shop's customers and credentials, app/uninstal
         return count(dir.str(), "SELECT COUNT(*) FROM privacy_requests WHERE status = 'done'") == 1;
     }));
     CHECK(count(dir.str(), "SELECT COUNT(*) FROM events WHERE instr(body, 'bob.norman@mail.example.com') > 0") == 0);
-    CHECK(count(dir.str(), "SELECT SUM(pending_delta + available_delta) FROM ledger") == 587);
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM events WHERE instr(body, '" + erased_fan + "') > 0") == 0);
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM customers WHERE instr(email, 'example.com') > 0") == 0);
+    CHECK(count(dir.str(), "SELECT SUM(pending_delta + available_delta) FROM ledger") == 2 * 587);
     shops = run_rewardd({"shop", "list", "--json", "--data", dir.str()});
     const auto settings = json::parse(shops.out)[0]["settings"];
     CHECK_FALSE(settings.contains("client_secret"));
