@@ -77,9 +77,22 @@ OrderOutcome OrderAward::run(const std::vector<Event>& events, Timestamp now) {
         const auto rank_a = business_rank(a->type), rank_b = business_rank(b->type);
         return std::tie(at_a, rank_a, a->id) < std::tie(at_b, rank_b, b->id);
     });
-    for (const Event* event : walk) {
+    // A cancellation walked later than it happened still happened first: the events walked before
+    // it (refunds made after it) must not release the points it voided. So no release is made
+    // past the time of any cancellation still ahead in the walk, unless the ledger recorded the
+    // release already (the cancellation was delivered after it: it then takes back what was
+    // released, as a cancellation after release does).
+    std::vector<Timestamp> cancel_ahead(walk.size() + 1, std::numeric_limits<Timestamp>::max());
+    for (std::size_t i = walk.size(); i-- > 0;) {
+        cancel_ahead[i] = walk[i]->type == EventType::order_cancelled
+                              ? std::min(cancel_ahead[i + 1], walk[i]->occurred_at)
+                              : cancel_ahead[i + 1];
+    }
+    for (std::size_t i = 0; i < walk.size(); ++i) {
+        const Event* event = walk[i];
         if (!is_order_event(event->type)) continue;
-        release_if_due(event->occurred_at);
+        const bool recorded = !m_shop_id.empty() && release_recorded();
+        release_if_due(recorded ? event->occurred_at : std::min(event->occurred_at, cancel_ahead[i]));
         handle(*event);
         settle();
     }
@@ -263,8 +276,7 @@ bool OrderAward::plan_recorded(const Event& event, const EarningPlan& plan) cons
 // first release writes it (later walks re-derive it); a difference found after the release was
 // recorded came too late to settle and is reported on the earning.
 void OrderAward::settle_tier_change(Timestamp due) {
-    const std::string own = own_key("");
-    const bool released_before = m_existing.count(own + "release") > 0 || m_existing.count(own + "cashback:due") > 0;
+    const bool released_before = release_recorded();
     for (auto& line : m_lines) {
         if (line.earn_key.empty()) continue;
         LedgerEntry e = base_entry(EntryKind::earn_pending, "earn:" + line.id + ":settle", due, "");
@@ -340,6 +352,10 @@ void OrderAward::apply_refund(PendingRefund& refund) {
 
 bool OrderAward::reversal_recorded() const {
     return m_existing.count(own_key("reverse")) > 0;
+}
+
+bool OrderAward::release_recorded() const {
+    return m_existing.count(own_key("release")) > 0 || m_existing.count(own_key("cashback:due")) > 0;
 }
 
 bool OrderAward::refund_recorded(const std::string& refund_id) const {

@@ -84,6 +84,9 @@ private:
     std::string own_key(const std::string& suffix) const;
     void apply_refund(PendingRefund& refund);
     bool reversal_recorded() const;
+    // Whether the ledger already holds this order's release (or its cashback falling due): a
+    // release once recorded stands, whatever a later walk learns.
+    bool release_recorded() const;
     bool refund_recorded(const std::string& refund_id) const;
     void claw_back_lines(const PendingRefund& refund);
     void settle_refunded_lines(const PendingRefund& refund);

@@ -127,6 +127,42 @@ TEST_CASE("cashback is held with the order's points, falls due at release and is
     }
 }
 
+TEST_CASE("an order cancelled before its release stays void when a refund of it comes after the release date") {
+    // A WooCommerce cancellation does not refund: the shop often refunds the money days later.
+    // The walk puts the cancellation after that refund; the points must still never be released
+    // nor the cashback fall due, whether the cancellation was delivered on time or late.
+    Rules r;
+    r.cashback.rate_bp = 500;
+    const Order o = rules_order("1", {line("l1", 60000)});
+    const Event cancel = rules_event(EventType::order_cancelled, "cancel", k_t0 + 5 * k_day, o);
+    const Event refund = full_refund("r1", k_t0 + 20 * k_day, o);
+    for (const Timestamp cancel_delivered : {k_t0 + 5 * k_day, k_t0 + 20 * k_day}) {
+        CAPTURE(cancel_delivered - k_t0);
+        RulesHarness h(r);
+        h.deliver(paid("paid", k_t0, o), k_t0);
+        h.deliver(cancel, cancel_delivered);
+        h.deliver(refund, k_t0 + 20 * k_day);
+        h.tick(k_t0 + 60 * k_day);
+        CHECK(h.of_kind(EntryKind::release).empty());
+        CHECK(h.of_kind(EntryKind::cashback_due).empty());
+        CHECK(h.of_kind(EntryKind::cashback_reverse).size() == 1);
+        CHECK(h.balance() == Balance{});
+        CHECK(h.conflicts() == 0);
+    }
+    // Delivered after the release was recorded (and after the refund), the cancellation cannot
+    // undo the release: the ledger stays as the refund left it.
+    RulesHarness h(r);
+    h.deliver(paid("paid", k_t0, o), k_t0);
+    h.deliver(refund, k_t0 + 20 * k_day);
+    const auto before = h.entries();
+    h.deliver(cancel, k_t0 + 21 * k_day);
+    h.tick(k_t0 + 60 * k_day);
+    CHECK(h.entries().size() == before.size());
+    CHECK(h.of_kind(EntryKind::cashback_due).size() == 1);
+    CHECK(h.balance() == Balance{});
+    CHECK(h.conflicts() == 0);
+}
+
 TEST_CASE("rules without any program settings earn exactly as the foundation did") {
     RulesHarness h(Rules{});
     const Order o = rules_order("1", {line("l1", 99, {"shoes"}), line("l2", 99), line("l3", 99)}, "kari@example.com", "EUR");
