@@ -21,6 +21,96 @@ std::string upper(std::string s) {
     return s;
 }
 
+constexpr std::int64_t k_max_query_cost = 1000;
+
+// A query's requested cost the way Shopify estimates it before running it (S5): an object costs 1,
+// a scalar 0, a connection 2 plus `first` times one node (the node 1, plus what is selected in
+// it); inline fragments add their selection. Shopify refuses a query over 1000 outright.
+class QueryCost {
+public:
+    QueryCost(const std::string& query, const json& variables) : m_q(query), m_vars(variables) {}
+
+    std::int64_t of_operation() {
+        skip_to('{');
+        return selection_set();
+    }
+
+private:
+    void skip_space() {
+        while (m_at < m_q.size() && (std::isspace(static_cast<unsigned char>(m_q[m_at])) || m_q[m_at] == ',')) ++m_at;
+    }
+    void skip_to(char c) {
+        while (m_at < m_q.size() && m_q[m_at] != c) ++m_at;
+    }
+    std::string word() {
+        skip_space();
+        const std::size_t from = m_at;
+        while (m_at < m_q.size() && (std::isalnum(static_cast<unsigned char>(m_q[m_at])) || m_q[m_at] == '_' ||
+                                     m_q[m_at] == '$' || m_q[m_at] == '.')) {
+            ++m_at;
+        }
+        return m_q.substr(from, m_at - from);
+    }
+    bool next_is(char c) {
+        skip_space();
+        return m_at < m_q.size() && m_q[m_at] == c;
+    }
+    // The page size an argument list asks for (0: not a connection).
+    std::int64_t arguments() {
+        std::int64_t first = 0;
+        ++m_at;  // '('
+        while (m_at < m_q.size() && !next_is(')')) {
+            const std::string name = word();
+            if (next_is(':')) ++m_at;
+            const std::string value = word();
+            if (name == "first" || name == "last") {
+                if (!value.empty() && value[0] == '$') {
+                    first = m_vars.value(value.substr(1), 0);
+                } else if (!value.empty()) {
+                    first = std::stoll(value);
+                }
+            }
+            if (value.empty() && m_at < m_q.size() && !next_is(')')) ++m_at;  // a string or list value
+        }
+        ++m_at;  // ')'
+        return first;
+    }
+    // The cost of the selections between '{' and its '}'.
+    std::int64_t selection_set() {
+        ++m_at;  // '{'
+        std::int64_t cost = 0;
+        while (m_at < m_q.size() && !next_is('}')) {
+            if (m_q.compare(m_at, 3, "...") == 0) {
+                m_at += 3;
+                if (word() == "on") word();
+                if (next_is('{')) cost += selection_set();
+                continue;
+            }
+            const std::string field = word();
+            if (field.empty()) {
+                ++m_at;
+                continue;
+            }
+            const std::int64_t first = next_is('(') ? arguments() : 0;
+            if (!next_is('{')) continue;  // a scalar or an enum
+            const std::int64_t inner = selection_set();
+            if (first > 0) {
+                cost += 2 + first * std::max<std::int64_t>(inner, 1);  // `nodes {…}` is the node: 1 + its fields
+            } else if (field == "edges" || field == "node" || field == "pageInfo") {
+                cost += field == "edges" ? inner : field == "node" ? 1 + inner : 0;
+            } else {
+                cost += 1 + inner;
+            }
+        }
+        ++m_at;  // '}'
+        return cost;
+    }
+
+    const std::string& m_q;
+    const json& m_vars;
+    std::size_t m_at = 0;
+};
+
 // Shopify prints Decimal amounts without trailing zeros ("12.5"), as in the fixture.
 std::string shopify_decimal(std::string amount) {
     if (amount.find('.') == std::string::npos) return amount;
@@ -135,6 +225,21 @@ void FakeShopify::on_graphql(const httplib::Request& req, httplib::Response& res
     const std::int64_t cost = mutation ? 10
         : query.find("codeDiscountNodes") != std::string::npos ? 2 + 3 * page_vars.value("first", 1)
         : query.find("storeCreditAccount(") != std::string::npos ? 2 + 2 * page_vars.value("first", 1) : 2;
+    if (!mutation) {
+        const std::int64_t requested = QueryCost(query, page_vars).of_operation();
+        if (requested > k_max_query_cost) {
+            ++m_over_max_cost;
+            res.set_content(json{{"errors", json::array({{{"message", "Query cost is " + std::to_string(requested) +
+                                                                          ", which exceeds the single query max cost limit (" +
+                                                                          std::to_string(k_max_query_cost) + ")."},
+                                                          {"extensions", {{"code", "MAX_COST_EXCEEDED"},
+                                                                          {"cost", requested},
+                                                                          {"maxCost", k_max_query_cost}}}}})}}
+                                .dump(),
+                            "application/json");
+            return;
+        }
+    }
     std::int64_t available = 0;
     const json throttle = [&] {
         const bool ok = take_from_bucket(cost, available);
@@ -487,6 +592,11 @@ int FakeShopify::token_requests() const {
 int FakeShopify::throttled_answers() const {
     std::lock_guard lock(m_mutex);
     return m_throttled;
+}
+
+int FakeShopify::over_max_cost_answers() const {
+    std::lock_guard lock(m_mutex);
+    return m_over_max_cost;
 }
 
 int FakeShopify::unauthorized_answers() const {
