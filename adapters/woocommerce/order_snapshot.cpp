@@ -20,9 +20,11 @@ const json& array_or_empty(const json& obj, const char* key) {
     return it != obj.end() && it->is_array() ? *it : empty;
 }
 
-// "59.90" -> 5990 in the order's currency. Absent or null is 0 unless required.
+// "59.90" -> 5990 in the order's currency. Absent or null is 0 unless required. Only a refund's
+// total may be negative (WooCommerce writes refunds as "-20.00"): a negative line, tax, shipping
+// or order total is no order WooCommerce makes.
 Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, const std::string& path,
-                                bool required = false) {
+                                bool required = false, bool allow_negative = false) {
     const auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) {
         if (required) return field_error(ErrorCode::missing_field, path, "is required");
@@ -31,6 +33,7 @@ Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, 
     if (!it->is_string()) return field_error(ErrorCode::invalid_field, path, "must be a decimal string");
     auto minor = parse_decimal_minor(it->get<std::string>(), exponent);
     if (!minor) return field_error(minor.error().code, path, minor.error().message);
+    if (*minor < 0 && !allow_negative) return field_error(ErrorCode::invalid_field, path, "must not be negative");
     return *minor;
 }
 
@@ -58,7 +61,7 @@ std::optional<std::string> read_referral_code(const json& doc) {
         const std::string key = meta.is_object() ? read_string(meta, "key") : "";
         if (key != k_referral_meta_key && key != std::string("_") + k_referral_meta_key) continue;
         const std::string value = read_string(meta, "value");
-        if (!value.empty() && value.size() <= 64) return value;
+        if (!value.empty() && value.size() <= k_referral_code_max) return value;
     }
     return std::nullopt;
 }
@@ -94,7 +97,7 @@ Result<std::vector<RefundSummary>> read_refunds(const json& doc, int exponent) {
         RefundSummary r;
         TRY_ASSIGN(r.id, read_id(list[i], "id", path + ".id"));
         std::int64_t total = 0;
-        TRY_ASSIGN(total, read_money(list[i], "total", exponent, path + ".total", true));
+        TRY_ASSIGN(total, read_money(list[i], "total", exponent, path + ".total", true, true));
         r.amount_minor = total < 0 ? -total : total;
         refunds.push_back(std::move(r));
     }

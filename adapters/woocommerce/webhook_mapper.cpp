@@ -62,9 +62,9 @@ Result<DeliveryPlan> customer_plan(const json& doc, const std::string& shop_id) 
     if (e.customer->email.find('@') == std::string::npos) e.customer->email.clear();
     if (const auto meta = doc.find("meta_data"); meta != doc.end() && meta->is_array()) {
         for (const auto& m : *meta) {
-            if (m.is_object() && read_string(m, "key") == k_referral_meta_key && !read_string(m, "value").empty()) {
-                e.referral_code = read_string(m, "value");
-            }
+            if (!m.is_object() || read_string(m, "key") != k_referral_meta_key) continue;
+            const std::string code = read_string(m, "value");
+            if (!code.empty() && code.size() <= k_referral_code_max) e.referral_code = code;
         }
     }
     DeliveryPlan plan;

@@ -39,6 +39,10 @@ struct OrderLine {
     std::int64_t total_minor = 0;  // after line discounts, without tax
 };
 
+// The longest referral code an order may carry: platforms hand it over from what the shopper
+// typed (a cart attribute, an order meta), so a longer one is no code rewardd gave out.
+inline constexpr std::size_t k_referral_code_max = 64;
+
 struct Order {
     std::string id;
     std::string currency;

@@ -2,6 +2,7 @@
 // money, deterministic ids and the shop's status meanings; trash and restore paired by count.
 #include <doctest/doctest.h>
 
+#include "adapters/neutral/event_json.hpp"
 #include "adapters/woocommerce/trash_history.hpp"
 #include "adapters/woocommerce/webhook_mapper.hpp"
 #include "woocommerce/capture.hpp"
@@ -123,6 +124,12 @@ TEST_CASE("malformed bodies are refused naming the field, the ping is recognised
     std::string bad_line = body;
     bad_line.replace(bad_line.rfind("\"total\":\"50.00\""), 15, "\"total\":50.0");
     CHECK(plan_delivery(Topic::order_updated, bad_line, "wc1", {}).error().field == "line_items[0].total");
+    // Found by the fuzzer: a negative line total was mapped into an event the store cannot read back.
+    std::string negative_line = body;
+    negative_line.replace(negative_line.rfind("\"total\":\"50.00\""), 15, "\"total\":\"-20.00\"");
+    const auto refused = plan_delivery(Topic::order_updated, negative_line, "wc1", {});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == "line_items[0].total");
     std::string bad_currency = body;
     bad_currency.replace(bad_currency.find("\"USD\""), 5, "\"XXX\"");
     CHECK(plan_delivery(Topic::order_updated, bad_currency, "wc1", {}).error().field == "currency");
@@ -144,6 +151,18 @@ TEST_CASE("customer.created becomes a customer event keyed by the customer id") 
     CHECK(plan->events[0].id == "woocommerce:wc1:customer:7:created");
     CHECK(plan->events[0].customer->email == "kari@example.com");
     CHECK(plan->events[0].referral_code == std::optional<std::string>("OLA-7Q2"));
+}
+
+TEST_CASE("an over-long referral meta on a new customer is no referral code, so the stored event stays readable") {
+    const std::string body = R"({"id":7,"email":"kari@example.com","date_created_gmt":"2026-11-22T10:00:00",)"
+                             R"("meta_data":[{"id":1,"key":"rewardd_referral_code","value":")" +
+                             std::string(300, 'x') + R"("}]})";
+    auto plan = plan_delivery(Topic::customer_created, body, "wc1", {});
+    REQUIRE(plan);
+    REQUIRE(plan->events.size() == 1);
+    CHECK(plan->events[0].referral_code == std::nullopt);
+    const auto stored = parse_event_json(event_to_json(plan->events[0]), "wc1");
+    CHECK_MESSAGE(stored.ok(), (stored.ok() ? "" : stored.error().message));
 }
 
 TEST_CASE("order.restored of a paid or completed order adds a restore keyed by its date_modified_gmt") {
