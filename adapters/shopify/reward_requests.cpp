@@ -136,10 +136,16 @@ bool title_names_grant(const std::string& title, const std::string& grant_id) {
 }
 
 Timestamp store_credit_fingerprint_expiry(const RewardGrant& grant) {
-    constexpr Timestamp k_far_future = 4102358400;  // 2099-12-31T00:00:00Z: "no expiry"
-    const Timestamp base = grant.expires_at.value_or(k_far_future);
-    const auto offset = static_cast<Timestamp>(stable_hash(grant.shop_id + "/" + grant.grant_id) % 3600);
-    return base - base % 3600 + offset;
+    const auto hash = stable_hash(grant.shop_id + "/" + grant.grant_id);
+    if (!grant.expires_at) {
+        // "No expiry": any second of 2099, so that two credits of one amount (a fixed cashback)
+        // share a fingerprint about once in 31.5 million pairs, not once in 3,600 as within an hour.
+        constexpr Timestamp k_far_future = 4070908800;  // 2099-01-01T00:00:00Z
+        constexpr Timestamp k_far_future_span = 365 * 86400;
+        return k_far_future + static_cast<Timestamp>(hash % k_far_future_span);
+    }
+    const Timestamp base = *grant.expires_at;
+    return base - base % 3600 + static_cast<Timestamp>(hash % 3600);
 }
 
 Result<GraphqlDocument> store_credit_create(const RewardGrant& grant) {

@@ -50,9 +50,10 @@ std::optional<FoundDiscount> read_discount_lookup(const nlohmann::json& data);
 bool title_names_grant(const std::string& title, const std::string& grant_id);
 
 // storeCreditAccountCredit on the customer (an account in the shop currency is made if needed).
-// The mutation has no idempotency key, so expiresAt carries a fingerprint: the grant's expiry
-// (or 2099-12-31) moved to a second within the same hour derived from the grant id. A retry lists
-// the customer's credits first and finds ours by amount, currency and that exact expiresAt.
+// The mutation has no idempotency key, so expiresAt carries a fingerprint derived from the grant
+// id: the grant's expiry moved to a second within the same hour, or without one a second of 2099.
+// A retry lists the customer's credits first and finds ours by amount, currency and that exact
+// expiresAt.
 Result<GraphqlDocument> store_credit_create(const RewardGrant& grant);
 GraphqlDocument store_credit_lookup(const RewardGrant& grant);
 Timestamp store_credit_fingerprint_expiry(const RewardGrant& grant);

@@ -4,6 +4,8 @@
 
 #include <deque>
 #include <fstream>
+#include <random>
+#include <set>
 #include <sstream>
 
 #include "adapters/shopify/admin_api.hpp"
@@ -165,6 +167,27 @@ TEST_CASE("store credit is sent in the shop currency and found again by its fing
     CHECK_FALSE(find_store_credit(found, g));
     CHECK(read_store_credit_create(fixture("graphql-store-credit-account-credit.response.SYNTHETIC.json")["data"])
               .transaction_id == "gid://shopify/StoreCreditAccountCreditTransaction/3482019");
+}
+
+TEST_CASE("one customer's many cashback credits of one amount carry distinct fingerprints") {
+    // A lookup takes the first credit with the grant's amount and fingerprint: two grants sharing
+    // one would mark the second delivered on the first one's credit, and it would never be paid.
+    // Within one hour of seconds 300 grants would share some (birthdays); within a year, none.
+    RewardGrant g;
+    g.shop_id = "s1";
+    g.kind = RewardKind::store_credit;
+    std::set<Timestamp> seen;
+    std::mt19937_64 order_ids(7);  // Shopify order ids: large, scattered
+    for (int i = 1; i <= 300; ++i) {
+        g.grant_id = "s1:order:" + std::to_string(order_ids() % 10000000000ULL) + ":cashback:due";
+        const Timestamp fingerprint = store_credit_fingerprint_expiry(g);
+        CHECK(format_timestamp(fingerprint).rfind("2099-", 0) == 0);
+        CHECK(seen.insert(fingerprint).second);
+    }
+    g.expires_at = *parse_timestamp("2027-03-01T10:00:00Z");  // with an expiry: within its hour
+    const Timestamp fingerprint = store_credit_fingerprint_expiry(g);
+    CHECK(fingerprint >= *g.expires_at);
+    CHECK(fingerprint < *g.expires_at + 3600);
 }
 
 TEST_CASE("a reserved share of the bucket makes the next caller wait for its own") {
