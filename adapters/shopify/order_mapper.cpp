@@ -92,13 +92,11 @@ std::optional<std::string> read_referral_code(const json& order) {
     for (const auto& attr : array_or_empty(order, "note_attributes")) {
         const std::string name = read_string(attr, "name");
         const std::string value = read_string(attr, "value");
-        if ((name == "rewardd_referral_code" || name == "ref") && !value.empty() && value.size() <= k_referral_code_max) {
-            return value;
-        }
+        if ((name == "rewardd_referral_code" || name == "ref") && fits_referral_code(value)) return value;
     }
     for (const auto& code : array_or_empty(order, "discount_codes")) {
         const std::string text = read_string(code, "code");
-        if (!text.empty() && text.size() <= k_referral_code_max && !issued_by_rewardd(text)) return text;
+        if (fits_referral_code(text) && !issued_by_rewardd(text)) return text;
     }
     return std::nullopt;
 }

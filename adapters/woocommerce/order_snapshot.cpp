@@ -61,7 +61,7 @@ std::optional<std::string> read_referral_code(const json& doc) {
         const std::string key = meta.is_object() ? read_string(meta, "key") : "";
         if (key != k_referral_meta_key && key != std::string("_") + k_referral_meta_key) continue;
         const std::string value = read_string(meta, "value");
-        if (!value.empty() && value.size() <= k_referral_code_max) return value;
+        if (fits_referral_code(value)) return value;
     }
     return std::nullopt;
 }

@@ -64,7 +64,7 @@ Result<DeliveryPlan> customer_plan(const json& doc, const std::string& shop_id) 
         for (const auto& m : *meta) {
             if (!m.is_object() || read_string(m, "key") != k_referral_meta_key) continue;
             const std::string code = read_string(m, "value");
-            if (!code.empty() && code.size() <= k_referral_code_max) e.referral_code = code;
+            if (fits_referral_code(code)) e.referral_code = code;
         }
     }
     DeliveryPlan plan;

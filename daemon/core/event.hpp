@@ -42,6 +42,9 @@ struct OrderLine {
 // The longest referral code an order may carry: platforms hand it over from what the shopper
 // typed (a cart attribute, an order meta), so a longer one is no code rewardd gave out.
 inline constexpr std::size_t k_referral_code_max = 64;
+inline bool fits_referral_code(std::string_view code) {
+    return !code.empty() && code.size() <= k_referral_code_max;
+}
 
 struct Order {
     std::string id;

@@ -78,10 +78,7 @@ OrderOutcome OrderAward::run(const std::vector<Event>& events, Timestamp now) {
         return std::tie(at_a, rank_a, a->id) < std::tie(at_b, rank_b, b->id);
     });
     // A cancellation walked later than it happened still happened first: the events walked before
-    // it (refunds made after it) must not release the points it voided. So no release is made
-    // past the time of any cancellation still ahead in the walk, unless the ledger recorded the
-    // release already (the cancellation was delivered after it: it then takes back what was
-    // released, as a cancellation after release does).
+    // it (refunds made after it) must not release the points it voided (see release_if_due).
     std::vector<Timestamp> cancel_ahead(walk.size() + 1, std::numeric_limits<Timestamp>::max());
     for (std::size_t i = walk.size(); i-- > 0;) {
         cancel_ahead[i] = walk[i]->type == EventType::order_cancelled
@@ -91,8 +88,7 @@ OrderOutcome OrderAward::run(const std::vector<Event>& events, Timestamp now) {
     for (std::size_t i = 0; i < walk.size(); ++i) {
         const Event* event = walk[i];
         if (!is_order_event(event->type)) continue;
-        const bool recorded = !m_shop_id.empty() && release_recorded();
-        release_if_due(recorded ? event->occurred_at : std::min(event->occurred_at, cancel_ahead[i]));
+        release_if_due(event->occurred_at, cancel_ahead[i]);
         handle(*event);
         settle();
     }
@@ -463,10 +459,14 @@ std::optional<Timestamp> OrderAward::release_at() const {
     return std::max({*m_paid_at, *m_completed_at, m_restored_at});
 }
 
-void OrderAward::release_if_due(Timestamp t) {
+void OrderAward::release_if_due(Timestamp t, Timestamp cancelled_at) {
     if (m_released || m_voided || !m_paid_at) return;
     const auto due = release_at();
     if (!due || *due > t) return;
+    // A cancellation before the due time voids the points, unless the ledger recorded the release
+    // already (the cancellation came after it: it takes back what was released, as one after
+    // release does).
+    if (*due > cancelled_at && !release_recorded()) return;
     settle_tier_change(*due);
     m_released = true;
     m_referral.on_release(*due);

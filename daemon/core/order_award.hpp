@@ -18,6 +18,7 @@
 // and a later cancellation reverses again under ":restore:<n>:reverse".
 #pragma once
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -67,7 +68,9 @@ private:
         bool applied = false;
     };
 
-    void release_if_due(Timestamp t);
+    // Releases the points when their time has come by `t`, unless the order was cancelled before
+    // (`cancelled_at`: a cancellation the walk has not reached yet).
+    void release_if_due(Timestamp t, Timestamp cancelled_at = std::numeric_limits<Timestamp>::max());
     void handle(const Event& event);
     void settle();
     void earn(const Event& event);

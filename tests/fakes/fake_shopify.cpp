@@ -228,7 +228,6 @@ void FakeShopify::on_graphql(const httplib::Request& req, httplib::Response& res
     if (!mutation) {
         const std::int64_t requested = QueryCost(query, page_vars).of_operation();
         if (requested > k_max_query_cost) {
-            ++m_over_max_cost;
             res.set_content(json{{"errors", json::array({{{"message", "Query cost is " + std::to_string(requested) +
                                                                           ", which exceeds the single query max cost limit (" +
                                                                           std::to_string(k_max_query_cost) + ")."},
@@ -592,11 +591,6 @@ int FakeShopify::token_requests() const {
 int FakeShopify::throttled_answers() const {
     std::lock_guard lock(m_mutex);
     return m_throttled;
-}
-
-int FakeShopify::over_max_cost_answers() const {
-    std::lock_guard lock(m_mutex);
-    return m_over_max_cost;
 }
 
 int FakeShopify::unauthorized_answers() const {

@@ -85,7 +85,6 @@ public:
     std::vector<std::string> issued_tokens() const;
     int token_requests() const;
     int throttled_answers() const;
-    int over_max_cost_answers() const;  // queries refused as costing over 1000 (MAX_COST_EXCEEDED)
     int unauthorized_answers() const;
     int wrong_version_requests() const;
     int operations(const std::string& name) const;  // e.g. "discountCodeBasicCreate"
@@ -118,7 +117,7 @@ private:
     std::vector<Subscription> m_subscriptions;
     std::map<std::string, Metafield> m_metafields;  // by owner|namespace|key
     std::map<std::string, int> m_operations;
-    int m_token_requests = 0, m_throttled = 0, m_over_max_cost = 0, m_unauthorized = 0, m_wrong_version = 0;
+    int m_token_requests = 0, m_throttled = 0, m_unauthorized = 0, m_wrong_version = 0;
     int m_fail_count = 0, m_fail_status = 503, m_hang_count = 0, m_hang_ms = 0, m_hangs_started = 0;
     bool m_release = false;
     std::int64_t m_available = 0, m_bucket_at_ms = 0;
