@@ -111,6 +111,22 @@ std::vector<std::string> read_discount_codes(const json& order) {
     return codes;
 }
 
+// When a fulfilled order was completed: its last successful fulfilment, which every later
+// snapshot repeats (updated_at moves with any edit, so it is only the fallback).
+Result<Timestamp> fulfilled_at(const json& order) {
+    std::optional<Timestamp> last;
+    const json& fulfillments = array_or_empty(order, "fulfillments");
+    for (std::size_t i = 0; i < fulfillments.size(); ++i) {
+        const json& f = fulfillments[i];
+        if (!f.is_object() || read_string(f, "status") != "success" || read_string(f, "created_at").empty()) continue;
+        Timestamp at = 0;
+        TRY_ASSIGN(at, read_time(f, "created_at", "fulfillments[" + std::to_string(i) + "].created_at"));
+        last = std::max(last.value_or(at), at);
+    }
+    if (last) return *last;
+    return read_time(order, "updated_at", "updated_at");
+}
+
 Event make_event(const std::string& shop_id, const Order& order, EventType type, const std::string& suffix,
                  Timestamp at) {
     Event e;
@@ -135,7 +151,7 @@ const KeptMembers& order_members() {
         {"id", "currency", "customer", "email", "contact_email", "taxes_included", "line_items", "total_tax",
          "total_tax_set", "total_shipping_price", "total_shipping_price_set", "total_price", "total_price_set",
          "note_attributes", "discount_codes", "created_at", "financial_status", "processed_at", "refunds",
-         "cancelled_at", "updated_at", "test"},
+         "cancelled_at", "updated_at", "test", "fulfillment_status", "fulfillments"},
         "line_items",
         {"gift_card", "id", "product_id", "quantity", "price", "price_set", "discount_allocations", "tax_lines"}};
     return members;
@@ -186,6 +202,13 @@ Result<std::vector<Event>> order_events(const json& doc, const std::string& shop
         Timestamp paid_at = created_at;
         if (!read_string(doc, "processed_at").empty()) TRY_ASSIGN(paid_at, read_time(doc, "processed_at", "processed_at"));
         events.push_back(make_event(shop_id, order, EventType::order_paid, "paid", paid_at));
+    }
+    // Completion, for shops that release points on fulfilment (INTEGRATION.md N1); the engine
+    // earns only on paid, so a fulfilled order not yet paid earns nothing from this.
+    if (read_string(doc, "fulfillment_status") == "fulfilled") {
+        Timestamp at = 0;
+        TRY_ASSIGN(at, fulfilled_at(doc));
+        events.push_back(make_event(shop_id, order, EventType::order_completed, "completed", at));
     }
     const json& refunds = array_or_empty(doc, "refunds");
     for (std::size_t i = 0; i < refunds.size(); ++i) {

@@ -1,6 +1,7 @@
 // Shopify order JSON (the REST representation webhooks carry) -> neutral order events, following
-// INTEGRATION.md N1/N1b. A snapshot yields every transition it shows (placed, paid, each refund,
-// cancelled), each with a deterministic id, so repeats and late snapshots become inbox duplicates.
+// INTEGRATION.md N1/N1b. A snapshot yields every transition it shows (placed, paid, completed when
+// fulfilled, each refund, cancelled), each with a deterministic id, so repeats and late snapshots
+// become inbox duplicates.
 // Pure: no I/O, no clock, no business rules.
 #pragma once
 

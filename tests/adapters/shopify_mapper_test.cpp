@@ -197,6 +197,28 @@ TEST_CASE("an unpaid order yields only the placed event and a test order nothing
     CHECK(plan("orders/create", doc->dump(), MapOptions{true}).events.size() == 1);
 }
 
+TEST_CASE("a fulfilled order completes at its last successful fulfilment, for release on fulfilment") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    CHECK(find(plan("orders/updated", doc->dump()), EventType::order_completed) == nullptr);
+    (*doc)["fulfillment_status"] = "partial";
+    CHECK(find(plan("orders/updated", doc->dump()), EventType::order_completed) == nullptr);
+    (*doc)["fulfillment_status"] = "fulfilled";
+    (*doc)["updated_at"] = "2008-01-20T09:00:00-05:00";
+    (*doc)["fulfillments"] = nlohmann::json::array(
+        {{{"id", 1}, {"status", "success"}, {"created_at", "2008-01-11T10:00:00-05:00"}},
+         {{"id", 2}, {"status", "cancelled"}, {"created_at", "2008-01-15T10:00:00-05:00"}},
+         {{"id", 3}, {"status", "success"}, {"created_at", "2008-01-12T10:00:00-05:00"}}});
+    const auto p = plan("orders/fulfilled", doc->dump());
+    const Event* completed = find(p, EventType::order_completed);
+    REQUIRE(completed != nullptr);
+    CHECK(completed->id == "shopify:s1:order:450789469:completed");
+    CHECK(completed->occurred_at == 1200150000);  // 2008-01-12T15:00:00Z, not the cancelled one's day
+    CHECK(find(p, EventType::order_paid) != nullptr);
+    // Without fulfilment objects, the snapshot's own time.
+    doc->erase("fulfillments");
+    CHECK(find(plan("orders/fulfilled", doc->dump()), EventType::order_completed)->occurred_at == 1200837600);
+}
+
 TEST_CASE("money with more decimals than the currency has is refused") {
     auto doc = parse_literal_json(fixture("orders-paid.json"));
     (*doc)["line_items"][0]["price_set"]["shop_money"]["amount"] = "199.005";
@@ -238,6 +260,8 @@ nlohmann::json every_read_member_changed(nlohmann::json doc) {
     doc.erase("total_shipping_price_set");
     doc["note_attributes"].push_back({{"name", "ref"}, {"value", "KARI-7"}});
     doc["cancelled_at"] = "2008-01-12T11:00:00-05:00";
+    doc["fulfillment_status"] = "fulfilled";
+    doc["fulfillments"] = {{{"status", "success"}, {"created_at", "2008-01-11T11:00:00-05:00"}}};
     auto& lines = doc["line_items"];
     lines.back()["quantity"] = 3;
     if (lines.size() > 1) lines[0]["gift_card"] = true;

@@ -2,6 +2,8 @@
 // headers) into the real daemon; the ledger read back from its database.
 #include "daemon/shopify_support.hpp"
 
+#include <fstream>
+
 #include "net/signature.hpp"
 
 using namespace rewardd::test;
@@ -153,4 +155,31 @@ TEST_CASE("a payload that cannot be mapped is refused with 400 naming the field"
     CHECK(res->status == 400);
     CHECK(body_of(res)["field"] == "currency");
     CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM events") == 0);
+}
+
+TEST_CASE("with points released on fulfilment, a Shopify order's points become available when it is fulfilled") {
+    TempDir dir;
+    add_shop(dir.str());
+    const std::string rules = dir.str() + "/rules.toml";
+    std::ofstream(rules) << "pending_mode = \"on_completion\"\n";
+    const auto set = run_rewardd({"rules", "set", rules, "--effective-from", "2000-01-01T00:00:00Z", "--data", dir.str()});
+    REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+    DaemonProcess daemon(dir.str());
+    const auto held = [&](const char* column) {
+        return query_int(dir.str(), std::string("SELECT COALESCE(SUM(") + column +
+                                        "), 0) FROM ledger WHERE customer = '" + k_bob + "'");
+    };
+    REQUIRE(post_fixture(daemon, "orders-paid.json")->status == 200);
+    wait_applied(dir.str());
+    CHECK(held("pending_delta") == 587);  // paid in 2008: only the fulfilment releases them
+    CHECK(held("available_delta") == 0);
+
+    json fulfilled = json::parse(fixture("orders-paid.json"));
+    fulfilled["fulfillment_status"] = "fulfilled";
+    fulfilled["fulfillments"] = {{{"id", 255858046}, {"status", "success"}, {"created_at", "2008-01-12T10:00:00-05:00"}}};
+    REQUIRE(post_signed(daemon, "orders/fulfilled", fulfilled.dump(), "w-fulfilled")->status == 200);
+    wait_applied(dir.str());
+    CHECK(held("pending_delta") == 0);
+    CHECK(held("available_delta") == 587);
+    CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM events WHERE event_id = 'shopify:s1:order:450789469:completed'") == 1);
 }
