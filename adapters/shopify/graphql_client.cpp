@@ -11,13 +11,20 @@ namespace {
 
 constexpr int k_sends_per_call_max = 3;
 
-bool throttled(const nlohmann::json& answer) {
+// Whether a top-level error of the answer carries `code` (errors[].extensions.code).
+bool has_error_code(const nlohmann::json& answer, const char* code) {
     if (!answer.contains("errors") || !answer["errors"].is_array()) return false;
     for (const auto& e : answer["errors"]) {
-        if (e.is_object() && e.contains("extensions") && e["extensions"].value("code", "") == "THROTTLED") return true;
+        if (!e.is_object()) continue;
+        const auto ext = e.find("extensions");
+        if (ext == e.end() || !ext->is_object()) continue;
+        const auto c = ext->find("code");
+        if (c != ext->end() && c->is_string() && c->get<std::string>() == code) return true;
     }
     return false;
 }
+
+bool throttled(const nlohmann::json& answer) { return has_error_code(answer, "THROTTLED"); }
 
 std::string first_error_message(const nlohmann::json& errors) {
     if (errors.is_string()) return errors.get<std::string>();
@@ -155,6 +162,13 @@ GraphqlClient::Step GraphqlClient::send_once(const Shop& shop, const std::string
     if (response.status != 200 || !answer.is_object()) {
         outcome = CallOutcome::failed("Admin API answered " + std::to_string(response.status) +
                                       (answer.is_object() ? "" : " without JSON"));
+        return Step::done;
+    }
+    // Shopify's own failure, answered 200: the call may or may not have taken effect, so it goes
+    // back to the outbox, whose retry looks for the earlier reward before making it again.
+    if (has_error_code(answer, "INTERNAL_SERVER_ERROR")) {
+        outcome = CallOutcome::retry("GraphQL INTERNAL_SERVER_ERROR: " +
+                                     first_error_message(answer["errors"]).substr(0, 300));
         return Step::done;
     }
     if (answer.contains("errors") && !answer["errors"].empty()) {

@@ -52,6 +52,14 @@ inline RewardGrant coupon_grant(const std::string& id, std::int64_t amount_minor
     return g;
 }
 
+// Cashback paid as Shopify store credit: no code.
+inline RewardGrant store_credit_grant(const std::string& id, std::int64_t amount_minor) {
+    RewardGrant g = coupon_grant(id, amount_minor);
+    g.kind = RewardKind::store_credit;
+    g.code.clear();
+    return g;
+}
+
 inline void enqueue(const TempDir& dir, const RewardGrant& grant) {
     auto queued = OutboxStore(open_db(dir)).enqueue(grant, 1790000000);
     REQUIRE(queued);

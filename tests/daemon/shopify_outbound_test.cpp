@@ -160,10 +160,7 @@ TEST_CASE("store credit cashback is credited once even when the answer is lost")
     write_config(dir);
     FakeShopify fake;
     REQUIRE(add_shop(dir, fake.base_url()).exit_code == 0);
-    auto grant = coupon_grant("cb-42", 1250);
-    grant.kind = RewardKind::store_credit;
-    grant.code.clear();
-    enqueue(dir, grant);
+    enqueue(dir, store_credit_grant("cb-42", 1250));
     fake.hang_after_commit(1, 2500);
     DaemonProcess daemon(dir.str(), daemon_args(dir));
     REQUIRE(FakeShopify::wait_until([&] { return delivered(dir, "cb-42"); }, 20000));
@@ -173,6 +170,24 @@ TEST_CASE("store credit cashback is credited once even when the answer is lost")
     CHECK(credits[0].currency == "USD");
     CHECK(credits[0].customer == "gid://shopify/Customer/207119551");
     CHECK(item(dir, "cb-42")->platform_ref == credits[0].id);
+}
+
+TEST_CASE("a top-level INTERNAL_SERVER_ERROR is retried, and a credit it hid is found, not paid twice") {
+    TempDir dir;
+    write_config(dir);
+    FakeShopify fake;
+    REQUIRE(add_shop(dir, fake.base_url()).exit_code == 0);
+    enqueue(dir, store_credit_grant("cb-43", 1250));
+    enqueue(dir, coupon_grant("g-ise"));
+    fake.internal_error_after_commit(2);  // both mutations are made, both answers are errors
+    DaemonProcess daemon(dir.str(), daemon_args(dir));
+    REQUIRE(FakeShopify::wait_until([&] { return delivered(dir, "cb-43") && delivered(dir, "g-ise"); }, 20000));
+    CHECK(fake.credits().size() == 1);
+    CHECK(fake.discounts().size() == 1);
+    CHECK(item(dir, "cb-43")->platform_ref == fake.credits()[0].id);
+    CHECK(item(dir, "g-ise")->platform_ref == fake.discounts()[0].id);
+    CHECK(fake.operations("storeCreditAccountCredit") == 1);
+    CHECK(fake.operations("discountCodeBasicCreate") == 1);
 }
 
 TEST_CASE("with an empty throttle bucket no request is sent until it has refilled") {

@@ -258,6 +258,14 @@ void FakeShopify::on_graphql(const httplib::Request& req, httplib::Response& res
     }
     json answer = json::parse(run_operation(query, body.value("variables", json::object())));
     answer["extensions"] = {{"cost", throttle}};
+    if (mutation && m_internal_error_count > 0) {
+        --m_internal_error_count;
+        answer = {{"errors", json::array({{{"message", "Internal error. Looks like something went wrong on our end.\n"
+                                                       "Request ID: 3221c58f-3446-4843-a452-a517787121c6 (include "
+                                                       "this in support requests)."},
+                                           {"extensions", {{"code", "INTERNAL_SERVER_ERROR"},
+                                                           {"requestId", "3221c58f-3446-4843-a452-a517787121c6"}}}}})}};
+    }
     res.set_content(answer.dump(), "application/json");
     if (mutation && m_hang_count > 0) {
         --m_hang_count;
@@ -416,6 +424,11 @@ void FakeShopify::fail_next(int count, int status) {
     std::lock_guard lock(m_mutex);
     m_fail_count = count;
     m_fail_status = status;
+}
+
+void FakeShopify::internal_error_after_commit(int count) {
+    std::lock_guard lock(m_mutex);
+    m_internal_error_count = count;
 }
 
 void FakeShopify::hang_after_commit(int count, int hang_ms) {

@@ -5,7 +5,7 @@
 // storeCreditAccountCredit, the customer's store credit accounts (one per currency) and an
 // account's transactions page by page (storeCreditAccount), metafieldsSet (atomic, at most 25,
 // validated: ownerId gid, namespace 3-255, key 2-64, known type, value fitting it, not blank),
-// webhookSubscriptions(+Create) and currentAppInstallation. Knobs inject 5xx/429, hangs after the mutation was committed, a drained
+// webhookSubscriptions(+Create) and currentAppInstallation. Knobs inject 5xx/429, hangs or INTERNAL_SERVER_ERROR after the mutation was committed, a drained
 // bucket and revoked tokens.
 #pragma once
 
@@ -62,6 +62,9 @@ public:
     // Knobs.
     void fail_next(int count, int status = 503);  // the next GraphQL requests answer `status`
     void hang_after_commit(int count, int hang_ms);  // next mutations commit, then answer late
+    // The next mutations commit, then answer 200 with a top-level INTERNAL_SERVER_ERROR, as
+    // Shopify does now and then ("Internal error. Looks like something went wrong on our end.").
+    void internal_error_after_commit(int count);
     void drain_bucket();                          // currentlyAvailable = 0 from now
     void revoke_tokens();                         // every issued token answers 401 from now
     void remove_subscriptions();                  // as Shopify does after failed deliveries
@@ -119,6 +122,7 @@ private:
     std::map<std::string, int> m_operations;
     int m_token_requests = 0, m_throttled = 0, m_unauthorized = 0, m_wrong_version = 0;
     int m_fail_count = 0, m_fail_status = 503, m_hang_count = 0, m_hang_ms = 0, m_hangs_started = 0;
+    int m_internal_error_count = 0;
     bool m_release = false;
     std::int64_t m_available = 0, m_bucket_at_ms = 0;
     int m_next_id = 1000;
