@@ -68,6 +68,7 @@ void LotBook::process(const LedgerEntry& e) {
         // An expiry written under other circumstances (an older view): it still took its lot.
         if (const auto it = m_lot_by_key.find(e.refers_to); it != m_lot_by_key.end()) {
             Lot& lot = m_lots[it->second];
+            lot.expired_points += std::min(lot.remaining, -e.available_delta);
             lot.remaining = std::max<std::int64_t>(0, lot.remaining + e.available_delta);
             lot.expired = true;
         }
@@ -84,7 +85,7 @@ void LotBook::process(const LedgerEntry& e) {
 void LotBook::add_lot(const LedgerEntry& e) {
     const std::int64_t repaid = std::min(m_debt, e.available_delta);
     m_debt -= repaid;
-    Lot lot{e.key, e.shop_id, order_prefix(e), e.effective_at, e.available_delta - repaid, std::nullopt, 0, false};
+    Lot lot{e.key, e.shop_id, order_prefix(e), e.effective_at, e.available_delta - repaid, 0, std::nullopt, 0, false};
     const Rules& rules = m_rules.at(e.effective_at);
     if (rules.expiry.lifetime_days > 0) {
         lot.lifetime_end = e.effective_at + rules.expiry.lifetime_days * k_seconds_per_day;
@@ -122,6 +123,7 @@ void LotBook::take(const LedgerEntry& e, std::int64_t points) {
         if (const auto it = m_lots_by_order.find(own); !own.empty() && it != m_lots_by_order.end()) {
             for (const std::size_t i : it->second) points -= take_from(m_lots[i], points);
         }
+        if (points > 0) points -= give_back_expired(e, points);
     }
     for (const std::size_t i : live_lots()) {
         if (points == 0) break;
@@ -130,6 +132,33 @@ void LotBook::take(const LedgerEntry& e, std::int64_t points) {
     if (points <= 0) return;
     m_debt += points;
     if (takes_back_earnings(e)) apply_negative_policy(e, points);
+}
+
+std::int64_t LotBook::give_back_expired(const LedgerEntry& source, std::int64_t points) {
+    const auto it = m_lots_by_order.find(order_prefix(source));
+    if (it == m_lots_by_order.end()) return 0;
+    std::int64_t expired = 0;
+    for (const std::size_t i : it->second) expired += m_lots[i].expired_points;
+    const std::int64_t due = std::min(expired, points);
+    if (due <= 0) return 0;
+    LedgerEntry e;
+    e.key = source.key + ":expired";
+    e.customer = source.customer;
+    e.shop_id = source.shop_id;
+    e.kind = EntryKind::expire;  // no order_id: an order's walk owns those entries
+    e.available_delta = due;
+    e.rule_version = source.rule_version;
+    e.effective_at = source.effective_at;
+    e.refers_to = source.key;
+    e.reason = std::to_string(due) + " of the points taken back had expired already: not taken twice";
+    const std::int64_t given = std::clamp<std::int64_t>(commit(e).available_delta, 0, due);
+    std::int64_t left = given;  // taken from the expired points, oldest lot first
+    for (const std::size_t i : it->second) {
+        const std::int64_t part = std::min(left, m_lots[i].expired_points);
+        m_lots[i].expired_points -= part;
+        left -= part;
+    }
+    return given;
 }
 
 void LotBook::apply_negative_policy(const LedgerEntry& source, std::int64_t shortfall) {
@@ -208,6 +237,7 @@ void LotBook::expire_lot(Lot& lot, Timestamp at, int rule_version, const std::st
     e.refers_to = lot.key;
     e.reason = std::to_string(lot.remaining) + " points: " + reason;
     const LedgerEntry actual = commit(e);
+    lot.expired_points += std::min(lot.remaining, -actual.available_delta);
     lot.remaining = std::max<std::int64_t>(0, lot.remaining + actual.available_delta);
     lot.expired = true;
 }

@@ -11,6 +11,10 @@
 // An expiry is an `expire` entry keyed "<lot key>:expire" at the exact expiry instant, so the
 // result does not depend on when the periodic check ran.
 //
+// A claw-back or reversal of an order whose lot expired takes back only what did not expire: the
+// expired share is given back by an `expire` entry keyed "<claw-back key>:expired" (positive), so
+// the customer's other points do not pay for points they already lost.
+//
 // Negative balances: when a claw-back or reversal takes available points the customer has already
 // spent, the shortfall is recorded as a `negative_balance` entry keyed "<claw-back key>:negative":
 // `carry` (zero delta: the balance stays negative and later earnings pay it off first) or
@@ -59,6 +63,7 @@ private:
         std::string order_ref;  // "<shop>:order:<id>:" when the lot came from an order
         Timestamp available_at = 0;
         std::int64_t remaining = 0;
+        std::int64_t expired_points = 0;  // lost to expiry and not yet taken back by a claw-back
         std::optional<Timestamp> lifetime_end;
         int lifetime_version = 0;
         bool expired = false;
@@ -68,6 +73,8 @@ private:
     void add_lot(const LedgerEntry& entry);
     void take(const LedgerEntry& entry, std::int64_t points);
     std::int64_t take_from(Lot& lot, std::int64_t points);
+    // The own order's expired points `entry` would take again, given back; returns how many.
+    std::int64_t give_back_expired(const LedgerEntry& entry, std::int64_t points);
     void apply_negative_policy(const LedgerEntry& entry, std::int64_t shortfall);
     void expire_due(Timestamp t);
     void expire_lot(Lot& lot, Timestamp at, int rule_version, const std::string& reason);

@@ -176,6 +176,34 @@ TEST_CASE("clawing back points already spent follows the shop's negative-balance
     }
 }
 
+TEST_CASE("a refund after its order's points expired takes back only what did not expire") {
+    Rules r;
+    r.pending_days = 0;
+    r.expiry.lifetime_days = 30;
+    RulesHarness h(r);
+    const Order o = rules_order("1", {line("l1", 100000)});
+    h.deliver(paid("paid", k_t0, o), k_t0);                        // 1000 available, until day 30
+    h.append({adjust("spend", -600, k_t0 + k_day)}, k_t0 + k_day);  // 600 of them spent
+    h.append({adjust("a1", 500, k_t0 + 20 * k_day)}, k_t0 + 20 * k_day);
+    REQUIRE(h.tick(k_t0 + 30 * k_day).size() == 1);               // the other 400 expire
+    REQUIRE(h.balance().available == 500);
+
+    h.deliver(full_refund("refund", k_t0 + 40 * k_day, o), k_t0 + 40 * k_day);
+    // The refund takes back the 1000: the 400 expired are not taken a second time, from a1; the
+    // 600 spent are, as any spent points are.
+    const auto given_back = h.of_kind(EntryKind::expire);
+    REQUIRE(given_back.size() == 2);
+    const LedgerEntry& back = given_back[1];
+    CHECK(back.available_delta == 400);
+    CHECK(back.key == back.refers_to + ":expired");
+    CHECK(back.refers_to.rfind("shop1:order:1:", 0) == 0);
+    CHECK(back.effective_at == k_t0 + 40 * k_day);
+    CHECK(back.reason == "400 of the points taken back had expired already: not taken twice");
+    CHECK(h.balance().available == -100);  // 500 of a1 pay 500 of the 600 spent; 100 carried
+    CHECK(h.tick(k_t0 + 400 * k_day).empty());  // walking again changes nothing
+    CHECK(h.balance().available == -100);
+}
+
 TEST_CASE("a guest order earns by e-mail and joins the account that appears later") {
     RulesHarness h(Rules{});
     Order guest = rules_order("g1", {line("l1", 10000)}, " Kari@Example.com ");
