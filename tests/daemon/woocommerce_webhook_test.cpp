@@ -98,6 +98,20 @@ TEST_CASE("the captured order earns when paid and is taken back by its partial a
     CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM events WHERE type = 'order.refunded'") == 2);
 }
 
+TEST_CASE("an order in a currency the table once lacked (Georgian lari) is taken and earns") {
+    TempDir dir;
+    add_shop(dir.str());
+    DaemonProcess daemon(dir.str());
+    std::string body = read_capture("003-order.created.http").body;
+    REQUIRE(body.find("\"currency\":\"USD\"") != std::string::npos);
+    body.replace(body.find("\"currency\":\"USD\""), 16, "\"currency\":\"GEL\"");
+    auto res = post_signed(daemon, "order.created", body);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    wait_applied(dir.str());
+    CHECK(balance(dir.str(), k_ada) == 50);  // 50.00 GEL at the default 1 point per 1.00
+}
+
 TEST_CASE("repeated and reordered deliveries leave the same ledger as the orderly ones") {
     TempDir orderly, shuffled;
     add_shop(orderly.str());

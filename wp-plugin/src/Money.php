@@ -18,7 +18,7 @@ final class Money {
 	/**
 	 * ISO 4217 currencies with no minor unit.
 	 */
-	const SCALE_0 = array( 'BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF' );
+	const SCALE_0 = array( 'BIF', 'BYR', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF' );
 
 	/**
 	 * ISO 4217 currencies with three decimals.
