@@ -35,9 +35,11 @@ Result<std::int64_t> sum_amounts(const json& entries, const char* key, const cha
     std::int64_t total = 0;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         std::int64_t amount = 0;
-        TRY_ASSIGN(amount, read_shop_money(entries[i], key, set_key, currency,
-                                           path + "[" + std::to_string(i) + "]." + key, true));
-        total += amount;
+        const std::string entry_path = path + "[" + std::to_string(i) + "]." + key;
+        TRY_ASSIGN(amount, read_shop_money(entries[i], key, set_key, currency, entry_path, true));
+        const auto sum = add_amounts(total, amount);
+        if (!sum) return field_error(ErrorCode::amount_out_of_range, entry_path, "makes the sum too large");
+        total = *sum;
     }
     return total;
 }
@@ -63,7 +65,9 @@ Result<std::optional<OrderLine>> read_line(const json& item, const std::string& 
         TRY_ASSIGN(taxes, sum_amounts(array_or_empty(item, "tax_lines"), "price", "price_set", currency,
                                       path + ".tax_lines"));
     }
-    line.total_minor = std::max<std::int64_t>(0, price * line.quantity - discounts - taxes);
+    const auto gross = multiply_amount(price, line.quantity);
+    if (!gross) return field_error(ErrorCode::amount_out_of_range, path + ".quantity", "times the price is too large");
+    line.total_minor = std::max<std::int64_t>(0, *gross - discounts - taxes);  // each within ±INT64_MAX / 1000
     return std::optional<OrderLine>{std::move(line)};
 }
 

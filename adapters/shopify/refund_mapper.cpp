@@ -55,7 +55,9 @@ Result<Refund> refund_from_json(const json& doc, const std::string& currency, co
         line.quantity = qty != items[i].end() && qty->is_number_integer() ? qty->get<std::int64_t>() : 0;
         TRY_ASSIGN(line.total_minor, read_shop_money(items[i], "subtotal", "subtotal_set", currency,
                                                      item_path + ".subtotal", true));
-        lines_sum += line.total_minor;
+        const auto sum = add_amounts(lines_sum, line.total_minor);
+        if (!sum) return field_error(ErrorCode::amount_out_of_range, item_path + ".subtotal", "makes the sum too large");
+        lines_sum = *sum;
         refund.lines.push_back(std::move(line));
     }
     std::int64_t returned = 0;
@@ -67,9 +69,11 @@ Result<Refund> refund_from_json(const json& doc, const std::string& currency, co
         const std::string code = read_string(t, "currency");
         if (!code.empty() && code != currency) continue;  // presentment money: not comparable
         std::int64_t amount = 0;
-        TRY_ASSIGN(amount, read_shop_money(t, "amount", "amount_set", currency,
-                                           path + ".transactions[" + std::to_string(i) + "].amount", true));
-        returned += amount;
+        const std::string amount_path = path + ".transactions[" + std::to_string(i) + "].amount";
+        TRY_ASSIGN(amount, read_shop_money(t, "amount", "amount_set", currency, amount_path, true));
+        const auto sum = add_amounts(returned, amount);
+        if (!sum) return field_error(ErrorCode::amount_out_of_range, amount_path, "makes the sum too large");
+        returned = *sum;
         any_transaction = true;
     }
     refund.amount_minor = any_transaction ? returned : lines_sum;

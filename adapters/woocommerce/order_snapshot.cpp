@@ -90,6 +90,7 @@ CustomerRef read_customer(const json& doc) {
 
 Result<std::vector<RefundSummary>> read_refunds(const json& doc, int exponent) {
     std::vector<RefundSummary> refunds;
+    std::int64_t refunded = 0;  // their sum must stay an amount too (order_events adds them up)
     const json& list = array_or_empty(doc, "refunds");
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string path = "refunds[" + std::to_string(i) + "]";
@@ -99,6 +100,9 @@ Result<std::vector<RefundSummary>> read_refunds(const json& doc, int exponent) {
         std::int64_t total = 0;
         TRY_ASSIGN(total, read_money(list[i], "total", exponent, path + ".total", true, true));
         r.amount_minor = total < 0 ? -total : total;
+        const auto sum = add_amounts(refunded, r.amount_minor);
+        if (!sum) return field_error(ErrorCode::amount_out_of_range, path + ".total", "makes the sum too large");
+        refunded = *sum;
         refunds.push_back(std::move(r));
     }
     return refunds;

@@ -118,6 +118,25 @@ Result<std::int64_t> parse_decimal_minor(std::string_view text, int exponent) {
     return negative ? -minor : minor;
 }
 
+std::int64_t amount_max_minor() { return k_max_minor; }
+
+namespace {
+
+std::optional<std::int64_t> within_amount_range(__int128 value) {
+    if (value > k_max_minor || value < -k_max_minor) return std::nullopt;
+    return static_cast<std::int64_t>(value);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> add_amounts(std::int64_t a, std::int64_t b) {
+    return within_amount_range(static_cast<__int128>(a) + b);
+}
+
+std::optional<std::int64_t> multiply_amount(std::int64_t minor, std::int64_t count) {
+    return within_amount_range(static_cast<__int128>(minor) * count);
+}
+
 std::string format_minor(std::int64_t minor, int exponent) {
     const bool negative = minor < 0;
     std::string digits = std::to_string(negative ? -minor : minor);

@@ -38,6 +38,14 @@ std::int64_t scale_rounded(std::int64_t value, std::int64_t multiplier, std::int
 // digits are zeros ("25.000" for EUR is fine); the text is never passed through a double.
 Result<std::int64_t> parse_decimal_minor(std::string_view text, int exponent);
 
+// The largest amount in minor units (either sign) parse_decimal_minor gives: INT64_MAX / 1000, so
+// that milli-units and rates stay within 64 bits.
+std::int64_t amount_max_minor();
+// a + b and minor × count within ±amount_max_minor(); nullopt beyond (a payload's sums and line
+// products, which would otherwise overflow).
+std::optional<std::int64_t> add_amounts(std::int64_t a, std::int64_t b);
+std::optional<std::int64_t> multiply_amount(std::int64_t minor, std::int64_t count);
+
 // 39800 with exponent 2 -> "398.00".
 std::string format_minor(std::int64_t minor, int exponent);
 

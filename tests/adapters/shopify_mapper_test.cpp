@@ -227,6 +227,26 @@ TEST_CASE("money with more decimals than the currency has is refused") {
     CHECK(p.error().field == "line_items[0].price_set.shop_money.amount");
 }
 
+TEST_CASE("a line whose price times quantity, or a sum of amounts, leaves the amount range is refused") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    auto& line = (*doc)["line_items"][0];
+    line["price_set"]["shop_money"]["amount"] = "90000000000.00";  // 9e12 minor: a valid amount
+    line["quantity"] = 1000000000;                                 // but 9e21 in all: past int64
+    auto p = plan_webhook(Topic::orders_paid, doc->dump(), "s1", {});
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().code == ErrorCode::amount_out_of_range);
+    CHECK(p.error().field == "line_items[0].quantity");
+
+    auto refund = parse_literal_json(fixture("refunds-create.json"));
+    auto& items = (*refund)["refund_line_items"];
+    for (auto& item : items) item["subtotal_set"]["shop_money"]["amount"] = "90000000000000.00";
+    while (items.size() < 3) items.push_back(items[0]);
+    p = plan_webhook(Topic::refunds_create, refund->dump(), "s1", {});
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().code == ErrorCode::amount_out_of_range);
+    CHECK(p.error().field == "refund.refund_line_items[1].subtotal");
+}
+
 TEST_CASE("privacy bodies name the customer and the orders") {
     auto redact = read_privacy_subject(fixture("customers-redact.json"));
     REQUIRE(redact.ok());

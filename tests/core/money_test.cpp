@@ -1,6 +1,8 @@
 // Money parsing, formatting and rounding across currencies with 0, 2 and 3 decimals.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "core/allocation.hpp"
 #include "core/money.hpp"
 #include "core/timestamp.hpp"
@@ -41,6 +43,19 @@ TEST_CASE("amounts more precise than the currency, or not numbers, are refused w
     CHECK(parse_decimal_minor("1e5", 2).error().code == ErrorCode::invalid_field);
     CHECK(parse_decimal_minor("99999999999999999999", 2).error().code == ErrorCode::amount_out_of_range);
     CHECK_FALSE(currency_exponent("XXX").has_value());
+}
+
+TEST_CASE("sums and products of amounts are checked against the amount range") {
+    const std::int64_t max = amount_max_minor();
+    CHECK(max == std::numeric_limits<std::int64_t>::max() / 1000);
+    CHECK(add_amounts(max - 1, 1) == max);
+    CHECK_FALSE(add_amounts(max, 1).has_value());
+    CHECK(add_amounts(-max, 0) == -max);
+    CHECK_FALSE(add_amounts(-max, -1).has_value());
+    CHECK(multiply_amount(19900, 3) == 59700);
+    CHECK_FALSE(multiply_amount(max / 2 + 1, 2).has_value());
+    CHECK_FALSE(multiply_amount(9000000000000, 4000000000).has_value());  // past int64 itself
+    CHECK(multiply_amount(0, std::numeric_limits<std::int64_t>::max()) == 0);
 }
 
 TEST_CASE("minor units format back to the currency's decimals") {

@@ -1,6 +1,7 @@
 // The WooCommerce adapter on the real 7.9 captures: snapshot -> the events it implies, with exact
 // money, deterministic ids and the shop's status meanings; trash and restore paired by count.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/neutral/event_json.hpp"
 #include "adapters/woocommerce/trash_history.hpp"
@@ -113,6 +114,16 @@ TEST_CASE("refunded status without refunds covering the total refunds the rest")
     REQUIRE(events.size() == 3);
     CHECK(events[2].id == "woocommerce:wc1:order:12:refund:status-refunded");
     CHECK(events[2].refund->amount_minor == 5000);
+}
+
+TEST_CASE("refunds whose sum leaves the amount range are refused, naming the one that overflows") {
+    auto doc = nlohmann::json::parse(read_capture("003-order.created.http").body);
+    doc["refunds"] = nlohmann::json::array();
+    for (int i = 0; i < 3; ++i) doc["refunds"].push_back({{"id", 20 + i}, {"total", "-90000000000000.00"}});
+    const auto refused = plan_delivery(Topic::order_updated, doc.dump(), "wc1", {});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::amount_out_of_range);
+    CHECK(refused.error().field == "refunds[1].total");
 }
 
 TEST_CASE("malformed bodies are refused naming the field, the ping is recognised") {
