@@ -89,6 +89,15 @@ bool committed(const std::map<std::string, LedgerEntry>& ledger, const std::stri
     return ledger.count(reserve_key + ":commit") > 0;
 }
 
+// A redemption whose code an order used, or whose points came back (expired or withdrawn unused):
+// the code has done its work, and making it again would give the discount a second time.
+std::optional<std::string> redemption_settled(const std::map<std::string, LedgerEntry>& ledger,
+                                              const std::string& reserve_key) {
+    if (committed(ledger, reserve_key)) return "an order used it";
+    if (ledger.count(reserve_key + ":release") > 0) return "its points were given back";
+    return std::nullopt;
+}
+
 std::string platform_customer(const RewardFacts& facts, const Shop& shop, const std::string& customer) {
     const auto it = facts.platform_customers.find({shop.id, customer});
     return it == facts.platform_customers.end() ? "" : it->second;
@@ -117,6 +126,14 @@ void check_delivered(const RewardFacts& facts, const Shop& shop, const OutboxIte
     const auto& g = item.grant;
     const auto it = by_code.find(upper(g.code));
     if (it == by_code.end()) {
+        if (const auto settled = redemption_settled(*facts.ledger, g.grant_id)) {
+            // Not re-created by --fix: that would hand the discount out a second time.
+            out.push_back(make(FindingKind::reward_missing, shop.id, g.grant_id,
+                               "delivered as " + g.code + " but the shop no longer has that code; " + *settled +
+                                   ", so it is not made again"));
+            out.back().items.push_back({{"outbox", grant_summary(item)}});
+            return;
+        }
         out.push_back(make(FindingKind::reward_missing, shop.id, g.grant_id,
                            "delivered as " + g.code + " but the shop no longer has that code"));
         out.back().items.push_back({{"outbox", grant_summary(item)}});

@@ -119,6 +119,32 @@ TEST_CASE("each planted discrepancy is found, and --fix repairs only the safe on
           std::multiset<std::string>{"entry_changed", "entry_missing", "entry_extra", "reward_unknown"});
 }
 
+TEST_CASE("a used code deleted from the shop is reported, and --fix does not hand the discount out again") {
+    FakeWooCommerce fake(k_key, k_secret);
+    History h;
+    make_history(h, 2000, fake.url());
+    redeem_some(h, 2);
+    REQUIRE(deliver_outbox(h) == 2);
+    const std::string used = grant_coupon_code("RWD", "wc1:r0");
+    REQUIRE(fake.use_coupon(used, "someone@example.com"));
+    const auto first = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE(first);
+    rewardd::books::apply_repairs(h.db, first->findings, h.end + 60);  // the use is committed
+    REQUIRE(h.db->execAndGet("SELECT COUNT(*) FROM ledger WHERE key = 'wc1:redeem:r0:commit'").getInt() == 1);
+    REQUIRE(fake.delete_coupon(used));  // the owner tidies used coupons away
+
+    const auto report = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE(report);
+    const auto* missing = find_kind(report->findings, "reward_missing");
+    REQUIRE(missing);
+    CHECK(missing->subject == "wc1:redeem:r0");
+    CHECK(missing->detail.find("an order used it") != std::string::npos);
+    CHECK_FALSE(missing->repair.has_value());
+    CHECK(rewardd::books::apply_repairs(h.db, report->findings, h.end + 120).empty());
+    CHECK(deliver_outbox(h) == 0);
+    CHECK(fake.coupons().size() == 1);  // only r1: the used code is not made again
+}
+
 TEST_CASE("a coupon moved to the trash is reported whether or not the listing shows the trash, and --fix leaves it") {
     FakeWooCommerce fake(k_key, k_secret);
     bool listed_with_trash = false;
