@@ -9,6 +9,7 @@
 #include "ingest/ledger_applier.hpp"
 #include "rewards/redemption_codes.hpp"
 #include "net/signature.hpp"
+#include "store/erased_ledger.hpp"
 #include "store/rule_repository.hpp"
 
 namespace rewardd {
@@ -23,6 +24,26 @@ struct AdjustOptions {
     std::string reason;
 };
 
+// Whose books an adjustment credits: the engine keys them by customer_key(shop, customer), so the
+// event must name the customer as their key was made. A record without an e-mail is an erased
+// customer (the key is their pseudonym) or one a shop knows only by id ("shop:<shop>:customer:<id>").
+struct Target {
+    std::string shop_id;
+    CustomerRef customer;
+};
+
+Result<Target> target_of(const CustomerRecord& record) {
+    if (!record.email.empty()) return Target{k_manual_shop, {"", record.email}};
+    if (is_erasure_pseudonym(record.key)) return Target{k_manual_shop, {"", record.key}};
+    constexpr std::string_view prefix = "shop:", middle = ":customer:";
+    const auto at = record.key.find(middle);
+    if (record.key.starts_with(prefix) && at != std::string::npos && at > prefix.size()) {
+        Target t{record.key.substr(prefix.size(), at - prefix.size()), {record.key.substr(at + middle.size()), ""}};
+        if (customer_key(t.shop_id, t.customer) == record.key) return t;
+    }
+    return make_error(ErrorCode::invalid_field, "customer " + record.key + " cannot be credited: no e-mail or shop id");
+}
+
 int adjust(const AdjustOptions& o) {
     if (o.points == 0) return fail(make_error(ErrorCode::invalid_field, "--points must not be 0", "--points"));
     if (o.reason.empty()) return fail(make_error(ErrorCode::invalid_field, "--reason is required", "--reason"));
@@ -32,21 +53,23 @@ int adjust(const AdjustOptions& o) {
     const std::string query = normalise_email(o.customer);
     auto found = store.find_customer(query);
     if (!found) return fail(found.error());
-    std::string email = query;
+    Target target{k_manual_shop, {"", query}};
     if (found->has_value()) {
-        email = (*found)->email;
+        auto known = target_of(**found);
+        if (!known) return fail(known.error());
+        target = std::move(*known);
     } else if (query.find('@') == std::string::npos) {
         return fail(make_error(ErrorCode::not_found, "no customer " + query + " (give an e-mail to create one)"));
     }
 
     Event event;
-    event.shop_id = k_manual_shop;
+    event.shop_id = target.shop_id;
     event.id = "adjust-" + std::to_string(now_utc()) + "-" + random_token(8);
     event.type = EventType::points_adjusted;
     event.occurred_at = now_utc();
-    event.customer = CustomerRef{"", email};
+    event.customer = target.customer;
     event.adjustment = Adjustment{o.points, o.reason};
-    InboxEvent stored{0, k_manual_shop, event.id, event_type_id(event.type), "", event.occurred_at,
+    InboxEvent stored{0, event.shop_id, event.id, event_type_id(event.type), "", event.occurred_at,
                       event.occurred_at, event_to_json(event)};
     if (auto r = store.append_events({stored}); !r) return fail(r.error());
 
@@ -55,7 +78,8 @@ int adjust(const AdjustOptions& o) {
     LedgerApplier applier(store, std::make_shared<RewardEngine>(*rules));
     applier.set_code_lookup(outbox_code_lookup(*db));  // waiting orders may use redemption codes
     if (auto r = applier.apply_all(512, now_utc()); !r) return fail(r.error());
-    std::cout << "adjusted " << mask_email(email) << " by " << o.points << " points (" << event.id << ")\n";
+    const std::string key = customer_key(event.shop_id, target.customer);
+    std::cout << "adjusted " << (key.find('@') == std::string::npos ? key : mask_email(key)) << " by " << o.points << " points (" << event.id << ")\n";
     return 0;
 }
 

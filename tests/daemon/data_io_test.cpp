@@ -171,6 +171,17 @@ TEST_CASE("gdpr export shows everything held about a customer, gdpr erase remove
               std::string::npos);
     }
     CHECK(run_rewardd({"customer", "show", "ana@example.com", "--data", dir.str()}).exit_code != 0);
+    // The erased customer's books go on under the pseudonym: an adjustment lands there (it was
+    // reported done and written nowhere, since the record has no e-mail any more).
+    std::string pseudonym;
+    for (const auto& row : jsonl(run_rewardd({"export", "customers", "--format", "jsonl", "--data", dir.str()}).out)) {
+        const std::string key = row.value("key", row.value("customer", ""));
+        if (key.ends_with("@erased.invalid")) pseudonym = key;
+    }
+    REQUIRE_FALSE(pseudonym.empty());
+    const auto adjusted = run_rewardd({"adjust", pseudonym, "--points", "25", "--reason", "goodwill", "--data", dir.str()});
+    REQUIRE_MESSAGE(adjusted.exit_code == 0, adjusted.err);
+    CHECK(sum() == before + 25);
     const auto unknown = run_rewardd({"gdpr", "erase", "nobody@example.com", "--data", dir.str()});
     CHECK(unknown.exit_code != 0);
     CHECK(unknown.err.find("no such customer") != std::string::npos);
