@@ -1,4 +1,5 @@
-// Neutral event intake. Order: authenticate (401), then validate (400), then store (503 when the
+// Neutral event intake. Order: authenticate (401), then validate (400; a manual adjustment is no
+// platform event and is refused too), then store (503 when the
 // store cannot take it), then answer 200.
 #include "event_intake.hpp"
 
@@ -25,6 +26,12 @@ void EventIntake::handle(const httplib::Request& req, httplib::Response& res) {
     }
     auto event = parse_event_json(req.body, shop_id);
     if (!event) return send_error(res, 400, event.error());
+    if (event->type == EventType::points_adjusted) {
+        // The store's own kind (`rewardd adjust`, with its reason): a shop's event secret adds
+        // platform facts, never points straight to anyone's available balance.
+        return send_error(res, 400, make_error(ErrorCode::invalid_field, "points.adjusted is not a platform event",
+                                               "type"));
+    }
 
     auto outcome = m_writer.submit(to_inbox(*event, m_clock())).get();
     if (!outcome) {

@@ -122,6 +122,13 @@ TEST_CASE("a malformed or invalid event is 400 naming the field, and stores noth
     body["order"]["currency"] = "ZZZ";
     auto bad_currency = post_event(daemon, body.dump());
     CHECK(json::parse(bad_currency->body)["field"] == "order.currency");
+    // A shop's secret signs platform facts: it cannot hand anyone points directly.
+    const json adjusted = {{"id", "evt-adj"}, {"type", "points.adjusted"}, {"occurred_at", "2026-11-20T10:00:00Z"},
+                           {"customer", {{"email", "kari@example.com"}}},
+                           {"adjustment", {{"points", 1000000}, {"reason", "free points"}}}};
+    auto adjust = post_event(daemon, adjusted.dump());
+    CHECK(adjust->status == 400);
+    CHECK(json::parse(adjust->body)["field"] == "type");
     const auto r = run_rewardd({"customer", "show", "kari@example.com", "--json", "--data", dir.str()});
     CHECK(r.exit_code != 0);  // no such customer: nothing was written
     auto good = post_event(daemon, paid_event("evt-1", "1001", 100));
