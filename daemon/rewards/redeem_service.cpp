@@ -21,10 +21,12 @@
 namespace rewardd {
 namespace {
 
+// No ':': the id is a segment of ledger keys ("<shop>:redeem:<id>", its ":commit" and ":release"),
+// so an id "x:release" would take the key of redemption x's release.
 bool valid_redemption_id(const std::string& id) {
     if (id.empty() || id.size() > 100) return false;
     for (const unsigned char c : id) {
-        if (!std::isalnum(c) && c != '_' && c != '-' && c != '.' && c != ':') return false;
+        if (!std::isalnum(c) && c != '_' && c != '-' && c != '.') return false;
     }
     return true;
 }
@@ -120,7 +122,7 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
     }
     if (r.points <= 0) return make_error(ErrorCode::invalid_field, "points must be positive", "points");
     if (!valid_redemption_id(r.redemption_id)) {
-        return make_error(ErrorCode::invalid_field, "redemption id must be 1-100 of [A-Za-z0-9_.:-]", "redemption_id");
+        return make_error(ErrorCode::invalid_field, "redemption id must be 1-100 of [A-Za-z0-9_.-]", "redemption_id");
     }
     auto shop = ShopRegistry(db).find(r.shop_id);
     if (!shop) return shop.error();

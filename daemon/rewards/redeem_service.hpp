@@ -23,7 +23,7 @@ struct RedeemRequest {
     std::string shop_id;
     std::string customer_email;  // normalised by redeem()
     std::int64_t points = 0;
-    std::string redemption_id;   // the caller's idempotency key ([A-Za-z0-9_.:-], up to 100)
+    std::string redemption_id;   // the caller's idempotency key ([A-Za-z0-9_.-], up to 100)
     std::string currency;        // empty: the shop's `currency` setting, else the customer's last order's
     std::optional<Timestamp> expires_at;
     std::optional<std::int64_t> cart_total_minor;  // when known, caps the discount (redeem_cart_share_max)

@@ -171,6 +171,8 @@ TEST_CASE("a refused redemption is a JSON error that takes no points and queues 
     no_id.erase("redemption_id");
     check_error(f.redeem(no_id), 400, "missing_field", "redemption_id");
     check_error(f.redeem(ask(10, "no spaces allowed")), 400, "invalid_field", "redemption_id");
+    // "wp-1:release" would be stored under the key of wp-1's release, which then never comes.
+    check_error(f.redeem(ask(10, "wp-1:release")), 400, "invalid_field", "redemption_id");
     check_error(f.redeem(ask(0, "wp-5")), 400, "invalid_field", "points");
     auto unknown = ask(10, "wp-6");
     unknown["shop"] = "nope";

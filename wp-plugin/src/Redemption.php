@@ -73,7 +73,7 @@ final class Redemption {
 	}
 
 	/**
-	 * A fresh redemption id for one form: rewardd accepts [A-Za-z0-9_.:-], up to 100.
+	 * A fresh redemption id for one form: rewardd accepts [A-Za-z0-9_.-], up to 100.
 	 */
 	public static function new_id(): string {
 		return 'wp-' . wp_generate_uuid4();
@@ -210,6 +210,6 @@ final class Redemption {
 	 * @param string $raw Posted value.
 	 */
 	private static function sanitize_id( string $raw ): string {
-		return substr( (string) preg_replace( '/[^A-Za-z0-9_.:-]/', '', $raw ), 0, 100 );
+		return substr( (string) preg_replace( '/[^A-Za-z0-9_.-]/', '', $raw ), 0, 100 );
 	}
 }

@@ -197,8 +197,8 @@ function fake_redeem( FakeState $state, array $body ): void {
 	if ( ! isset( $body['shop'], $body['customer_email'], $body['points'], $body['redemption_id'] ) || ! is_int( $body['points'] ) ) {
 		fake_error( 400, 'missing_field', 'shop, customer_email, redemption_id and an integer points are required.', 'points' );
 	}
-	if ( ! preg_match( '/^[A-Za-z0-9_.:-]{1,100}$/', (string) $body['redemption_id'] ) ) {
-		fake_error( 400, 'invalid_field', 'redemption_id: 1-100 of [A-Za-z0-9_.:-]', 'redemption_id' );
+	if ( ! preg_match( '/^[A-Za-z0-9_.-]{1,100}$/', (string) $body['redemption_id'] ) ) {
+		fake_error( 400, 'invalid_field', 'redemption_id: 1-100 of [A-Za-z0-9_.-]', 'redemption_id' );
 	}
 	$s     = $state->read();
 	$email = fake_email( $body['customer_email'] );

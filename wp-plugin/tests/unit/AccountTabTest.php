@@ -123,7 +123,7 @@ final class AccountTabTest extends TestCase {
 		foreach ( array( 1, 2 ) as $view ) {
 			$input = self::dom( $this->render_as_kari() )->query( '//form[contains(@class,"rewardd-redeem-form")]//input[@name="rewardd_redemption_id"]' )->item( 0 );
 			$this->assertNotNull( $input, "view $view carries a redemption id" );
-			$this->assertMatchesRegularExpression( '/^wp-[0-9a-f-]{36}$/', $input->getAttribute( 'value' ), 'what rewardd accepts: [A-Za-z0-9_.:-], up to 100' );
+			$this->assertMatchesRegularExpression( '/^wp-[0-9a-f-]{36}$/', $input->getAttribute( 'value' ), 'what rewardd accepts: [A-Za-z0-9_.-], up to 100' );
 			$ids[] = $input->getAttribute( 'value' );
 		}
 		$this->assertNotSame( $ids[0], $ids[1], 'each form is one redemption' );
