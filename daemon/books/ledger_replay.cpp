@@ -1,6 +1,6 @@
 // The replay database is a scratch SQLite file with the same migrations, so the applier runs
-// exactly as in the daemon (same SQL, same ordering), only without fsync and without the outbox
-// hook. A file, not memory: a replay holds a copy of every stored event and the whole replayed
+// exactly as in the daemon (same SQL, same ordering, the same category preparer over a copy of
+// the product catalogue), only without fsync and without the outbox hook. A file, not memory: a replay holds a copy of every stored event and the whole replayed
 // ledger, about a kilobyte per event, which SQLite then pages instead of keeping all of it.
 #include "books/ledger_replay.hpp"
 
@@ -16,6 +16,7 @@
 #include <functional>
 
 #include "books/ledger_by_key.hpp"
+#include "catalog/category_preparer.hpp"
 #include "ingest/ledger_applier.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_store.hpp"
@@ -83,6 +84,11 @@ std::vector<AppliedBatch> stage(SQLite::Database& replay, SQLite::Database& sour
                                        "occurred_at, received_at, body FROM src.events WHERE occurred_at <= ?" + applied);
         copy.bind(1, static_cast<std::int64_t>(options.until));
         copy.exec();
+        // What the daemon's category preparer reads (serve_command): each shop's platform (no
+        // secret or settings: the scratch file needs none) and the product catalogue as fetched.
+        replay.exec("INSERT INTO shops (id, platform, secret, settings, created_at) "
+                    "SELECT id, platform, '', '{}', created_at FROM src.shops");
+        replay.exec("INSERT INTO product_categories SELECT * FROM src.product_categories");
         SQLite::Statement log(replay, "SELECT seq_to, applied_at FROM src.apply_log WHERE seq_to <= "
                                       "(SELECT seq FROM src.apply_cursor WHERE id = 1) ORDER BY seq_to");
         while (log.executeStep()) batches.push_back({log.getColumn(0).getInt64(), log.getColumn(1).getInt64()});
@@ -181,6 +187,13 @@ Result<bool> replay_ledger(SQLite::Database& source, const RuleBook& rules, cons
         const auto batches = stage(*replay, source, options);
         SqliteStore store(replay);
         LedgerApplier applier(store, std::make_shared<const RewardEngine>(rules));
+        // WooCommerce lines get their categories from the copied catalogue, as the daemon's did:
+        // without them every order earning by category would replay as a difference.
+        if (rules_use_categories(rules)) {
+            CategoryPreparerOptions prepare;
+            prepare.wait_for_unknown = options.wait_for_categories;
+            applier.set_order_preparer(make_category_preparer(replay, prepare));
+        }
         Replay history(store, applier, entries_written_outside_engine(source, options.until));
         for (const auto& batch : batches) {
             const auto t = std::min(batch.applied_at, options.now);

@@ -66,7 +66,8 @@ Result<SimulationReport> simulate(SQLite::Database& db, const RuleBook& recorded
         if (!last) return last.error();
         report.to = *last;
     }
-    const ReplayOptions options{report.to, true, report.to};
+    ReplayOptions options{report.to, true, report.to};
+    options.wait_for_categories = false;
     auto current = replay_ledger(db, recorded, options);
     if (!current) return current.error();
     auto proposed = replay_ledger(db, with_proposed(recorded, request.proposed, request.from), options);

@@ -46,6 +46,7 @@ LedgerApplier::OrderPreparer make_category_preparer(std::shared_ptr<SQLite::Data
                     line.categories = std::move(**categories);
                     continue;
                 }
+                if (!options.wait_for_unknown) continue;
                 if (auto r = catalog.want(event.shop_id, line.product_id, now); !r) return r.error();
                 waiting = true;
             }

@@ -20,6 +20,7 @@ bool rules_use_categories(const RuleBook& rules);
 struct CategoryPreparerOptions {
     std::set<std::string> platforms{"woocommerce"};  // shops of these platforms are completed
     Timestamp recheck_after_s = 2;                   // how soon a waiting order looks again
+    bool wait_for_unknown = true;  // false: a product not in the catalogue earns without categories
 };
 
 // Runs on the writer thread, on the writer's connection (inside its transaction).

@@ -57,6 +57,14 @@ TEST_CASE("an order waits for its product's categories through the shop's failur
     CHECK(product_reads(fake) == 3);
     CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM product_categories WHERE state = 'known' AND "
                                "categories = '[\"clothing\",\"hoodies\"]'") == 1);
+
+    // reconcile's replay earns with the same categories: no false entry_changed on such orders.
+    REQUIRE(eventually([&] {
+        return query_int(dir.str(), "SELECT (SELECT seq FROM apply_cursor) >= (SELECT MAX(seq) FROM events)") == 1;
+    }));
+    const auto reconciled = run_rewardd({"reconcile", "--json", "--data", dir.str()});
+    CHECK_MESSAGE(reconciled.exit_code == 0, (reconciled.out + reconciled.err));
+    CHECK(reconciled.out.find("entry_changed") == std::string::npos);
 }
 
 TEST_CASE("a product the shop no longer has earns without categories instead of waiting forever") {
@@ -82,4 +90,14 @@ TEST_CASE("without a rule that looks at categories no product is fetched and not
     post_capture(daemon, "003-order.created.http");
     REQUIRE(eventually([&] { return points(dir.str()) == 50; }));
     CHECK(product_reads(fake) == 0);
+
+    // Simulating category rules on such a shop: its catalogue is empty, and the order still counts
+    // (without categories) instead of waiting for a fetch no simulation makes.
+    const std::string proposed = dir.str() + "/proposed.toml";
+    std::ofstream(proposed) << "[multipliers.categories]\nhoodies = 2\n";
+    const auto simulated = run_rewardd({"simulate", "--rules", proposed, "--json", "--data", dir.str()});
+    REQUIRE_MESSAGE(simulated.exit_code == 0, simulated.err);
+    const auto report = nlohmann::json::parse(simulated.out);
+    CHECK(report["current"]["points_issued"] == 50);
+    CHECK(report["proposed"]["points_issued"] == 50);
 }
