@@ -1,7 +1,8 @@
 <?php
 /**
  * WooCommerce > rewardd: the settings form, Connect/Disconnect and the status box.
- * Every action checks manage_woocommerce and its nonce before doing anything.
+ * Every action checks manage_options (administrators only: the page holds the daemon's
+ * admin token) and its nonce before doing anything.
  * Depends on Settings, Connection, ApiClient and Webhooks, all passed in.
  *
  * @package Rewardd
@@ -17,7 +18,7 @@ defined( 'ABSPATH' ) || exit;
 final class AdminPage {
 
 	const SLUG       = 'rewardd';
-	const CAPABILITY = 'manage_woocommerce';
+	const CAPABILITY = 'manage_options';
 
 	/**
 	 * Stored settings.
@@ -87,7 +88,8 @@ final class AdminPage {
 	}
 
 	/**
-	 * Saves URL, shop id and (when given) a new admin token.
+	 * Saves URL, shop id and (when given) a new admin token. A changed URL drops the saved
+	 * token (see Settings::save_url) unless a new one comes with it.
 	 */
 	public function handle_save_settings(): void {
 		$this->guard( 'rewardd_save_settings' );
@@ -96,7 +98,8 @@ final class AdminPage {
 		$shop_id = isset( $_POST['rewardd_shop_id'] ) ? sanitize_text_field( wp_unslash( $_POST['rewardd_shop_id'] ) ) : '';
 		$token   = isset( $_POST['rewardd_admin_token'] ) ? sanitize_text_field( wp_unslash( $_POST['rewardd_admin_token'] ) ) : '';
 		// phpcs:enable
-		$notices = array();
+		$notices   = array();
+		$had_token = '' !== $this->settings->admin_token();
 		if ( $this->settings->is_connected() && ( Settings::normalise_url( $url ) !== $this->settings->url() || sanitize_key( $shop_id ) !== $this->settings->shop_id() ) ) {
 			$notices[] = array(
 				'type'    => 'error',
@@ -121,6 +124,12 @@ final class AdminPage {
 			$notices[] = array(
 				'type'    => 'success',
 				'message' => __( 'Settings saved.', 'rewardd' ),
+			);
+		}
+		if ( $had_token && '' === $this->settings->admin_token() ) {
+			$notices[] = array(
+				'type'    => 'warning',
+				'message' => __( 'The rewardd URL changed, so the saved admin token was removed. Paste the admin token for this rewardd.', 'rewardd' ),
 			);
 		}
 		$this->finish( $notices );
@@ -158,7 +167,7 @@ final class AdminPage {
 	}
 
 	/**
-	 * Refuses the request unless the user may manage WooCommerce and the nonce is valid.
+	 * Refuses the request unless the user may manage options and the nonce is valid.
 	 *
 	 * @param string $action Nonce action.
 	 */
@@ -278,7 +287,7 @@ final class AdminPage {
 	 */
 	private function render_status(): void {
 		echo '<h2>' . esc_html__( 'Status', 'rewardd' ) . '</h2><table class="widefat striped rewardd-status" style="max-width:40em"><tbody>';
-		if ( '' === $this->settings->url() ) {
+		if ( '' === $this->settings->url() || '' === $this->settings->admin_token() ) {
 			$this->status_row( __( 'rewardd', 'rewardd' ), __( 'not configured', 'rewardd' ) );
 			echo '</tbody></table>';
 			return;

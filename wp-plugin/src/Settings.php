@@ -60,6 +60,8 @@ final class Settings {
 
 	/**
 	 * Stores the daemon URL after checking it is an http(s) URL without credentials.
+	 * A URL other than the stored one forgets the admin token, so the token is never sent
+	 * anywhere but to the URL it was saved with: save a new token after the URL.
 	 *
 	 * @param string $raw_url URL as typed by the admin.
 	 * @return bool False when the URL was refused.
@@ -68,6 +70,9 @@ final class Settings {
 		$url = self::normalise_url( $raw_url );
 		if ( null === $url ) {
 			return false;
+		}
+		if ( $url !== $this->url() ) {
+			$this->clear_admin_token();
 		}
 		$this->save( self::OPTION_URL, $url );
 		return true;
@@ -98,6 +103,13 @@ final class Settings {
 		if ( '' !== $token ) {
 			$this->save( self::OPTION_ADMIN_TOKEN, $token );
 		}
+	}
+
+	/**
+	 * Forgets the admin token.
+	 */
+	public function clear_admin_token(): void {
+		delete_option( self::OPTION_ADMIN_TOKEN );
 	}
 
 	/**

@@ -48,6 +48,51 @@ final class ConnectTest extends TestCase {
 		$this->assertStringContainsString( 'without user name or password', self::text( $html ) );
 	}
 
+	public function test_what_happens_when_the_rewardd_url_changes_without_a_new_token(): void {
+		$other_url = str_replace( '127.0.0.1', 'localhost', REWARDD_TEST_FAKE_URL );
+		$this->assertNotSame( REWARDD_TEST_FAKE_URL, $other_url );
+		$this->configure();
+		$this->as_admin();
+		$this->admin_post( 'rewardd_connect' );
+		$this->admin_post( 'rewardd_disconnect' );
+
+		$this->admin_post( 'rewardd_save_settings', array( 'rewardd_url' => REWARDD_TEST_FAKE_URL . '/', 'rewardd_shop_id' => self::SHOP_ID, 'rewardd_admin_token' => '' ) );
+		$this->assertSame( REWARDD_TEST_ADMIN_TOKEN, get_option( 'rewardd_admin_token' ), 'the same URL, normalised, keeps the token' );
+
+		$this->admin_post( 'rewardd_save_settings', array( 'rewardd_url' => $other_url, 'rewardd_shop_id' => self::SHOP_ID, 'rewardd_admin_token' => '' ) );
+		$this->assertSame( $other_url, get_option( 'rewardd_url' ) );
+		$this->fake_update(
+			static function ( array $s ) {
+				$s['requests'] = array();
+				return $s;
+			}
+		);
+		$html = $this->capture( array( $this->service( 'admin_page' ), 'render' ) );
+		foreach ( $this->fake()['requests'] as $request ) {
+			$this->assertStringNotContainsString( REWARDD_TEST_ADMIN_TOKEN, $request['auth'], 'the old token never goes to the new URL' );
+		}
+		$this->assertSame( array(), $this->fake()['requests'], 'the status box calls nobody without a token' );
+		$this->assertFalse( get_option( 'rewardd_admin_token' ), 'a new URL drops the old token' );
+		$this->assertStringContainsString( 'the saved admin token was removed', self::text( $html ) );
+		$this->assertStringContainsString( 'rewardd not configured', self::text( $html ), 'the status box says so' );
+		$this->assertSame( 1, self::dom( $html )->query( '//input[@type="submit"][@value="Connect"][@disabled]' )->length, 'Connect waits for a new token' );
+	}
+
+	public function test_what_happens_when_the_rewardd_url_changes_with_a_new_token(): void {
+		$other_url = str_replace( '127.0.0.1', 'localhost', REWARDD_TEST_FAKE_URL );
+		$this->configure( REWARDD_TEST_FAKE_URL, 'old-token-for-the-old-url' );
+		$this->as_admin();
+		$this->admin_post( 'rewardd_save_settings', array( 'rewardd_url' => $other_url, 'rewardd_shop_id' => self::SHOP_ID, 'rewardd_admin_token' => REWARDD_TEST_ADMIN_TOKEN ) );
+		$this->assertSame( REWARDD_TEST_ADMIN_TOKEN, get_option( 'rewardd_admin_token' ), 'the token pasted with the URL is kept' );
+
+		$html     = $this->capture( array( $this->service( 'admin_page' ), 'render' ) );
+		$requests = $this->fake()['requests'];
+		$this->assertSame( array( 'Bearer ' . REWARDD_TEST_ADMIN_TOKEN ), array_values( array_unique( array_column( $requests, 'auth' ) ) ), 'only the new token is sent' );
+		$this->assertStringContainsString( 'Settings saved.', self::text( $html ) );
+		$this->assertStringNotContainsString( 'the saved admin token was removed', self::text( $html ) );
+		$this->assertStringContainsString( 'answers (version 0.0.0-fake)', self::text( $html ) );
+	}
+
 	public function test_what_happens_when_an_admin_connects(): void {
 		global $wpdb;
 		$this->configure();

@@ -1,7 +1,8 @@
 <?php
 /**
- * Every admin action checks manage_woocommerce and its nonce; the customer's Redeem
- * form checks login and nonce. Refusals change nothing and call nobody.
+ * Every admin action checks manage_options and its nonce, so a Shop Manager
+ * (manage_woocommerce only) is refused like a customer; the customer's Redeem form checks
+ * login and nonce. Refusals change nothing and call nobody.
  *
  * @package Rewardd\Tests
  */
@@ -46,17 +47,55 @@ final class SecurityTest extends TestCase {
 		$this->assert_refused( $action, false, 403 );
 	}
 
-	public function test_what_happens_when_a_shop_manager_connects(): void {
+	/**
+	 * @dataProvider admin_actions
+	 * @param string $action admin-post action.
+	 */
+	public function test_what_happens_when_a_shop_manager_posts_an_admin_action( string $action ): void {
 		$this->configure();
 		wp_set_current_user( $this->user( 'manager', 'shop_manager' )->ID );
-		$this->admin_post( 'rewardd_connect' );
-		$this->assertNotEmpty( get_option( 'rewardd_connection' ), 'manage_woocommerce is enough' );
+		$this->assertTrue( current_user_can( 'manage_woocommerce' ), 'a Shop Manager manages WooCommerce' );
+		$this->assert_refused( $action, true, 403 );
+		$this->assertSame( REWARDD_TEST_ADMIN_TOKEN, get_option( 'rewardd_admin_token' ), 'the token is untouched' );
+		$this->assertFalse( get_option( 'rewardd_connection' ), 'manage_woocommerce is not enough' );
 	}
 
 	public function test_what_happens_when_a_customer_opens_the_settings_page(): void {
 		wp_set_current_user( $this->user( 'kari', 'customer', 'kari@example.test' )->ID );
 		$this->expectException( Died::class );
 		$this->service( 'admin_page' )->render();
+	}
+
+	public function test_what_happens_when_a_shop_manager_opens_the_settings_page(): void {
+		$this->configure();
+		wp_set_current_user( $this->user( 'manager', 'shop_manager' )->ID );
+		try {
+			$this->capture( array( $this->service( 'admin_page' ), 'render' ) );
+			$this->fail( 'not refused' );
+		} catch ( Died $died ) {
+			$this->assertSame( 403, $died->status );
+		}
+		$this->assertSame( array(), $this->fake()['requests'], 'rewardd was not called' );
+	}
+
+	public function test_what_happens_when_the_menu_entry_is_added(): void {
+		global $submenu, $_wp_submenu_nopriv;
+		$saved = array( $submenu, $_wp_submenu_nopriv );
+		try {
+			$submenu            = array();
+			$_wp_submenu_nopriv = array();
+			wp_set_current_user( $this->user( 'manager', 'shop_manager' )->ID );
+			$this->service( 'admin_page' )->add_menu();
+			$this->assertArrayNotHasKey( 'woocommerce', $submenu, 'no menu entry for a Shop Manager' );
+			$this->assertTrue( $_wp_submenu_nopriv['woocommerce']['rewardd'] ?? false );
+
+			$this->as_admin();
+			$this->service( 'admin_page' )->add_menu();
+			$entries = array_column( $submenu['woocommerce'] ?? array(), 1, 2 );
+			$this->assertSame( 'manage_options', $entries['rewardd'] ?? null, 'the entry asks for manage_options' );
+		} finally {
+			list( $submenu, $_wp_submenu_nopriv ) = $saved;
+		}
 	}
 
 	public function test_what_happens_when_a_visitor_posts_the_redeem_form(): void {
