@@ -131,7 +131,9 @@ void LotBook::take(const LedgerEntry& e, std::int64_t points) {
     }
     if (points <= 0) return;
     m_debt += points;
-    if (takes_back_earnings(e)) apply_negative_policy(e, points);
+    // A released code used after all takes its points again (redemption.hpp): the shop's policy
+    // applies to what was spent since, as to any claw-back (docs/rules.md).
+    if (takes_back_earnings(e) || e.kind == EntryKind::redeem_commit) apply_negative_policy(e, points);
 }
 
 std::int64_t LotBook::give_back_expired(const LedgerEntry& source, std::int64_t points) {

@@ -15,8 +15,9 @@
 // expired share is given back by an `expire` entry keyed "<claw-back key>:expired" (positive), so
 // the customer's other points do not pay for points they already lost.
 //
-// Negative balances: when a claw-back or reversal takes available points the customer has already
-// spent, the shortfall is recorded as a `negative_balance` entry keyed "<claw-back key>:negative":
+// Negative balances: when a claw-back, a reversal or a released code's commit takes available
+// points the customer has already spent, the shortfall is recorded as a `negative_balance` entry
+// keyed "<claw-back key>:negative":
 // `carry` (zero delta: the balance stays negative and later earnings pay it off first) or
 // `write_off` (the shortfall is given back, the balance returns to zero).
 #pragma once

@@ -176,6 +176,32 @@ TEST_CASE("clawing back points already spent follows the shop's negative-balance
     }
 }
 
+TEST_CASE("a released code used after all, its points spent since, follows the negative-balance policy") {
+    Rules r;
+    r.negative_policy = NegativePolicy::write_off;
+    RulesHarness h(r);
+    h.append({adjust("a1", 1000, k_t0)}, k_t0);
+    RedemptionRequest req{"shop1", "r1", "kari@example.com", 1000, "NOK", std::nullopt, k_t0 + 60, ""};
+    const auto plan = plan_redemption(r, req, h.balance().available);
+    REQUIRE(plan.ok());
+    h.append({plan->reserve}, k_t0 + 60);
+    auto existing = h.of_kind(EntryKind::reserve);
+    const auto released = release_redemption("shop1", "r1", existing, k_t0 + k_day);
+    REQUIRE(released.ok());
+    h.append({*released}, k_t0 + k_day);                               // the points came back
+    h.append({adjust("spend", -1000, k_t0 + 2 * k_day)}, k_t0 + 2 * k_day);  // and were spent
+    existing.push_back(*released);
+    const auto commit = commit_redemption("shop1", "r1", existing, "order-9", k_t0 + 3 * k_day);
+    REQUIRE(commit.ok());
+    REQUIRE(commit->available_delta == -1000);  // a late order used the code: taken again
+    h.append({*commit}, k_t0 + 3 * k_day);
+    const auto negative = h.of_kind(EntryKind::negative_balance);
+    REQUIRE(negative.size() == 1);
+    CHECK(negative[0].key == commit->key + ":negative");
+    CHECK(negative[0].available_delta == 1000);  // written off, as the shop's policy says
+    CHECK(h.balance().available == 0);
+}
+
 TEST_CASE("a refund after its order's points expired takes back only what did not expire") {
     Rules r;
     r.pending_days = 0;
