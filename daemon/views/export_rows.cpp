@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/timestamp.hpp"
+#include "views/erased_mask.hpp"
 
 namespace rewardd {
 namespace {
@@ -58,27 +59,28 @@ Query query_for(ExportKind kind) {
     return {"", {}};
 }
 
-ordered_json json_value(const SQLite::Column& c, Col type) {
+ordered_json json_value(const SQLite::Column& c, Col type, const ErasedMask& mask) {
     switch (type) {
         case Col::integer: return c.getInt64();
         case Col::instant: return format_timestamp(c.getInt64());
         case Col::json: {
-            auto parsed = ordered_json::parse(c.getString(), nullptr, false);
-            return parsed.is_discarded() ? ordered_json(c.getString()) : parsed;
+            const std::string text = mask.apply(c.getString());
+            auto parsed = ordered_json::parse(text, nullptr, false);
+            return parsed.is_discarded() ? ordered_json(text) : parsed;
         }
         case Col::text: break;
     }
-    return c.getString();
+    return mask.apply(c.getString());
 }
 
-std::string csv_value(const SQLite::Column& c, Col type) {
+std::string csv_value(const SQLite::Column& c, Col type, const ErasedMask& mask) {
     switch (type) {
         case Col::integer: return std::to_string(c.getInt64());
         case Col::instant: return format_timestamp(c.getInt64());
         case Col::text:
         case Col::json: break;
     }
-    return csv_field(c.getString());
+    return csv_field(mask.apply(c.getString()));
 }
 
 void write_csv_header(const std::vector<Column>& columns, std::ostream& out) {
@@ -114,19 +116,20 @@ std::string csv_field(const std::string& value) {
 Result<std::int64_t> export_rows(SQLite::Database& db, ExportKind kind, ExportFormat format, std::ostream& out) {
     const Query q = query_for(kind);
     try {
+        const ErasedMask mask(db);
         SQLite::Statement rows(db, q.sql);
         if (format == ExportFormat::csv) write_csv_header(q.columns, out);
         std::int64_t n = 0;
         while (rows.executeStep()) {
             if (format == ExportFormat::csv) {
                 for (std::size_t i = 0; i < q.columns.size(); ++i) {
-                    out << (i ? "," : "") << csv_value(rows.getColumn(static_cast<int>(i)), q.columns[i].type);
+                    out << (i ? "," : "") << csv_value(rows.getColumn(static_cast<int>(i)), q.columns[i].type, mask);
                 }
                 out << "\r\n";
             } else {
                 ordered_json row;
                 for (std::size_t i = 0; i < q.columns.size(); ++i) {
-                    row[q.columns[i].name] = json_value(rows.getColumn(static_cast<int>(i)), q.columns[i].type);
+                    row[q.columns[i].name] = json_value(rows.getColumn(static_cast<int>(i)), q.columns[i].type, mask);
                 }
                 out << row.dump() << "\n";
             }

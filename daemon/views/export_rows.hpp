@@ -1,6 +1,7 @@
 // `rewardd export`: customers, ledger entries or stored events, streamed row by row from SQLite
 // to CSV (RFC 4180, header line first) or JSON Lines, so any size exports in constant memory.
-// Erased customers appear under their pseudonym only (view ledger_pseudonymous).
+// Erased customers appear under their pseudonym only (view ledger_pseudonymous), also inside keys,
+// references, event ids and bodies written before the erasure (views/erased_mask).
 #pragma once
 
 #include <SQLiteCpp/Database.h>
