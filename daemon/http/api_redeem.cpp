@@ -72,10 +72,6 @@ void handle_api_redeem(ApiContext& api, const httplib::Request& req, httplib::Re
     if (!request) return send_api_error(res, request.error());
     const auto shop = api.shops.find(request->shop_id);
     if (!shop) return send_api_error(res, make_error(ErrorCode::unknown_shop, "no shop " + request->shop_id));
-    if (shop->platform == "custom") {
-        return send_api_error(res, make_error(ErrorCode::invalid_field,
-                                              "shop: a custom shop has no coupons rewardd can create", "shop"));
-    }
     auto done = api.db.with([&](const std::shared_ptr<SQLite::Database>& db) -> Result<nlohmann::json> {
         auto outcome = redeem(db, api.engine->rules(), *request, now);
         if (!outcome) return outcome.error();

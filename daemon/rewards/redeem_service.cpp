@@ -79,6 +79,13 @@ Result<RedeemOutcome> validate(const RedeemRequest& r, const Rules& rules, const
     RedeemOutcome o{r.redemption_id, reservation_key(r.shop_id, r.redemption_id),
                     grant_coupon_code(k_redemption_code_prefix, r.shop_id + ":" + r.redemption_id), r.points};
     o.currency = r.currency.empty() ? currency_for(shop, entries) : r.currency;
+    // A shop with a configured currency makes its coupons in it: a request in another would be
+    // priced and recorded in a currency the coupon is not.
+    if (const auto it = shop.settings.find("currency");
+        it != shop.settings.end() && !it->second.empty() && o.currency != it->second) {
+        return make_error(ErrorCode::invalid_field,
+                          "currency " + o.currency + " is not shop " + shop.id + "'s currency " + it->second, "currency");
+    }
     if (!currency_exponent(o.currency)) {
         return make_error(ErrorCode::unknown_currency,
                           "no currency for shop " + shop.id + ": set it with --currency", "currency");
@@ -127,6 +134,11 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
     auto shop = ShopRegistry(db).find(r.shop_id);
     if (!shop) return shop.error();
     if (!shop->has_value()) return make_error(ErrorCode::unknown_shop, "no shop " + r.shop_id, "shop");
+    // Checked here, for the API and the CLI alike: points reserved for a coupon no deliverer can
+    // make would stay reserved for ever.
+    if ((*shop)->platform == "custom") {
+        return make_error(ErrorCode::invalid_field, "shop: a custom shop has no coupons rewardd can create", "shop");
+    }
 
     SqliteStore store(db);
     OutboxStore outbox(db);

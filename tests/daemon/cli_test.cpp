@@ -90,6 +90,36 @@ TEST_CASE("a manual adjustment is recorded with its reason and explained") {
     CHECK(run_rewardd({"adjust", "ola@example.com", "--points", "0", "--reason", "x", "--data", data}).exit_code != 0);
 }
 
+TEST_CASE("redeem refuses a custom shop and a currency other than the shop's, and reserves nothing") {
+    TempDir dir;
+    const auto data = dir.str();
+    REQUIRE(run_rewardd({"adjust", "ola@example.com", "--points", "500", "--reason", "gift", "--data", data}).exit_code == 0);
+    const auto available = [&] {
+        return json::parse(run_rewardd({"customer", "show", "ola@example.com", "--json", "--data", data}).out)["available"];
+    };
+    REQUIRE(run_rewardd({"shop", "add", "c1", "--platform", "custom", "--secret", "s3cret-s3cret", "--data", data})
+                .exit_code == 0);
+    const auto custom = run_rewardd({"redeem", "ola@example.com", "--points", "100", "--shop", "c1", "--id", "r1",
+                                     "--currency", "NOK", "--data", data});
+    CHECK(custom.exit_code != 0);
+    CHECK(custom.err.find("custom shop") != std::string::npos);  // its points would stay reserved for ever
+    CHECK(available() == 500);
+
+    REQUIRE(run_rewardd({"shop", "add", "wc1", "--platform", "woocommerce", "--secret", "s3cret-s3cret", "--url",
+                         "http://127.0.0.1:9", "--consumer-key", "ck_x", "--consumer-secret", "cs_x", "--currency", "NOK",
+                         "--data", data})
+                .exit_code == 0);
+    const auto other = run_rewardd({"redeem", "ola@example.com", "--points", "100", "--shop", "wc1", "--id", "r2",
+                                    "--currency", "USD", "--data", data});
+    CHECK(other.exit_code != 0);
+    CHECK(other.err.find("currency") != std::string::npos);
+    CHECK(available() == 500);
+    const auto same = run_rewardd({"redeem", "ola@example.com", "--points", "500", "--shop", "wc1", "--id", "r3",
+                                   "--currency", "NOK", "--data", data});  // 500: the default minimum
+    CHECK_MESSAGE(same.exit_code == 0, same.err);
+    CHECK(available() == 0);
+}
+
 TEST_CASE("unknown customers and unknown commands fail with a message on stderr") {
     TempDir dir;
     const auto r = run_rewardd({"customer", "show", "nobody@example.com", "--data", dir.str()});
