@@ -9,6 +9,7 @@
 #include "core/balance.hpp"
 #include "core/customer_key.hpp"
 #include "core/money.hpp"
+#include "core/customer_walk.hpp"
 #include "core/redemption.hpp"
 #include "outbox/outbox_store.hpp"
 #include "ingest/ledger_applier.hpp"
@@ -74,8 +75,21 @@ RewardGrant coupon_grant(const RedeemRequest& r, const RedeemOutcome& o) {
     return g;
 }
 
-Result<RedeemOutcome> validate(const RedeemRequest& r, const Rules& rules, const Shop& shop,
+// The customer's available points at `now`: the written entries and what the customer's walk
+// owes by then but the writer has not written yet (an expiry due since its last check, or while
+// the daemon was down), so points that have expired are never redeemed.
+std::int64_t available_at(const RuleBook& book, const std::string& customer, const std::vector<LedgerEntry>& entries,
+                          Timestamp now) {
+    std::int64_t available = sum_entries(entries).available;
+    for (const auto& e : walk_customer(book, customer, entries, now).new_entries) {
+        if (e.effective_at <= now) available += e.available_delta;
+    }
+    return available;
+}
+
+Result<RedeemOutcome> validate(const RedeemRequest& r, const RuleBook& book, const Shop& shop,
                                const std::vector<LedgerEntry>& entries, Timestamp now) {
+    const Rules& rules = book.at(now);
     RedeemOutcome o{r.redemption_id, reservation_key(r.shop_id, r.redemption_id),
                     grant_coupon_code(k_redemption_code_prefix, r.shop_id + ":" + r.redemption_id), r.points};
     o.currency = r.currency.empty() ? currency_for(shop, entries) : r.currency;
@@ -90,7 +104,7 @@ Result<RedeemOutcome> validate(const RedeemRequest& r, const Rules& rules, const
         return make_error(ErrorCode::unknown_currency,
                           "no currency for shop " + shop.id + ": set it with --currency", "currency");
     }
-    const std::int64_t available = sum_entries(entries).available;
+    const std::int64_t available = available_at(book, r.customer_email, entries, now);
     // The engine prices it and applies the rules: minimum after flooring, balance, cart share.
     const RedemptionRequest asked{r.shop_id, r.redemption_id, r.customer_email, r.points, o.currency,
                                   r.cart_total_minor, now, r.redemption_id};
@@ -160,7 +174,7 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
             outcome = repeated(r, in_force, e, *entries);  // nothing written
             return true;
         }
-        auto o = validate(r, in_force, **shop, *entries, now);
+        auto o = validate(r, rules, **shop, *entries, now);
         if (!o) {
             outcome = o.error();
             return true;
