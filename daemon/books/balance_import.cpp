@@ -7,6 +7,7 @@
 
 #include "adapters/neutral/event_json.hpp"
 #include "ingest/ledger_applier.hpp"
+#include "rewards/applier_wiring.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace rewardd::books {
@@ -76,6 +77,7 @@ Result<std::vector<ImportedRow>> import_balances(std::shared_ptr<SQLite::Databas
     SqliteStore store(db);
     if (auto r = store.append_events(events); !r) return r.error();  // one transaction
     LedgerApplier applier(store, std::make_shared<const RewardEngine>(rules));
+    wire_daemon_applier(applier, db, rules);  // the daemon's waiting events are applied too: with its hooks
     if (auto r = applier.apply_all(512, now); !r) return r.error();
     return out;
 }

@@ -7,7 +7,7 @@
 #include "cli/commands.hpp"
 #include "core/customer_key.hpp"
 #include "ingest/ledger_applier.hpp"
-#include "rewards/redemption_codes.hpp"
+#include "rewards/applier_wiring.hpp"
 #include "net/signature.hpp"
 #include "store/erased_ledger.hpp"
 #include "store/rule_repository.hpp"
@@ -76,7 +76,8 @@ int adjust(const AdjustOptions& o) {
     auto rules = RuleRepository(*db).load();
     if (!rules) return fail(rules.error());
     LedgerApplier applier(store, std::make_shared<RewardEngine>(*rules));
-    applier.set_code_lookup(outbox_code_lookup(*db));  // waiting orders may use redemption codes
+    // Waiting events of the daemon are applied too: with its hooks, or their cashback is never queued.
+    wire_daemon_applier(applier, *db, *rules);
     if (auto r = applier.apply_all(512, now_utc()); !r) return fail(r.error());
     const std::string key = customer_key(event.shop_id, target.customer);
     std::cout << "adjusted " << (key.find('@') == std::string::npos ? key : mask_email(key)) << " by " << o.points << " points (" << event.id << ")\n";

@@ -17,14 +17,13 @@
 #include "http/woocommerce_webhook.hpp"
 #include "outbox/outbox_worker.hpp"
 #include "outbox/woocommerce_coupon_deliverer.hpp"
-#include "rewards/cashback_grants.hpp"
+#include "rewards/applier_wiring.hpp"
 #include "store/data_dir_lock.hpp"
 #include "store/rule_repository.hpp"
 #include "adapters/shopify/shopify_reward_deliverer.hpp"
 #include "cli/shopify_shop_setup.hpp"
 #include "http/shopify_subscription_keeper.hpp"
 #include "http/shopify_metafield_writer.hpp"
-#include "rewards/entry_hooks.hpp"
 #include "rewards/redemption_codes.hpp"
 #include "http/metrics_route.hpp"
 #include "http/request_id.hpp"
@@ -109,8 +108,7 @@ int serve(const ServeOptions& o) {
                         unix_ms_now);
     outbox.add_deliverer(std::make_unique<WooCommerceCouponDeliverer>(
         WooCommerceRest(std::make_shared<CurlHttpClient>(), config->platform_timeout_ms, now_utc)));
-    writer.set_entry_hook(chain_entry_hooks({cashback_grant_hook(*writer_db, {"woocommerce", "shopify"}),
-                                             metafield_mark_hook(*writer_db, unix_ms_now)}));
+    writer.set_entry_hook(daemon_entry_hook(*writer_db));
     // Redemption codes used by orders commit their reservations; expired ones are released.
     writer.set_code_lookup(outbox_code_lookup(*writer_db));
     // WooCommerce orders carry no product categories: fetched when the rules look at them.

@@ -1,0 +1,21 @@
+#include "applier_wiring.hpp"
+
+#include "catalog/category_preparer.hpp"
+#include "outbox/outbox_worker.hpp"
+#include "rewards/cashback_grants.hpp"
+#include "rewards/entry_hooks.hpp"
+#include "rewards/redemption_codes.hpp"
+
+namespace rewardd {
+
+LedgerApplier::EntryHook daemon_entry_hook(std::shared_ptr<SQLite::Database> db) {
+    return chain_entry_hooks({cashback_grant_hook(db, {"woocommerce", "shopify"}), metafield_mark_hook(db, unix_ms_now)});
+}
+
+void wire_daemon_applier(LedgerApplier& applier, std::shared_ptr<SQLite::Database> db, const RuleBook& rules) {
+    applier.set_entry_hook(daemon_entry_hook(db));
+    applier.set_code_lookup(outbox_code_lookup(db));
+    if (rules_use_categories(rules)) applier.set_order_preparer(make_category_preparer(db));
+}
+
+}  // namespace rewardd
