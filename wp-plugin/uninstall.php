@@ -35,3 +35,4 @@ $wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient
 delete_metadata( 'user', 0, 'rewardd_last_code', '', true );
 delete_metadata( 'user', 0, 'rewardd_referral_code', '', true );
 delete_metadata( 'user', 0, 'rewardd_apply_code', '', true );
+delete_metadata( 'user', 0, 'rewardd_pending_redemption', '', true );

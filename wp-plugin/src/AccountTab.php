@@ -175,27 +175,41 @@ final class AccountTab {
 	}
 
 	/**
-	 * The Redeem form, and the latest code under it.
+	 * The Redeem form, and the latest code under it. While a redemption's outcome is unknown
+	 * (Redemption::pending()), the form carries its id and points, whatever the balance says
+	 * now (rewardd may already have taken them), so pressing Redeem again finishes it.
 	 *
 	 * @param array<string, mixed> $account Account from rewardd.
 	 * @param int                  $user_id Customer.
 	 */
 	private function render_redeem_form( array $account, int $user_id ): void {
 		$available = (int) ( $account['available'] ?? 0 );
+		$pending   = Redemption::pending( $user_id );
 		echo '<section class="rewardd-redeem"><h3>' . esc_html__( 'Redeem points', 'rewardd' ) . '</h3>';
-		if ( $available <= 0 ) {
+		if ( $available <= 0 && null === $pending ) {
 			echo '<p>' . esc_html__( 'You have no points to redeem yet.', 'rewardd' ) . '</p>';
 			$this->render_last_code( $user_id );
 			echo '</section>';
 			return;
 		}
+		if ( null !== $pending ) {
+			echo '<p class="rewardd-redeem-pending">';
+			/* translators: %s: number of points */
+			echo esc_html( sprintf( _n( 'Your redemption of %s point could not be confirmed yet. Press Redeem to finish it and see your code; you will not be charged twice.', 'Your redemption of %s points could not be confirmed yet. Press Redeem to finish it and see your code; you will not be charged twice.', $pending['points'], 'rewardd' ), number_format_i18n( $pending['points'] ) ) );
+			echo '</p>';
+		}
 		echo '<form method="post" class="rewardd-redeem-form">';
 		wp_nonce_field( Redemption::NONCE );
 		echo '<input type="hidden" name="rewardd_action" value="redeem">';
 		// One id per form shown: a double submit or a retry redeems once (rewardd is idempotent by it).
-		echo '<input type="hidden" name="rewardd_redemption_id" value="' . esc_attr( Redemption::new_id() ) . '">';
+		// After a lost answer, the same id and points again until rewardd has answered them for sure.
+		echo '<input type="hidden" name="rewardd_redemption_id" value="' . esc_attr( null !== $pending ? $pending['redemption_id'] : Redemption::new_id() ) . '">';
 		echo '<label for="rewardd_points">' . esc_html__( 'Points to redeem', 'rewardd' ) . '</label> ';
-		printf( '<input type="number" id="rewardd_points" name="rewardd_points" min="1" max="%1$d" step="1" value="%1$d" required> ', (int) $available );
+		if ( null !== $pending ) {
+			printf( '<input type="number" id="rewardd_points" name="rewardd_points" min="%1$d" max="%1$d" step="1" value="%1$d" readonly required> ', (int) $pending['points'] );
+		} else {
+			printf( '<input type="number" id="rewardd_points" name="rewardd_points" min="1" max="%1$d" step="1" value="%1$d" required> ', (int) $available );
+		}
 		echo '<button type="submit" class="button">' . esc_html__( 'Redeem', 'rewardd' ) . '</button>';
 		echo '</form>';
 		$this->render_last_code( $user_id );

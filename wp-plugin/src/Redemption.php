@@ -4,7 +4,11 @@
  * form's redemption id so a double submit or a retry never redeems twice, and the open cart's
  * total so rewardd can apply its cart-share rule. Shows the code (post/redirect/get with a
  * flash message) and hands it to CartCoupon. An explicit customer action, so it calls rewardd
- * directly with a short timeout. Depends on ApiClient, RewardsReader, Settings, CartCoupon.
+ * directly with a short timeout. When the answer is lost (no answer, the timeout, a 5xx other
+ * than storage_unavailable) rewardd may have redeemed all the same: the redemption id and points
+ * stay in user meta and the next form carries them, so pressing Redeem again gets rewardd's first
+ * outcome (the code) instead of a second coupon. Depends on ApiClient, RewardsReader, Settings,
+ * CartCoupon.
  *
  * @package Rewardd
  */
@@ -21,6 +25,7 @@ final class Redemption {
 	const NONCE     = 'rewardd_redeem';
 	const LAST_CODE = 'rewardd_last_code';
 	const FLASH     = 'rewardd_flash_';
+	const PENDING   = 'rewardd_pending_redemption';
 
 	/**
 	 * Daemon client.
@@ -80,7 +85,32 @@ final class Redemption {
 	}
 
 	/**
-	 * Handles the Redeem form: nonce, logged-in user, a positive number of points.
+	 * The redemption whose outcome is unknown (its answer was lost), or null. Until rewardd
+	 * answers it for sure, every Redeem form carries this id and these points.
+	 *
+	 * @param int $user_id Customer.
+	 * @return array{redemption_id: string, points: int}|null
+	 */
+	public static function pending( int $user_id ): ?array {
+		$pending = get_user_meta( $user_id, self::PENDING, true );
+		if ( ! is_array( $pending ) || ! isset( $pending['redemption_id'], $pending['points'] ) ) {
+			return null;
+		}
+		$id     = (string) $pending['redemption_id'];
+		$points = (int) $pending['points'];
+		if ( '' === $id || self::sanitize_id( $id ) !== $id || $points <= 0 ) {
+			return null;
+		}
+		return array(
+			'redemption_id' => $id,
+			'points'        => $points,
+		);
+	}
+
+	/**
+	 * Handles the Redeem form: nonce, logged-in user, a positive number of points. While a
+	 * redemption's outcome is unknown, any submit finishes that one (its id and points), so a
+	 * form from another tab cannot start a second redemption next to it.
 	 */
 	public function handle_form(): void {
 		// phpcs:disable WordPress.Security.NonceVerification.Missing -- verified just below.
@@ -94,6 +124,11 @@ final class Redemption {
 		$points = isset( $_POST['rewardd_points'] ) ? absint( wp_unslash( $_POST['rewardd_points'] ) ) : 0;
 		$id     = isset( $_POST['rewardd_redemption_id'] ) ? self::sanitize_id( sanitize_text_field( wp_unslash( $_POST['rewardd_redemption_id'] ) ) ) : '';
 		// phpcs:enable
+		$pending = self::pending( (int) $user->ID );
+		if ( null !== $pending ) {
+			$points = $pending['points'];
+			$id     = $pending['redemption_id'];
+		}
 		$flash = $points > 0 ? $this->redeem( $user, $points, '' !== $id ? $id : self::new_id() ) : array(
 			'type'    => 'error',
 			'message' => __( 'Enter how many points to redeem.', 'rewardd' ),
@@ -106,6 +141,10 @@ final class Redemption {
 
 	/**
 	 * Asks rewardd for a coupon, keeps it as the customer's latest code and puts it in the cart.
+	 * The id and points are kept as pending before asking and until rewardd answers for sure
+	 * (a code, or a refusal): a lost answer leaves them for the next form. An answer that only
+	 * says this request was not looked at (see outcome()) clears them on a first try, but not on
+	 * a retry: the lost try before it may still have redeemed.
 	 *
 	 * @param \WP_User $user          Customer.
 	 * @param int      $points        Points to redeem.
@@ -125,16 +164,33 @@ final class Redemption {
 		if ( null !== $cart_total ) {
 			$body['cart_total'] = $cart_total;
 		}
+		$pending = array(
+			'redemption_id' => $redemption_id,
+			'points'        => $points,
+		);
+		$retry = self::pending( (int) $user->ID ) === $pending;
+		// Kept before asking, so even a request that never returns leaves the id for the retry.
+		update_user_meta( (int) $user->ID, self::PENDING, $pending );
 		$result = $this->api->post( '/api/v1/redeem', $body, ApiClient::WRITE_TIMEOUT_SECONDS );
 		$this->reader->forget_customer( (string) $user->user_email );
+		$coupon  = $result->ok() ? $result->data() : array();
+		$code    = Referral::sanitize_code( (string) ( $coupon['code'] ?? '' ) );
+		$outcome = self::outcome( $result, $code );
+		if ( 'unknown' === $outcome || ( 'untried' === $outcome && $retry ) ) {
+			// Written again: a parallel submit of the same form may have cleared it meanwhile.
+			update_user_meta( (int) $user->ID, self::PENDING, $pending );
+			return array(
+				'type'    => 'error',
+				'message' => __( 'Your redemption could not be confirmed: your points may already have been redeemed. Press Redeem again to finish it and see your code; you will not be charged twice.', 'rewardd' ),
+			);
+		}
+		delete_user_meta( (int) $user->ID, self::PENDING );
 		if ( ! $result->ok() ) {
 			return array(
 				'type'    => 'error',
 				'message' => self::refused( $result ),
 			);
 		}
-		$coupon = $result->data();
-		$code   = Referral::sanitize_code( (string) ( $coupon['code'] ?? '' ) );
 		update_user_meta(
 			(int) $user->ID,
 			self::LAST_CODE,
@@ -149,6 +205,35 @@ final class Redemption {
 			'type'    => 'success',
 			'message' => self::success( $this->cart_coupon->apply_or_remember( (int) $user->ID, $code ), $code ),
 		);
+	}
+
+	/**
+	 * What an answer to POST /api/v1/redeem says about the redemption id (docs/API.md):
+	 * 'decided' when rewardd looked at it (a code; 409, 400, 404 unknown_shop: nothing reserved),
+	 * 'untried' when this request was not looked at, so it stored nothing (not configured, 503
+	 * storage_unavailable, 401, 403, 429 and other answers before the route), and 'unknown' when
+	 * rewardd may or may not have redeemed (no answer: the timeout, a reset connection; any
+	 * other 5xx; a 2xx without a code).
+	 *
+	 * @param ApiResult $result Result of POST /api/v1/redeem.
+	 * @param string    $code   The code it gave, sanitized ('' if none).
+	 * @return string 'decided', 'untried' or 'unknown'.
+	 */
+	private static function outcome( ApiResult $result, string $code ): string {
+		if ( $result->ok() ) {
+			return '' !== $code ? 'decided' : 'unknown';
+		}
+		if ( ! $result->answered() ) {
+			return ApiResult::NOT_CONFIGURED === $result->error() ? 'untried' : 'unknown';
+		}
+		$status = $result->status();
+		if ( $status >= 500 ) {
+			return 'storage_unavailable' === $result->error() ? 'untried' : 'unknown';
+		}
+		if ( 409 === $status || 400 === $status || ( 404 === $status && 'unknown_shop' === $result->error() ) ) {
+			return 'decided';
+		}
+		return 'untried';
 	}
 
 	/**

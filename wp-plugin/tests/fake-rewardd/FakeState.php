@@ -43,6 +43,8 @@ final class FakeState {
 			'outbox_backlog'  => 0,
 			'redeem_status'   => 'delivered',
 			'delay_ms'        => 0,
+			// Lost answers for POST /api/v1/redeem, one taken per request (routes.php fake_redeem).
+			'redeem_faults'   => array(),
 		);
 	}
 

@@ -188,38 +188,88 @@ function fake_quote( FakeState $state, array $body ): void {
 
 /**
  * POST /api/v1/redeem: minimum 500 points, 100 points = 1.00; idempotent by redemption_id
- * (the first answer again, 200); a cart_total caps the discount at half of it.
+ * (the first answer again, 200; other points or another customer: 409
+ * exists_with_different_content); a cart_total caps the discount at half of it.
+ *
+ * A test can lose the answer: each entry of the state's redeem_faults is used by one request,
+ * in order: {"commit": bool, "delay_ms": int, "status": int, "error": string}. With commit the
+ * redemption is decided (and stored) first, else the fault comes first; then the fake sleeps
+ * delay_ms (longer than the plugin's timeout: the answer never arrives) and answers status
+ * with error (e.g. 502 bad_gateway, 503 storage_unavailable), or with status 0 the real answer,
+ * late. Without commit and without status the redemption is decided after the delay.
  *
  * @param FakeState            $state State.
  * @param array<string, mixed> $body  Body.
  */
 function fake_redeem( FakeState $state, array $body ): void {
+	$fault = null;
+	$state->update(
+		static function ( array $s ) use ( &$fault ) {
+			if ( ! empty( $s['redeem_faults'] ) ) {
+				$fault = array_shift( $s['redeem_faults'] );
+			}
+			return $s;
+		}
+	);
+	if ( is_array( $fault ) && empty( $fault['commit'] ) ) {
+		fake_redeem_fault( $fault );
+	}
+	list( $status, $answer ) = fake_redeem_outcome( $state, $body );
+	if ( is_array( $fault ) && ! empty( $fault['commit'] ) ) {
+		fake_redeem_fault( $fault );
+	}
+	fake_answer( $status, $answer );
+}
+
+/**
+ * Waits as a fault says, then answers its error, if it has one.
+ *
+ * @param array<string, mixed> $fault One entry of redeem_faults.
+ */
+function fake_redeem_fault( array $fault ): void {
+	usleep( 1000 * (int) ( $fault['delay_ms'] ?? 0 ) );
+	if ( (int) ( $fault['status'] ?? 0 ) > 0 ) {
+		fake_error( (int) $fault['status'], (string) ( $fault['error'] ?? 'bad_gateway' ), 'The answer was lost (fake rewardd).' );
+	}
+}
+
+/**
+ * Decides a redemption (and stores it when it is new).
+ *
+ * @param FakeState            $state State.
+ * @param array<string, mixed> $body  Body.
+ * @return array{0: int, 1: array<string, mixed>} Status and answer.
+ */
+function fake_redeem_outcome( FakeState $state, array $body ): array {
 	if ( ! isset( $body['shop'], $body['customer_email'], $body['points'], $body['redemption_id'] ) || ! is_int( $body['points'] ) ) {
-		fake_error( 400, 'missing_field', 'shop, customer_email, redemption_id and an integer points are required.', 'points' );
+		return fake_refusal( 400, 'missing_field', 'shop, customer_email, redemption_id and an integer points are required.', 'points' );
 	}
 	if ( ! preg_match( '/^[A-Za-z0-9_.-]{1,100}$/', (string) $body['redemption_id'] ) ) {
-		fake_error( 400, 'invalid_field', 'redemption_id: 1-100 of [A-Za-z0-9_.-]', 'redemption_id' );
+		return fake_refusal( 400, 'invalid_field', 'redemption_id: 1-100 of [A-Za-z0-9_.-]', 'redemption_id' );
 	}
 	$s     = $state->read();
 	$email = fake_email( $body['customer_email'] );
 	if ( ! isset( $s['shops'][ $body['shop'] ] ) ) {
-		fake_error( 404, 'unknown_shop', 'No shop with that id.' );
+		return fake_refusal( 404, 'unknown_shop', 'No shop with that id.' );
 	}
 	foreach ( $s['redemptions'] as $done ) {
 		if ( $done['id'] === $body['redemption_id'] ) {
-			fake_answer( 200, array( 'existed' => true ) + $done['answer'] );
+			if ( $done['points'] !== $body['points'] || $done['email'] !== $email ) {
+				return fake_refusal( 409, 'exists_with_different_content', 'That redemption_id was used for other points or another customer.', 'redemption_id' );
+			}
+			return array( 200, array( 'existed' => true ) + $done['answer'] );
 		}
 	}
 	if ( $body['points'] < 500 ) {
-		fake_error( 409, 'below_minimum_redemption', 'The minimum redemption is 500 points.', 'points' );
+		return fake_refusal( 409, 'below_minimum_redemption', 'The minimum redemption is 500 points.', 'points' );
 	}
 	if ( ! isset( $s['customers'][ $email ] ) || $s['customers'][ $email ]['available'] < $body['points'] ) {
-		fake_error( 409, 'insufficient_points', 'Not enough points available.', 'points' );
+		return fake_refusal( 409, 'insufficient_points', 'Not enough points available.', 'points' );
 	}
 	$currency = $s['customers'][ $email ]['currency'] ?? 'NOK';
 	$amount   = fake_points_value_minor( $body['points'], $currency );
 	if ( isset( $body['cart_total'] ) && $amount * 2 > $body['cart_total'] ) {
-		fake_error( 409, 'exceeds_cart_share', 'At most half of the cart can be paid with points.', 'points' );
+		return fake_refusal( 409, 'exceeds_cart_share', 'At most half of the cart can be paid with points.', 'points' );
 	}
 	$coupon = array(
 		'redemption_id' => $body['redemption_id'],
@@ -243,5 +293,25 @@ function fake_redeem( FakeState $state, array $body ): void {
 			return $s;
 		}
 	);
-	fake_answer( 201, array( 'existed' => false ) + $coupon );
+	return array( 201, array( 'existed' => false ) + $coupon );
+}
+
+/**
+ * A docs/API.md error as status and body (fake_error() sends one at once).
+ *
+ * @param int    $status  HTTP status.
+ * @param string $error   Stable id.
+ * @param string $message Sentence.
+ * @param string $field   Field at fault or ''.
+ * @return array{0: int, 1: array<string, string>}
+ */
+function fake_refusal( int $status, string $error, string $message, string $field = '' ): array {
+	$body = array(
+		'error'   => $error,
+		'message' => $message,
+	);
+	if ( '' !== $field ) {
+		$body['field'] = $field;
+	}
+	return array( $status, $body );
 }

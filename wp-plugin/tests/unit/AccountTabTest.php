@@ -20,6 +20,7 @@ final class AccountTabTest extends TestCase {
 		$this->configure();
 		$this->register_shop_in_fake();
 		delete_user_meta( $this->user( 'kari', 'customer', self::EMAIL )->ID, 'rewardd_last_code' );
+		delete_user_meta( $this->user( 'kari', 'customer', self::EMAIL )->ID, 'rewardd_pending_redemption' );
 	}
 
 	/**
@@ -127,5 +128,25 @@ final class AccountTabTest extends TestCase {
 			$ids[] = $input->getAttribute( 'value' );
 		}
 		$this->assertNotSame( $ids[0], $ids[1], 'each form is one redemption' );
+	}
+
+	public function test_what_happens_when_a_redemption_could_not_be_confirmed(): void {
+		$this->seed_kari( 0 ); // rewardd may have taken every point before its answer was lost.
+		$kari = $this->user( 'kari', 'customer', self::EMAIL );
+		update_user_meta( $kari->ID, 'rewardd_pending_redemption', array( 'redemption_id' => 'wp-lost-1', 'points' => 1250 ) );
+		foreach ( array( 1, 2 ) as $view ) {
+			$html  = $this->render_as_kari();
+			$xpath = self::dom( $html );
+			$this->assertSame( 'wp-lost-1', $xpath->query( '//form[contains(@class,"rewardd-redeem-form")]//input[@name="rewardd_redemption_id"]' )->item( 0 )->getAttribute( 'value' ), "view $view: the same redemption again" );
+			$points = $xpath->query( '//form[contains(@class,"rewardd-redeem-form")]//input[@name="rewardd_points"]' )->item( 0 );
+			$this->assertSame( array( '1250', true ), array( $points->getAttribute( 'value' ), $points->hasAttribute( 'readonly' ) ), 'with the same points' );
+			$this->assertStringContainsString( 'Your redemption of 1,250 points could not be confirmed yet. Press Redeem to finish it and see your code; you will not be charged twice.', self::text( $html ) );
+			$this->assertStringNotContainsString( 'You have no points to redeem yet.', self::text( $html ) );
+		}
+
+		update_user_meta( $kari->ID, 'rewardd_pending_redemption', array( 'redemption_id' => 'wp-1:release', 'points' => 600 ) );
+		$html = $this->render_as_kari();
+		$this->assertStringContainsString( 'You have no points to redeem yet.', self::text( $html ), 'an id rewardd would refuse is not carried on' );
+		$this->assertStringNotContainsString( 'wp-1', $html );
 	}
 }

@@ -6,6 +6,8 @@
  * coupon already exists in WooCommerce, else on the next cart load once the outbox has created
  * it (classic and block carts both load the cart from the session). WooCommerce's coupon
  * lookup and cart are the stub's (tests/stubs, written from INTEGRATION.md W3.3).
+ * A lost answer (the fake's redeem_faults: rewardd redeemed, the answer never came) keeps the
+ * redemption id for the next form, so pressing Redeem again gets the first code, not a second.
  *
  * @package Rewardd\Tests
  */
@@ -19,6 +21,8 @@ final class RedemptionTest extends TestCase {
 
 	const EMAIL = 'kari@example.test';
 
+	const NOT_CONFIRMED = 'Your redemption could not be confirmed: your points may already have been redeemed. Press Redeem again to finish it and see your code; you will not be charged twice.';
+
 	protected function setUp(): void {
 		parent::setUp();
 		$this->configure();
@@ -26,6 +30,7 @@ final class RedemptionTest extends TestCase {
 		$kari = $this->user( 'kari', 'customer', self::EMAIL );
 		delete_user_meta( $kari->ID, 'rewardd_last_code' );
 		delete_user_meta( $kari->ID, 'rewardd_apply_code' );
+		delete_user_meta( $kari->ID, 'rewardd_pending_redemption' );
 		$this->fake_update(
 			static function ( array $s ) {
 				$s['customers'][ self::EMAIL ] = array(
@@ -120,7 +125,173 @@ final class RedemptionTest extends TestCase {
 		$this->configure( self::closed_port_url() );
 		$this->post_redeem( 600, 'wp-form-8' );
 		$html = $this->render_tab();
-		$this->assertStringContainsString( 'Rewards are unavailable right now, nothing was redeemed.', self::text( $html ) );
+		$this->assertStringContainsString( self::NOT_CONFIRMED, self::text( $html ), 'no answer: the plugin cannot know that nothing was redeemed' );
+		$this->assertStringNotContainsString( 'nothing was redeemed', self::text( $html ) );
+
+		$this->configure(); // rewardd is back.
+		delete_transient( 'rewardd_unavailable' );
+		$form = self::form_fields( $this->render_tab() );
+		$this->assertSame( array( 'wp-form-8', '600', true ), $form, 'the next form finishes the same redemption' );
+		$this->post_redeem( (int) $form[1], $form[0] );
+		$fake = $this->fake();
+		$this->assertSame( array( 'wp-form-8' ), array_column( $fake['redemptions'], 'id' ) );
+		$this->assertStringContainsString( 'Your code is ' . $fake['redemptions'][0]['code'], self::text( $this->render_tab() ) );
+	}
+
+	public function test_what_happens_when_rewardd_redeems_but_its_answer_is_lost(): void {
+		$this->lose_redeem_answers( array( 'commit' => true, 'status' => 502, 'error' => 'bad_gateway' ) );
+		list( $id ) = self::form_fields( $this->render_tab() );
+		$this->post_redeem( 600, $id );
+		$this->assertCount( 1, $this->fake()['redemptions'], 'rewardd redeemed; only its answer was lost' );
+		$this->assertSame( '', get_user_meta( get_current_user_id(), 'rewardd_last_code', true ), 'no code known yet' );
+
+		$html = $this->render_tab();
+		$this->assertSame( array( $id, '600', true ), self::form_fields( $html ), 'the next form carries the same redemption id and points' );
+		$this->assertStringContainsString( self::NOT_CONFIRMED, self::text( $html ) );
+		$this->assertStringNotContainsString( 'nothing was redeemed', self::text( $html ) );
+		$this->assertStringContainsString( 'Your redemption of 600 points could not be confirmed yet. Press Redeem to finish it and see your code; you will not be charged twice.', self::text( $html ) );
+		$this->assertSame( $id, self::form_fields( $this->render_tab() )[0], 'every form until rewardd has answered' );
+
+		$this->post_redeem( 600, $id );
+		$fake = $this->fake();
+		$this->assertCount( 1, $fake['redemptions'], 'the retry made no second coupon' );
+		$this->assertSame( 650, $fake['customers'][ self::EMAIL ]['available'], 'points taken once' );
+		$code = $fake['redemptions'][0]['code'];
+		$html = $this->render_tab();
+		$this->assertStringContainsString( "Your code is $code. Enter it at checkout.", self::text( $html ), 'the retry shows the first code' );
+		$this->assertStringContainsString( "Your latest code: $code 6.00 NOK", self::text( $html ) );
+		$this->assertSame( '', get_user_meta( get_current_user_id(), 'rewardd_pending_redemption', true ), 'answered: nothing pending' );
+		$this->assertNotSame( $id, self::form_fields( $html )[0], 'a new form is a new redemption' );
+		$this->assertFalse( self::form_fields( $html )[2], 'with points to choose again' );
+	}
+
+	public function test_what_happens_when_the_customer_presses_redeem_again_after_a_lost_answer(): void {
+		$this->lose_redeem_answers( array( 'commit' => true, 'status' => 504, 'error' => 'gateway_timeout' ) );
+		list( $id ) = self::form_fields( $this->render_tab() );
+		$this->post_redeem( 600, $id );
+		list( $again_id, $again_points ) = self::form_fields( $this->render_tab() );
+		$this->post_redeem( (int) $again_points, $again_id ); // The next form, as shown.
+		$fake = $this->fake();
+		$this->assertCount( 1, $fake['redemptions'], 'one coupon for one redemption, not a second one next to the lost one' );
+		$this->assertSame( 650, $fake['customers'][ self::EMAIL ]['available'] );
+		$this->assertSame( 2, count( array_filter( $fake['requests'], static function ( $r ) { return '/api/v1/redeem' === $r['path']; } ) ) );
+		$this->assertStringContainsString( 'Your code is ' . $fake['redemptions'][0]['code'] . '. Enter it at checkout.', self::text( $this->render_tab() ), 'the code of the lost answer is shown' );
+	}
+
+	public function test_what_happens_when_a_redeem_times_out_after_rewardd_took_every_point(): void {
+		$this->lose_redeem_answers( array( 'commit' => true, 'delay_ms' => 6500 ) );
+		list( $id ) = self::form_fields( $this->render_tab() );
+		$start = microtime( true );
+		$this->post_redeem( 1250, $id );
+		$this->assertGreaterThanOrEqual( 4.9, microtime( true ) - $start, 'the 5-second timeout' );
+		$this->assertSame( 0, $this->fake()['customers'][ self::EMAIL ]['available'], 'rewardd took the points' );
+
+		$html = $this->render_tab();
+		$this->assertStringContainsString( self::NOT_CONFIRMED, self::text( $html ) );
+		$this->assertStringNotContainsString( 'You have no points to redeem yet.', self::text( $html ) );
+		$this->assertSame( array( $id, '1250', true ), self::form_fields( $html ), 'the form stays, with the same id, though the balance is 0 now' );
+
+		$this->post_redeem( 1250, $id );
+		$fake = $this->fake();
+		$this->assertCount( 1, $fake['redemptions'] );
+		$this->assertStringContainsString( 'Your code is ' . $fake['redemptions'][0]['code'] . '. Enter it at checkout.', self::text( $this->render_tab() ) );
+		$this->assertSame( '', get_user_meta( get_current_user_id(), 'rewardd_pending_redemption', true ) );
+	}
+
+	public function test_what_happens_when_rewardd_refuses_the_retry_of_a_lost_answer(): void {
+		$this->lose_redeem_answers( array( 'commit' => false, 'status' => 502, 'error' => 'bad_gateway' ) );
+		list( $id ) = self::form_fields( $this->render_tab() );
+		$this->post_redeem( 600, $id );
+		$this->assertSame( array(), $this->fake()['redemptions'], 'lost before rewardd decided' );
+		$this->fake_update(
+			static function ( array $s ) {
+				$s['customers'][ self::EMAIL ]['available'] = 550; // Spent meanwhile.
+				return $s;
+			}
+		);
+		$this->assertSame( $id, self::form_fields( $this->render_tab() )[0] );
+
+		$this->post_redeem( 600, $id );
+		$html = $this->render_tab();
+		$this->assertStringContainsString( 'You do not have that many points available.', self::text( $html ) );
+		$this->assertSame( '', get_user_meta( get_current_user_id(), 'rewardd_pending_redemption', true ), 'a refusal is an answer: nothing pending' );
+		$form = self::form_fields( $html );
+		$this->assertNotSame( $id, $form[0], 'the next form is a new redemption' );
+		$this->assertSame( array( '550', false ), array( $form[1], $form[2] ) );
+		$this->assertSame( array(), $this->fake()['redemptions'] );
+	}
+
+	public function test_what_happens_when_rewardd_cannot_store_a_redemption(): void {
+		$this->lose_redeem_answers( array( 'commit' => false, 'status' => 503, 'error' => 'storage_unavailable' ) );
+		list( $id ) = self::form_fields( $this->render_tab() );
+		$this->post_redeem( 600, $id );
+		$html = $this->render_tab();
+		$this->assertStringContainsString( 'Rewards are unavailable right now, nothing was redeemed.', self::text( $html ), 'storage_unavailable stores nothing (docs/errors.md)' );
+		$this->assertSame( '', get_user_meta( get_current_user_id(), 'rewardd_pending_redemption', true ) );
+		$this->assertNotSame( $id, self::form_fields( $html )[0] );
+	}
+
+	public function test_what_happens_when_the_retry_of_a_lost_answer_is_not_looked_at(): void {
+		$this->lose_redeem_answers(
+			array( 'commit' => true, 'status' => 502, 'error' => 'bad_gateway' ),
+			array( 'commit' => false, 'status' => 503, 'error' => 'storage_unavailable' ),
+			array( 'commit' => false, 'status' => 429, 'error' => 'rate_limited' )
+		);
+		list( $id ) = self::form_fields( $this->render_tab() );
+		$this->post_redeem( 600, $id );
+		foreach ( array( 'storage_unavailable', 'rate_limited' ) as $refusal ) {
+			$this->post_redeem( 600, $id );
+			$html = $this->render_tab();
+			$this->assertStringContainsString( self::NOT_CONFIRMED, self::text( $html ), "$refusal says nothing about the lost try before it" );
+			$this->assertSame( $id, self::form_fields( $html )[0], "after $refusal the form still finishes the same redemption" );
+		}
+		$this->post_redeem( 600, $id );
+		$fake = $this->fake();
+		$this->assertCount( 1, $fake['redemptions'] );
+		$this->assertStringContainsString( 'Your code is ' . $fake['redemptions'][0]['code'], self::text( $this->render_tab() ) );
+		$this->assertSame( '', get_user_meta( get_current_user_id(), 'rewardd_pending_redemption', true ) );
+	}
+
+	public function test_what_happens_when_another_form_is_submitted_after_a_lost_answer(): void {
+		list( $first ) = self::form_fields( $this->render_tab() );
+		list( $other ) = self::form_fields( $this->render_tab() ); // A second tab, opened before.
+		$this->lose_redeem_answers( array( 'commit' => true, 'status' => 502, 'error' => 'bad_gateway' ) );
+		$this->post_redeem( 600, $first );
+		$this->post_redeem( 700, $other );
+		$fake = $this->fake();
+		$this->assertSame( array( array( $first, 600 ) ), array_map( null, array_column( $fake['redemptions'], 'id' ), array_column( $fake['redemptions'], 'points' ) ), 'the other form finished the first redemption, it did not start a second one' );
+		$this->assertSame( $first, json_decode( $this->last_request( '/api/v1/redeem' )['body'], true )['redemption_id'] );
+		$this->assertStringContainsString( 'Your code is ' . $fake['redemptions'][0]['code'], self::text( $this->render_tab() ) );
+	}
+
+	/**
+	 * Makes the fake lose the answers of the next redeem requests (routes.php fake_redeem).
+	 *
+	 * @param array<string, mixed> ...$faults One per request.
+	 */
+	private function lose_redeem_answers( array ...$faults ): void {
+		$this->fake_update(
+			static function ( array $s ) use ( $faults ) {
+				$s['redeem_faults'] = $faults;
+				return $s;
+			}
+		);
+	}
+
+	/**
+	 * The Redeem form's redemption id, points and whether the points are fixed (readonly).
+	 *
+	 * @param string $html The tab.
+	 * @return array{0: string, 1: string, 2: bool}
+	 */
+	private static function form_fields( string $html ): array {
+		$xpath  = self::dom( $html );
+		$id     = $xpath->query( '//form[contains(@class,"rewardd-redeem-form")]//input[@name="rewardd_redemption_id"]' )->item( 0 );
+		$points = $xpath->query( '//form[contains(@class,"rewardd-redeem-form")]//input[@name="rewardd_points"]' )->item( 0 );
+		if ( null === $id || null === $points ) {
+			throw new \PHPUnit\Framework\AssertionFailedError( 'no Redeem form in: ' . self::text( $html ) );
+		}
+		return array( $id->getAttribute( 'value' ), $points->getAttribute( 'value' ), $points->hasAttribute( 'readonly' ) );
 	}
 
 	/**
