@@ -1,6 +1,7 @@
 // `rewardd explain CUSTOMER [--json] [--entries]`: the balance told as a story (books/balance_story),
 // then, with --entries, every ledger entry behind it with the event and rule version that produced
 // it and the running balance after it. --json is the stable entry list (docs/cli.md).
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -40,7 +41,12 @@ std::string describe(const nlohmann::json& e) {
                ": refunded share " + e["rate"].get<std::string>();
     }
     if (kind == "reverse") return "order " + order + ": " + e["reason"].get<std::string>() + ", award reversed";
-    return "manual adjustment: " + e["reason"].get<std::string>();
+    if (kind == "adjust") return "manual adjustment: " + e["reason"].get<std::string>();
+    // Every other kind (redemptions, expiries, cashback, referrals, tiers, negative balances) by
+    // its own name: "reserve: …", "tier change: none -> silver".
+    std::string label = kind;
+    std::replace(label.begin(), label.end(), '_', ' ');
+    return label + (order.empty() ? "" : " on order " + order) + ": " + e["reason"].get<std::string>();
 }
 
 // One line of the story to stdout. Written as told: a long ledger's story is megabytes, and a line

@@ -87,6 +87,20 @@ TEST_CASE("a manual adjustment is recorded with its reason and explained") {
     CHECK(explain.out.find("welcome gift") != std::string::npos);
     const auto ejson = json::parse(run_rewardd({"explain", "ola@example.com", "--json", "--data", data}).out);
     CHECK(ejson["entries"][0]["available_after"] == 120);
+    // --entries names each entry by its kind: a redemption is no manual adjustment.
+    REQUIRE(run_rewardd({"shop", "add", "wc1", "--platform", "woocommerce", "--secret", "s3cret-s3cret", "--url",
+                         "http://127.0.0.1:9", "--consumer-key", "ck_x", "--consumer-secret", "cs_x", "--currency",
+                         "NOK", "--data", data})
+                .exit_code == 0);
+    REQUIRE(run_rewardd({"adjust", "ola@example.com", "--points", "500", "--reason", "top up", "--data", data})
+                .exit_code == 0);
+    const auto redeemed = run_rewardd({"redeem", "ola@example.com", "--points", "500", "--shop", "wc1", "--id", "r1",
+                                       "--data", data});
+    REQUIRE_MESSAGE(redeemed.exit_code == 0, redeemed.err);
+    const auto entries = run_rewardd({"explain", "ola@example.com", "--entries", "--data", data}).out;
+    CHECK(entries.find("manual adjustment: welcome gift") != std::string::npos);
+    CHECK(entries.find("-500  reserve: ") != std::string::npos);
+    CHECK(entries.find("manual adjustment: rewardd:") == std::string::npos);
     CHECK(run_rewardd({"adjust", "ola@example.com", "--points", "0", "--reason", "x", "--data", data}).exit_code != 0);
 }
 
