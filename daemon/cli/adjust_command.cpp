@@ -1,5 +1,9 @@
-// `rewardd adjust CUSTOMER --points N --reason TEXT`: a manual adjustment, stored as an event in
-// the log (so replay reproduces it) and applied at once.
+// `rewardd adjust CUSTOMER --points N --reason TEXT [--id ID]`: a manual adjustment, stored as an
+// event in the log (so replay reproduces it) and applied at once. With --id a retry (after an
+// error, or a run twice by a script) adjusts once.
+#include <SQLiteCpp/Statement.h>
+
+#include <cctype>
 #include <iostream>
 
 #include "adapters/neutral/event_json.hpp"
@@ -22,7 +26,34 @@ struct AdjustOptions {
     std::string customer;
     std::int64_t points = 0;
     std::string reason;
+    std::string id;  // the caller's idempotency key; empty: a new one
 };
+
+bool valid_adjustment_id(const std::string& id) {
+    if (id.empty() || id.size() > 100) return false;
+    for (const unsigned char c : id) {
+        if (!std::isalnum(c) && c != '_' && c != '-' && c != '.') return false;
+    }
+    return true;
+}
+
+// The adjustment stored under `event_id` before, when it asked for other points or another
+// reason: the same id must not stand for two adjustments.
+Result<bool> same_as_stored(SQLite::Database& db, const Event& event) {
+    try {
+        SQLite::Statement q(db, "SELECT body FROM events WHERE shop_id = ? AND event_id = ?");
+        q.bind(1, event.shop_id);
+        q.bind(2, event.id);
+        if (!q.executeStep()) return false;
+        const auto stored = parse_event_json(q.getColumn(0).getString(), event.shop_id);
+        return stored && stored->adjustment && event.adjustment && stored->customer && event.customer &&
+               stored->adjustment->points == event.adjustment->points &&
+               stored->adjustment->reason == event.adjustment->reason &&
+               customer_key(event.shop_id, *stored->customer) == customer_key(event.shop_id, *event.customer);
+    } catch (const std::exception& e) {
+        return make_error(ErrorCode::storage_unavailable, e.what());
+    }
+}
 
 // Whose books an adjustment credits: the engine keys them by customer_key(shop, customer), so the
 // event must name the customer as their key was made. A record without an e-mail is an erased
@@ -47,6 +78,9 @@ Result<Target> target_of(const CustomerRecord& record) {
 int adjust(const AdjustOptions& o) {
     if (o.points == 0) return fail(make_error(ErrorCode::invalid_field, "--points must not be 0", "--points"));
     if (o.reason.empty()) return fail(make_error(ErrorCode::invalid_field, "--reason is required", "--reason"));
+    if (!o.id.empty() && !valid_adjustment_id(o.id)) {
+        return fail(make_error(ErrorCode::invalid_field, "--id must be 1-100 of [A-Za-z0-9_.-]", "--id"));
+    }
     auto db = o.context.open();
     if (!db) return fail(db.error());
     SqliteStore store(*db);
@@ -64,23 +98,43 @@ int adjust(const AdjustOptions& o) {
 
     Event event;
     event.shop_id = target.shop_id;
-    event.id = "adjust-" + std::to_string(now_utc()) + "-" + random_token(8);
+    event.id = "adjust-" + (o.id.empty() ? std::to_string(now_utc()) + "-" + random_token(8) : o.id);
     event.type = EventType::points_adjusted;
     event.occurred_at = now_utc();
     event.customer = target.customer;
     event.adjustment = Adjustment{o.points, o.reason};
     InboxEvent stored{0, event.shop_id, event.id, event_type_id(event.type), "", event.occurred_at,
                       event.occurred_at, event_to_json(event)};
-    if (auto r = store.append_events({stored}); !r) return fail(r.error());
-
-    auto rules = RuleRepository(*db).load();
-    if (!rules) return fail(rules.error());
-    LedgerApplier applier(store, std::make_shared<RewardEngine>(*rules));
-    // Waiting events of the daemon are applied too: with its hooks, or their cashback is never queued.
-    wire_daemon_applier(applier, *db, *rules);
-    if (auto r = applier.apply_all(512, now_utc()); !r) return fail(r.error());
     const std::string key = customer_key(event.shop_id, target.customer);
-    std::cout << "adjusted " << (key.find('@') == std::string::npos ? key : mask_email(key)) << " by " << o.points << " points (" << event.id << ")\n";
+    const std::string who = key.find('@') == std::string::npos ? key : mask_email(key);
+    auto appended = store.append_events({stored});
+    if (!appended) return fail(appended.error());
+    if (appended->front() == Appended::duplicate) {
+        auto same = same_as_stored(**db, event);
+        if (!same) return fail(same.error());
+        if (!*same) {
+            return fail(make_error(ErrorCode::exists_with_different_content,
+                                   "adjustment " + o.id + " was already made with other points, reason or customer",
+                                   "--id"));
+        }
+        std::cout << "already adjusted " << who << " by " << o.points << " points (" << event.id << "), unchanged\n";
+        return 0;
+    }
+
+    // Stored: from here the adjustment is made, whatever follows (the daemon applies it if this
+    // command cannot), so a failure below is a warning, not an error inviting a second one.
+    auto rules = RuleRepository(*db).load();
+    if (rules) {
+        LedgerApplier applier(store, std::make_shared<RewardEngine>(*rules));
+        // Waiting events of the daemon are applied too: with its hooks, or their cashback is never queued.
+        wire_daemon_applier(applier, *db, *rules);
+        if (auto r = applier.apply_all(512, now_utc()); !r) rules = r.error();
+    }
+    if (!rules) {
+        std::cerr << "rewardd: warning: adjustment " << event.id << " is stored but not applied yet ("
+                  << rules.error().message << "): serve applies it\n";
+    }
+    std::cout << "adjusted " << who << " by " << o.points << " points (" << event.id << ")\n";
     return 0;
 }
 
@@ -92,6 +146,7 @@ void register_adjust(CLI::App& app, int& exit_code) {
     cmd->add_option("customer", o->customer, "e-mail or internal id")->required();
     cmd->add_option("--points", o->points, "points to add (negative to remove)")->required()->allow_extra_args(false);
     cmd->add_option("--reason", o->reason, "why (kept in the ledger)")->required();
+    cmd->add_option("--id", o->id, "adjustment id: the same id never adjusts twice (default: a new one)");
     o->context.add_options(*cmd);
     cmd->callback([o, &exit_code] { exit_code = adjust(*o); });
 }

@@ -104,6 +104,29 @@ TEST_CASE("a manual adjustment is recorded with its reason and explained") {
     CHECK(run_rewardd({"adjust", "ola@example.com", "--points", "0", "--reason", "x", "--data", data}).exit_code != 0);
 }
 
+TEST_CASE("an adjustment with --id is made once however often it is run, and the id stands for one adjustment") {
+    TempDir dir;
+    const auto data = dir.str();
+    const std::vector<std::string> once{"adjust", "ola@example.com", "--points", "70", "--reason", "parcel lost",
+                                        "--id", "ticket-812", "--data", data};
+    const auto first = run_rewardd(once);
+    REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+    const auto again = run_rewardd(once);  // a retry after an error, or a script run twice
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find("unchanged") != std::string::npos);
+    const auto show = [&] {
+        return json::parse(run_rewardd({"customer", "show", "ola@example.com", "--json", "--data", data}).out);
+    };
+    CHECK(show()["available"] == 70);
+    const auto other = run_rewardd({"adjust", "ola@example.com", "--points", "700", "--reason", "parcel lost", "--id",
+                                    "ticket-812", "--data", data});
+    CHECK(other.exit_code != 0);
+    CHECK(other.err.find("exists_with_different_content") != std::string::npos);
+    CHECK(show()["available"] == 70);
+    CHECK(run_rewardd({"adjust", "ola@example.com", "--points", "5", "--reason", "x", "--id", "a:b", "--data", data})
+              .exit_code != 0);
+}
+
 TEST_CASE("redeem refuses a custom shop and a currency other than the shop's, and reserves nothing") {
     TempDir dir;
     const auto data = dir.str();
