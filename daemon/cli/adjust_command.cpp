@@ -3,7 +3,6 @@
 // error, or a run twice by a script) adjusts once.
 #include <SQLiteCpp/Statement.h>
 
-#include <cctype>
 #include <iostream>
 
 #include "adapters/neutral/event_json.hpp"
@@ -28,14 +27,6 @@ struct AdjustOptions {
     std::string reason;
     std::string id;  // the caller's idempotency key; empty: a new one
 };
-
-bool valid_adjustment_id(const std::string& id) {
-    if (id.empty() || id.size() > 100) return false;
-    for (const unsigned char c : id) {
-        if (!std::isalnum(c) && c != '_' && c != '-' && c != '.') return false;
-    }
-    return true;
-}
 
 // The adjustment stored under `event_id` before, when it asked for other points or another
 // reason: the same id must not stand for two adjustments.
@@ -78,7 +69,7 @@ Result<Target> target_of(const CustomerRecord& record) {
 int adjust(const AdjustOptions& o) {
     if (o.points == 0) return fail(make_error(ErrorCode::invalid_field, "--points must not be 0", "--points"));
     if (o.reason.empty()) return fail(make_error(ErrorCode::invalid_field, "--reason is required", "--reason"));
-    if (!o.id.empty() && !valid_adjustment_id(o.id)) {
+    if (!o.id.empty() && !is_caller_id(o.id)) {
         return fail(make_error(ErrorCode::invalid_field, "--id must be 1-100 of [A-Za-z0-9_.-]", "--id"));
     }
     auto db = o.context.open();

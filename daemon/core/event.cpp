@@ -2,6 +2,7 @@
 #include "event.hpp"
 
 #include <array>
+#include <cctype>
 #include <utility>
 
 namespace rewardd {
@@ -36,6 +37,14 @@ std::optional<EventType> parse_event_type(std::string_view id) {
 
 bool is_order_event(EventType type) {
     return type != EventType::customer_created && type != EventType::points_adjusted;
+}
+
+bool is_caller_id(std::string_view id) {
+    if (id.empty() || id.size() > 100) return false;
+    for (const unsigned char c : id) {
+        if (!std::isalnum(c) && c != '_' && c != '-' && c != '.') return false;
+    }
+    return true;
 }
 
 }  // namespace rewardd

@@ -46,6 +46,11 @@ inline bool fits_referral_code(std::string_view code) {
     return !code.empty() && code.size() <= k_referral_code_max;
 }
 
+// An id a caller chooses for its own idempotency (a redemption id, an adjustment id): 1-100 of
+// [A-Za-z0-9_.-]. No ':', since it becomes a segment of ledger keys ("<shop>:redeem:<id>" and
+// its ":commit" and ":release" steps): an id "x:release" would take the key of x's release.
+bool is_caller_id(std::string_view id);
+
 struct Order {
     std::string id;
     std::string currency;

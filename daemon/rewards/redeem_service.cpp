@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 
 #include "core/balance.hpp"
 #include "core/customer_key.hpp"
@@ -21,16 +20,6 @@
 
 namespace rewardd {
 namespace {
-
-// No ':': the id is a segment of ledger keys ("<shop>:redeem:<id>", its ":commit" and ":release"),
-// so an id "x:release" would take the key of redemption x's release.
-bool valid_redemption_id(const std::string& id) {
-    if (id.empty() || id.size() > 100) return false;
-    for (const unsigned char c : id) {
-        if (!std::isalnum(c) && c != '_' && c != '-' && c != '.') return false;
-    }
-    return true;
-}
 
 // The shop's configured currency, else the currency of the customer's latest entry in that shop.
 std::string currency_for(const Shop& shop, const std::vector<LedgerEntry>& entries) {
@@ -142,7 +131,7 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
         return make_error(ErrorCode::invalid_field, "a customer e-mail is required", "customer");
     }
     if (r.points <= 0) return make_error(ErrorCode::invalid_field, "points must be positive", "points");
-    if (!valid_redemption_id(r.redemption_id)) {
+    if (!is_caller_id(r.redemption_id)) {
         return make_error(ErrorCode::invalid_field, "redemption id must be 1-100 of [A-Za-z0-9_.-]", "redemption_id");
     }
     auto shop = ShopRegistry(db).find(r.shop_id);
