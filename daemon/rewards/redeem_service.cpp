@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-
 #include "core/balance.hpp"
 #include "core/customer_key.hpp"
 #include "core/money.hpp"
