@@ -102,6 +102,11 @@ Result<GraphqlDocument> discount_code_create(const RewardGrant& grant, Timestamp
         {"usageLimit", 1},
         {"combinesWith", {{"orderDiscounts", false}, {"productDiscounts", true}, {"shippingDiscounts", true}}},
     };
+    if (grant.minimum_subtotal_minor > 0) {
+        auto minimum = decimal_amount(grant.minimum_subtotal_minor, grant.currency);
+        if (!minimum) return minimum.error();
+        input["minimumRequirement"] = {{"subtotal", {{"greaterThanOrEqualToSubtotal", *minimum}}}};
+    }
     input[api_version >= "2025-10" ? "context" : "customerSelection"] = customers;
     input["endsAt"] = grant.expires_at ? json(format_timestamp(*grant.expires_at)) : json(nullptr);
     return GraphqlDocument{k_discount_create, {{"basicCodeDiscount", input}}};

@@ -54,6 +54,9 @@ std::string coupon_request_json(const CouponRequest& r) {
              {"usage_limit_per_user", 1},
              {"email_restrictions", json::array({r.customer_email})},
              {"meta_data", json::array({{{"key", k_grant_meta_key}, {"value", r.grant_id}}})}};
+    if (r.minimum_subtotal_minor > 0) {  // WooCommerce compares it with the cart's subtotal
+        doc["minimum_amount"] = format_minor(r.minimum_subtotal_minor, currency_exponent(r.currency).value_or(2));
+    }
     if (r.expires_at) {
         std::string gmt = format_timestamp(*r.expires_at);
         if (!gmt.empty() && gmt.back() == 'Z') gmt.pop_back();  // WooCommerce's *_gmt: UTC, no zone

@@ -23,6 +23,7 @@ struct CouponRequest {
     std::string customer_email;
     std::optional<Timestamp> expires_at;
     std::string description;
+    std::int64_t minimum_subtotal_minor = 0;  // minimum_amount; 0: none
 };
 
 // The JSON body of POST /wp-json/wc/v3/coupons.

@@ -107,6 +107,7 @@ Result<ReconcileReport> reconcile(std::shared_ptr<SQLite::Database> db, const Re
     facts.outbox = std::move(*outbox);
     facts.ledger = &rewarding;
     facts.cashback_platforms = request.cashback_platforms;
+    facts.rules = &*rules;
     if (auto known = collect_platform_customers(*db, rewarding, facts); !known) return known.error();
     for (const auto& shop : facts.shops) {
         if (!request.scope.shop_id.empty() && shop.id != request.scope.shop_id) continue;

@@ -6,6 +6,7 @@
 
 #include "adapters/shopify/reward_requests.hpp"
 #include "core/money.hpp"
+#include "core/redemption.hpp"
 #include "rewards/cashback_grants.hpp"
 #include "rewards/grant_code.hpp"
 #include "rewards/shopify_grants.hpp"
@@ -104,7 +105,8 @@ std::string platform_customer(const RewardFacts& facts, const Shop& shop, const 
 }
 
 std::optional<RewardGrant> expected_for(const RewardFacts& facts, const Shop& shop, const LedgerEntry& entry) {
-    return expected_grant(entry, shop, facts.cashback_platforms, platform_customer(facts, shop, entry.customer));
+    return expected_grant(entry, shop, facts.cashback_platforms, platform_customer(facts, shop, entry.customer),
+                          facts.rules);
 }
 
 void check_ledger_to_outbox(const RewardFacts& facts, const Shop& shop, const CheckScope& scope,
@@ -310,7 +312,7 @@ bool looks_like_rewardd_code(const std::string& code) {
 
 std::optional<RewardGrant> expected_grant(const LedgerEntry& e, const Shop& shop,
                                           const std::set<std::string>& cashback_platforms,
-                                          const std::string& platform_customer) {
+                                          const std::string& platform_customer, const RuleBook* rules) {
     // Shopify addresses rewards to the customer's Shopify id, WooCommerce to their e-mail.
     const bool shopify = shop.platform == "shopify";
     if (shopify ? platform_customer.empty() : e.customer.find('@') == std::string::npos) return std::nullopt;
@@ -330,6 +332,9 @@ std::optional<RewardGrant> expected_grant(const LedgerEntry& e, const Shop& shop
     g.code = grant_coupon_code("RWD", e.shop_id + ":" + e.event_id);
     g.amount_minor = e.base_minor;
     g.currency = e.currency;
+    if (const Rules* version = rules ? rules->version(e.rule_version) : nullptr) {
+        g.minimum_subtotal_minor = redemption_minimum_subtotal(*version, e.base_minor);
+    }
     g.customer_email = e.customer;
     if (shopify) g.customer_platform_id = platform_customer;
     g.description = "rewardd: " + std::to_string(-e.available_delta) + " points redeemed (" + e.event_id + ")";

@@ -13,6 +13,7 @@
 #include "books/finding.hpp"
 #include "books/ledger_check.hpp"
 #include "books/platform_reward.hpp"
+#include "core/rules.hpp"
 #include "outbox/reward_deliverer.hpp"
 
 namespace rewardd::books {
@@ -29,6 +30,7 @@ struct RewardFacts {
     std::map<std::pair<std::string, std::string>, std::string> platform_customers;
     // Store credit listed per shop id and customer platform id; absent: not listed.
     std::map<std::string, std::map<std::string, Result<std::vector<PlatformCredit>>>> credits;
+    const RuleBook* rules = nullptr;  // the recorded versions: a redemption code's minimum subtotal
 };
 
 // Whether check_rewards reads the recorded entry: due cashback, reservations and their commits.
@@ -39,8 +41,11 @@ std::vector<Finding> check_rewards(const RewardFacts& facts, const CheckScope& s
 // The grant a reward entry should have in the outbox, rebuilt as its writer built it; nullopt
 // when the entry issues nothing (not a redemption or due cashback, or nobody to address it to:
 // no e-mail on WooCommerce, no known `platform_customer` id on Shopify).
+// A redemption's minimum subtotal comes from the rules version its reserve entry records (none
+// without `rules` or when that version is unknown).
 std::optional<RewardGrant> expected_grant(const LedgerEntry& entry, const Shop& shop,
                                           const std::set<std::string>& cashback_platforms,
-                                          const std::string& platform_customer = "");
+                                          const std::string& platform_customer = "",
+                                          const RuleBook* rules = nullptr);
 
 }  // namespace rewardd::books

@@ -68,15 +68,19 @@ int run_redeem(RedeemOptions& o) {
         std::cout << nlohmann::json{{"redemption_id", outcome->redemption_id}, {"grant_id", outcome->entry_key},
                                     {"code", outcome->code}, {"points", outcome->points},
                                     {"amount_minor", outcome->amount_minor}, {"currency", outcome->currency},
-                                    {"available_after", outcome->available_after}, {"existed", outcome->existed}}
+                                    {"available_after", outcome->available_after}, {"existed", outcome->existed},
+                                    {"minimum_subtotal_minor", outcome->minimum_subtotal_minor}}
                          .dump(2)
                   << "\n";
         return 0;
     }
     std::cout << (outcome->existed ? "already redeemed: " : "redeemed ") << outcome->points << " points of "
-              << mask_email(o.request.customer_email) << " for coupon " << outcome->code << " (" << amount
-              << "), queued for shop " << o.request.shop_id << "; " << outcome->available_after
-              << " points left\n";
+              << mask_email(o.request.customer_email) << " for coupon " << outcome->code << " (" << amount;
+    if (outcome->minimum_subtotal_minor > 0) {
+        std::cout << ", on orders from "
+                  << format_minor(outcome->minimum_subtotal_minor, currency_exponent(outcome->currency).value_or(2));
+    }
+    std::cout << "), queued for shop " << o.request.shop_id << "; " << outcome->available_after << " points left\n";
     return 0;
 }
 

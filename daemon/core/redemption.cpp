@@ -46,11 +46,12 @@ Result<int> check_request(const RedemptionRequest& request) {
     return *exponent;
 }
 
-RedemptionPlan plan_from_reserve(const LedgerEntry& reserve, const std::string& redemption_id) {
+RedemptionPlan plan_from_reserve(const Rules& rules, const LedgerEntry& reserve, const std::string& redemption_id) {
     RedemptionPlan plan;
     plan.code = redemption_code(reserve.shop_id, redemption_id);
     plan.points = -reserve.available_delta;
     plan.discount = {reserve.base_minor, reserve.currency};
+    plan.minimum_subtotal_minor = redemption_minimum_subtotal(rules, reserve.base_minor);
     plan.reserve = reserve;
     plan.already_reserved = true;
     return plan;
@@ -111,6 +112,12 @@ std::int64_t max_redeemable_points(const Rules& rules, const std::string& curren
     return points < std::max<std::int64_t>(1, rules.redeem_minimum_points) ? 0 : points;
 }
 
+std::int64_t redemption_minimum_subtotal(const Rules& rules, std::int64_t value_minor) {
+    if (value_minor <= 0 || rules.redeem_cart_share_max_bp >= 10000) return 0;
+    const __int128 share = rules.redeem_cart_share_max_bp;
+    return divide_rounded(__int128{value_minor} * 10000 + share - 1, share, Rounding::floor);
+}
+
 Result<RedemptionPlan> plan_redemption(const Rules& rules, const RedemptionRequest& request,
                                        std::int64_t available_points, const std::vector<LedgerEntry>& existing) {
     const auto exponent = check_request(request);
@@ -122,7 +129,7 @@ Result<RedemptionPlan> plan_redemption(const Rules& rules, const RedemptionReque
             return make_error(ErrorCode::exists_with_different_content,
                               "redemption " + request.redemption_id + " was already made with other points", key);
         }
-        return plan_from_reserve(*done, request.redemption_id);
+        return plan_from_reserve(rules, *done, request.redemption_id);
     }
     if (points <= 0 || points < rules.redeem_minimum_points) {
         return make_error(ErrorCode::below_minimum_redemption,
@@ -153,6 +160,7 @@ Result<RedemptionPlan> plan_redemption(const Rules& rules, const RedemptionReque
     plan.code = redemption_code(request.shop_id, request.redemption_id);
     plan.points = points;
     plan.discount = {value, request.currency};
+    plan.minimum_subtotal_minor = redemption_minimum_subtotal(rules, value);
     LedgerEntry& e = plan.reserve;
     e.key = key;
     e.customer = request.customer;

@@ -47,6 +47,7 @@ struct RedemptionPlan {
     std::string code;            // "RW-" + 16 base32 characters, from redemption_code()
     std::int64_t points = 0;     // points reserved (after flooring)
     Money discount;              // value of the code
+    std::int64_t minimum_subtotal_minor = 0;  // the order subtotal the code asks for (0: none)
     LedgerEntry reserve;         // the entry to write (or the one already written)
     bool already_reserved = false;  // a retry: `reserve` came from `existing`
 };
@@ -62,6 +63,13 @@ struct RedemptionPlan {
 Result<RedemptionPlan> plan_redemption(const Rules& rules, const RedemptionRequest& request,
                                        std::int64_t available_points,
                                        const std::vector<LedgerEntry>& existing = {});
+
+// The smallest order subtotal (minor units, before the code) a code worth `value_minor` may pay
+// into, so that it is at most redeem_cart_share_max of it: value / share, rounded up. 0 when the
+// share is 100 %. The code carries it (WooCommerce minimum_amount, Shopify minimumRequirement):
+// the cart given at redeem time is only what the customer had then, and a code redeemed with an
+// empty cart would otherwise pay a whole order.
+std::int64_t redemption_minimum_subtotal(const Rules& rules, std::int64_t value_minor);
 
 // Marks the code used by `order_id`. After a release (the code expired and its points came back)
 // the commit takes the points again, so a discount the customer had is always paid for.

@@ -58,6 +58,7 @@ nlohmann::json answer(const RedeemOutcome& o, const std::optional<OutboxItem>& i
             {"amount_minor", o.amount_minor},
             {"currency", o.currency},
             {"available_after", o.available_after},
+            {"minimum_subtotal_minor", o.minimum_subtotal_minor},
             {"expires_at", expires ? nlohmann::json(format_timestamp(*expires)) : nlohmann::json(nullptr)},
             {"existed", o.existed}};
 }

@@ -30,6 +30,7 @@ std::string grant_to_json(const RewardGrant& g) {
              {"customer_email", g.customer_email}, {"customer_platform_id", g.customer_platform_id},
              {"description", g.description}};
     doc["expires_at"] = g.expires_at ? json(*g.expires_at) : json(nullptr);
+    if (g.minimum_subtotal_minor > 0) doc["minimum_subtotal_minor"] = g.minimum_subtotal_minor;
     return doc.dump();
 }
 
@@ -45,6 +46,7 @@ RewardGrant grant_from_json(const std::string& text) {
     g.customer_email = doc.value("customer_email", "");
     g.customer_platform_id = doc.value("customer_platform_id", "");
     g.description = doc.value("description", "");
+    g.minimum_subtotal_minor = doc.value("minimum_subtotal_minor", std::int64_t{0});  // absent before it existed
     if (doc.contains("expires_at") && doc["expires_at"].is_number_integer()) {
         g.expires_at = doc["expires_at"].get<Timestamp>();
     }

@@ -29,6 +29,8 @@ struct RewardGrant {
     std::string customer_platform_id;  // the platform's customer id, when known
     std::optional<Timestamp> expires_at;
     std::string description;
+    std::int64_t minimum_subtotal_minor = 0;  // a code's minimum order subtotal (0: none); see
+                                              // redemption_minimum_subtotal (core/redemption.hpp)
 };
 
 enum class OutboxStatus { pending, delivered, parked };

@@ -40,7 +40,8 @@ DeliveryOutcome WooCommerceCouponDeliverer::deliver(const Shop& shop, const Rewa
     }
     if (grant.customer_email.empty()) return DeliveryOutcome::permanent("grant has no customer e-mail to restrict to");
     const woocommerce::CouponRequest request{grant.grant_id, grant.code, grant.amount_minor, grant.currency,
-                                             grant.customer_email, grant.expires_at, grant.description};
+                                             grant.customer_email, grant.expires_at, grant.description,
+                                             grant.minimum_subtotal_minor};
     const HttpResponse response = m_rest.post_json(*site, "coupons", woocommerce::coupon_request_json(request));
     if (response.error == TransportError::none && (response.status == 201 || response.status == 200)) {
         const auto id = woocommerce::read_coupon_id(response.body);

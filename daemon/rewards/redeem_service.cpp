@@ -59,6 +59,7 @@ RewardGrant coupon_grant(const RedeemRequest& r, const RedeemOutcome& o) {
     g.currency = o.currency;
     g.customer_email = r.customer_email;
     g.expires_at = r.expires_at;
+    g.minimum_subtotal_minor = o.minimum_subtotal_minor;
     g.description = "rewardd: " + std::to_string(o.points) + " points redeemed (" + r.redemption_id + ")";
     return g;
 }
@@ -100,6 +101,7 @@ Result<RedeemOutcome> validate(const RedeemRequest& r, const RuleBook& book, con
     if (!plan) return plan.error();
     o.points = plan->points;
     o.amount_minor = plan->discount.minor;
+    o.minimum_subtotal_minor = plan->minimum_subtotal_minor;
     o.available_after = available - plan->points;
     return o;
 }
@@ -160,6 +162,7 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
         for (const auto& e : *entries) {
             if (e.key != key) continue;
             outcome = repeated(r, in_force, e, *entries);  // nothing written
+            if (*outcome && *queued) (*outcome)->minimum_subtotal_minor = (*queued)->grant.minimum_subtotal_minor;
             return true;
         }
         auto o = validate(r, rules, **shop, *entries, now);

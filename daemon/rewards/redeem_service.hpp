@@ -38,6 +38,7 @@ struct RedeemOutcome {
     std::string currency;
     std::int64_t available_after = 0;
     bool existed = false;   // this redemption id had been redeemed before: nothing new written
+    std::int64_t minimum_subtotal_minor = 0;  // the order subtotal the code asks for (0: none)
 };
 
 Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBook& rules, RedeemRequest request,

@@ -4,6 +4,8 @@
 // erasure leaves it clean.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -42,6 +44,11 @@ const rewardd::books::Finding* find_kind(const std::vector<rewardd::books::Findi
         if (std::string(rewardd::books::finding_kind_id(f.kind)) == kind) return &f;
     }
     return nullptr;
+}
+
+std::string lower_code(std::string code) {
+    std::transform(code.begin(), code.end(), code.begin(), [](unsigned char c) { return std::tolower(c); });
+    return code;
 }
 
 }  // namespace
@@ -117,6 +124,33 @@ TEST_CASE("each planted discrepancy is found, and --fix repairs only the safe on
     REQUIRE(again);
     CHECK(kinds(again->findings) ==
           std::multiset<std::string>{"entry_changed", "entry_missing", "entry_extra", "reward_unknown"});
+}
+
+TEST_CASE("a redemption code re-queued by --fix keeps the minimum order its rules version asked for") {
+    FakeWooCommerce fake(k_key, k_secret);
+    History h;
+    Rules rules;
+    rules.redeem_cart_share_max_bp = 4000;  // at most 40 % of a cart payable with points
+    make_history(h, 1000, fake.url(), rules);
+    redeem_some(h, 2);  // 500 points = 5.00 EUR each: valid on orders from 12.50
+    REQUIRE(deliver_outbox(h) == 2);
+    for (const auto& c : fake.coupons()) CHECK(c.minimum_amount == "12.50");
+    // Lost on both sides (a restored backup, say): no outbox row and no coupon in the shop.
+    REQUIRE(fake.delete_coupon(grant_coupon_code("RWD", "wc1:r1")));
+    h.db->exec("DELETE FROM outbox WHERE grant_id = 'wc1:redeem:r1'");
+
+    const auto report = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE(report);
+    REQUIRE(kinds(report->findings) == std::multiset<std::string>{"reward_not_queued"});
+    CHECK(rewardd::books::apply_repairs(h.db, report->findings, h.end + 60).size() == 1);
+    REQUIRE(deliver_outbox(h) == 1);
+    const auto coupons = fake.coupons();
+    const auto again = std::find_if(coupons.begin(), coupons.end(), [](const FakeCoupon& c) {
+        return c.code == lower_code(grant_coupon_code("RWD", "wc1:r1"));
+    });
+    REQUIRE(again != coupons.end());
+    CHECK(again->amount == "5.00");
+    CHECK(again->minimum_amount == "12.50");
 }
 
 TEST_CASE("a used code deleted from the shop is reported, and --fix does not hand the discount out again") {

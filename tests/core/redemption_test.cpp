@@ -98,6 +98,21 @@ TEST_CASE("a redemption request is validated and priced as the table says") {
         CHECK(max_redeemable_points(half, "NOK", 5000, 1000) == 500);
         CHECK(max_redeemable_points(half, "NOK", 5000, 999) == 0);  // 499 is under the minimum
     }
+    SUBCASE("the code asks for an order its value is at most the cart share of") {
+        CHECK(plan_redemption(rules, request(600, "NOK"), 5000)->minimum_subtotal_minor == 0);  // 100 %: none
+        CHECK(plan_redemption(half, request(600, "NOK"), 5000)->minimum_subtotal_minor == 1200);
+        CHECK(plan_redemption(half, request(600, "NOK", 1200), 5000)->minimum_subtotal_minor == 1200);
+        Rules third = rules;
+        third.redeem_cart_share_max_bp = 3300;  // 1.00 is 33 % of 3.0303...: rounded up to 3.04
+        CHECK(redemption_minimum_subtotal(third, 100) == 304);
+        CHECK(scale_rounded(303, 3300, 10000, Rounding::floor) < 100);  // 3.03 would let it pay more
+        CHECK(redemption_minimum_subtotal(third, 0) == 0);
+        const auto repeat = plan_redemption(half, request(600, "NOK"), 0,
+                                            {plan_redemption(half, request(600, "NOK"), 5000)->reserve});
+        REQUIRE(repeat.ok());
+        CHECK(repeat->already_reserved);
+        CHECK(repeat->minimum_subtotal_minor == 1200);
+    }
 }
 
 TEST_CASE("an uneven points rate floors to the points that buy whole minor units") {

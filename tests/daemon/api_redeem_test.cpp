@@ -108,6 +108,9 @@ TEST_CASE("redeem answers the coupon code, and exactly that one coupon arrives i
     CHECK(made["available_after"] == 20);
     CHECK(made["expires_at"].is_string());
     CHECK(made["existed"] == false);
+    // Asked without a cart, at most half a cart payable with points: the code needs an order of
+    // 6.00, else the customer would redeem with an empty cart and pay a whole order with it.
+    CHECK(made["minimum_subtotal_minor"] == 600);
     CHECK(f.available() == 20);  // reserved with the grant, before the answer
     // ... and the code's expiry is set to release the points if no order uses it by then
     CHECK(query_int(f.dir.str(), "SELECT COUNT(*) FROM wakeups WHERE shop_id = '~code:wc1' AND order_id = '" + code +
@@ -122,6 +125,7 @@ TEST_CASE("redeem answers the coupon code, and exactly that one coupon arrives i
     CHECK(repeat["existed"] == true);
     CHECK(repeat["points"] == 30);
     CHECK(repeat["available_after"] == 20);
+    CHECK(repeat["minimum_subtotal_minor"] == 600);
 
     f.fake.release();
     REQUIRE(wait_status(f.dir.str(), "wc1:redeem:wp-7f3a", "delivered"));
@@ -130,6 +134,7 @@ TEST_CASE("redeem answers the coupon code, and exactly that one coupon arrives i
     REQUIRE(coupons.size() == 1);
     CHECK(coupons[0].code == lower(code));  // WooCommerce keeps codes lower-cased
     CHECK(coupons[0].amount == "3.00");
+    CHECK(coupons[0].minimum_amount == "6.00");
     CHECK(json::parse(coupons[0].body)["email_restrictions"] == json::array({k_ada}));
     CHECK(f.available() == 20);
     CHECK(f.outbox_rows() == 1);

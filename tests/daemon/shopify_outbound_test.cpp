@@ -3,6 +3,8 @@
 // a drained throttle bucket and a revoked token.
 #include "daemon/shopify_outbound_support.hpp"
 
+#include <map>
+
 using namespace rewardd;
 using namespace rewardd::test;
 using namespace rewardd::test::shopify_out;
@@ -113,6 +115,22 @@ TEST_CASE("a redemption code is created once despite a 503 and an answer lost to
     CHECK(item(dir, "g-000123")->platform_ref == codes[0].id);
     CHECK(fake.operations("codeDiscountNodeByCode") >= 1);  // the retry looked before creating
     CHECK(fake.operations("discountCodeBasicCreate") == 1);
+}
+
+TEST_CASE("a redemption code asks Shopify for the minimum subtotal its grant carries") {
+    TempDir dir;
+    write_config(dir);
+    FakeShopify fake;
+    REQUIRE(add_shop(dir, fake.base_url()).exit_code == 0);
+    auto capped = coupon_grant("g-min");
+    capped.minimum_subtotal_minor = 2500;  // a 10.00 code at most 40 % of an order
+    enqueue(dir, capped);
+    enqueue(dir, coupon_grant("g-none"));
+    DaemonProcess daemon(dir.str(), daemon_args(dir));
+    REQUIRE(FakeShopify::wait_until([&] { return delivered(dir, "g-min") && delivered(dir, "g-none"); }, 20000));
+    std::map<std::string, std::string> minimum;
+    for (const auto& d : fake.discounts()) minimum[d.code] = d.minimum_subtotal;
+    CHECK(minimum == std::map<std::string, std::string>{{"RWD-g-min", "25.00"}, {"RWD-g-none", ""}});
 }
 
 TEST_CASE("a daemon killed mid-delivery delivers the code once after its restart") {

@@ -119,6 +119,54 @@ std::string shopify_decimal(std::string amount) {
     return amount;
 }
 
+// DiscountCodeBasicInput.minimumRequirement: {subtotal: {greaterThanOrEqualToSubtotal: Decimal}}
+// or {quantity: {greaterThanOrEqualToQuantity: UnsignedInt64}}; a Decimal travels as a string.
+// `subtotal` is "" for none or a quantity; a value that does not fit names its path and why.
+struct MinimumRead {
+    std::string subtotal;
+    std::string bad_path;
+    std::string why;
+};
+
+MinimumRead minimum_subtotal(const json& in) {
+    const auto bad = [](const std::string& path, const std::string& why) { return MinimumRead{"", path, why}; };
+    if (!in.contains("minimumRequirement") || in["minimumRequirement"].is_null()) return {};
+    const json& m = in["minimumRequirement"];
+    if (!m.is_object()) return bad("minimumRequirement", "Expected value to be an object");
+    for (const auto& [key, value] : m.items()) {
+        if (key != "subtotal" && key != "quantity") {
+            return bad("minimumRequirement." + key, "Field is not defined on DiscountMinimumRequirementInput");
+        }
+    }
+    if (!m.contains("subtotal")) return {};
+    const json& sub = m["subtotal"];
+    for (const auto& [key, value] : sub.items()) {
+        if (key != "greaterThanOrEqualToSubtotal") {
+            return bad("minimumRequirement.subtotal." + key, "Field is not defined on DiscountMinimumSubtotalInput");
+        }
+    }
+    const json amount = sub.value("greaterThanOrEqualToSubtotal", json());
+    if (!amount.is_string() || amount.get<std::string>().empty()) {
+        return bad("minimumRequirement.subtotal.greaterThanOrEqualToSubtotal", "Could not coerce value to Decimal");
+    }
+    return {amount.get<std::string>(), "", ""};
+}
+
+// The top-level error GraphQL answers (HTTP 200) for a variable that does not fit its input type.
+std::string invalid_discount_input(const std::string& path, const std::string& why) {
+    json problem_path = json::array();
+    for (std::size_t start = 0; start <= path.size();) {
+        const auto dot = std::min(path.find('.', start), path.size());
+        problem_path.push_back(path.substr(start, dot - start));
+        start = dot + 1;
+    }
+    return json{{"errors", json::array({{{"message", "Variable $basicCodeDiscount of type DiscountCodeBasicInput! was "
+                                                     "provided invalid value for " + path + " (" + why + ")"},
+                                         {"extensions", {{"problems", json::array({{{"path", problem_path},
+                                                                                     {"explanation", why}}})}}}}})}}
+        .dump();
+}
+
 json user_error(const json& field, const std::string& code, const std::string& message) {
     return json::array({{{"field", field}, {"code", code}, {"message", message}}});
 }
@@ -281,6 +329,8 @@ std::string FakeShopify::run_operation(const std::string& query, const json& var
         ++m_operations["discountCodeBasicCreate"];
         const json& in = vars.at("basicCodeDiscount");
         const std::string code = in.at("code");
+        const MinimumRead minimum = minimum_subtotal(in);
+        if (!minimum.bad_path.empty()) return invalid_discount_input(minimum.bad_path, minimum.why);
         json payload;
         if (m_discounts.count(upper(code))) {
             payload = {{"codeDiscountNode", nullptr},
@@ -292,6 +342,7 @@ std::string FakeShopify::run_operation(const std::string& query, const json& var
                        customers.at("customers").at("add").at(0), in["customerGets"]["value"]["discountAmount"]["amount"],
                        in.value("endsAt", json()).is_string() ? in["endsAt"].get<std::string>() : "",
                        in.value("usageLimit", 0)};
+            d.minimum_subtotal = minimum.subtotal;
             m_discounts[upper(code)] = d;
             payload = {{"codeDiscountNode", {{"id", d.id}, {"codeDiscount", {{"title", d.title}, {"status", "ACTIVE"},
                         {"usageLimit", d.usage_limit}, {"codes", {{"nodes", json::array({{{"code", code}}})}}}}}}},

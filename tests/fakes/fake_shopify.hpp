@@ -41,6 +41,7 @@ public:
         std::string id, code, title, customer, amount, ends_at;
         int usage_limit = 0;
         int usage_count = 0;  // asyncUsageCount
+        std::string minimum_subtotal;  // minimumRequirement.subtotal.greaterThanOrEqualToSubtotal; "": none
     };
     struct Credit {
         std::string id, customer, amount, currency, expires_at, account;

@@ -292,6 +292,8 @@ FakeCoupon FakeWooCommerce::store_locked(const std::string& code, const std::str
                                          const std::string& grant_id, const std::string& request_body) {
     FakeCoupon c{m_next_id++, lower(code), amount, grant_id, ""};
     json doc = json::parse(request_body);
+    if (doc.contains("minimum_amount")) c.minimum_amount = doc["minimum_amount"].get<std::string>();
+    doc["minimum_amount"] = c.minimum_amount;
     doc["id"] = c.id;
     doc["code"] = c.code;
     doc["amount"] = amount;
@@ -334,7 +336,10 @@ void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Respon
             }
             const bool taken = std::any_of(m_coupons.begin(), m_coupons.end(),
                                            [&](const auto& c) { return !c.trashed && c.code == lower(code); });
-            if (code.empty()) {
+            if (doc.is_object() && doc.contains("minimum_amount") && !doc["minimum_amount"].is_string()) {
+                lock.unlock();  // the coupons schema types it "string"; WordPress checks args before the handler
+                send_wc_error(res, 400, "rest_invalid_param", "Invalid parameter(s): minimum_amount");
+            } else if (code.empty()) {
                 lock.unlock();
                 send_wc_error(res, 400, "woocommerce_rest_empty_coupon_code", "The coupon code cannot be empty.");
             } else if (taken) {

@@ -24,6 +24,7 @@ struct FakeCoupon {
     std::string grant_id;  // meta_data rewardd_grant_id
     std::string body;      // the JSON WooCommerce answers with
     bool trashed = false;  // status "trash"
+    std::string minimum_amount = "0.00";  // as the REST API answers it (2 decimals; "0.00": none)
 };
 
 struct RecordedRequest {
