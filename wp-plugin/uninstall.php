@@ -1,7 +1,7 @@
 <?php
 /**
  * Runs when the plugin is deleted from WordPress: removes rewardd's webhooks, revokes its
- * WooCommerce API key and deletes every option, transient and user meta it wrote.
+ * WooCommerce API key, cancels its job and deletes every option, transient and user meta it wrote.
  * rewardd itself keeps the shop's ledger; remove the shop there with `rewardd shop remove`.
  *
  * @package Rewardd
@@ -26,9 +26,15 @@ if ( is_array( $rewardd_connection ) && ! empty( $rewardd_connection ) ) {
 	}
 }
 
-foreach ( array( 'rewardd_url', 'rewardd_shop_id', 'rewardd_admin_token', 'rewardd_connection' ) as $rewardd_option ) {
+foreach ( array( 'rewardd_url', 'rewardd_shop_id', 'rewardd_admin_token', 'rewardd_connection', 'rewardd_webhook_backlog', 'rewardd_webhook_backlog_lock' ) as $rewardd_option ) {
 	delete_option( $rewardd_option );
 }
+
+// The job that resends failed webhook deliveries, in whichever scheduler it was queued.
+if ( function_exists( 'as_unschedule_all_actions' ) ) {
+	as_unschedule_all_actions( 'rewardd_recover_webhooks', array(), 'rewardd' );
+}
+wp_clear_scheduled_hook( 'rewardd_recover_webhooks' );
 
 // Transients: cached reads, flash messages and the "unavailable" marker.
 $wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_rewardd\\_%' OR option_name LIKE '\\_transient\\_timeout\\_rewardd\\_%'" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery

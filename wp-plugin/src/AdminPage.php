@@ -3,7 +3,7 @@
  * WooCommerce > rewardd: the settings form, Connect/Disconnect and the status box.
  * Every action checks manage_options (administrators only: the page holds the daemon's
  * admin token) and its nonce before doing anything.
- * Depends on Settings, Connection, ApiClient and Webhooks, all passed in.
+ * Depends on Settings, Connection, ApiClient, Webhooks and WebhookRecovery, all passed in.
  *
  * @package Rewardd
  */
@@ -49,18 +49,27 @@ final class AdminPage {
 	private $webhooks;
 
 	/**
+	 * Failed deliveries and disabled webhooks, for their notices.
+	 *
+	 * @var WebhookRecovery
+	 */
+	private $recovery;
+
+	/**
 	 * Builds the page.
 	 *
-	 * @param Settings   $settings   Stored settings.
-	 * @param Connection $connection Connect / Disconnect.
-	 * @param ApiClient  $api        Daemon client.
-	 * @param Webhooks   $webhooks   WooCommerce webhooks.
+	 * @param Settings        $settings   Stored settings.
+	 * @param Connection      $connection Connect / Disconnect.
+	 * @param ApiClient       $api        Daemon client.
+	 * @param Webhooks        $webhooks   WooCommerce webhooks.
+	 * @param WebhookRecovery $recovery   Failed deliveries.
 	 */
-	public function __construct( Settings $settings, Connection $connection, ApiClient $api, Webhooks $webhooks ) {
+	public function __construct( Settings $settings, Connection $connection, ApiClient $api, Webhooks $webhooks, WebhookRecovery $recovery ) {
 		$this->settings   = $settings;
 		$this->connection = $connection;
 		$this->api        = $api;
 		$this->webhooks   = $webhooks;
+		$this->recovery   = $recovery;
 	}
 
 	/**
@@ -197,12 +206,13 @@ final class AdminPage {
 	}
 
 	/**
-	 * Prints and forgets pending notices.
+	 * Prints and forgets pending notices, then those about failed webhook deliveries.
 	 */
 	private function render_notices(): void {
 		$notices = get_transient( $this->notices_key() );
 		delete_transient( $this->notices_key() );
-		foreach ( is_array( $notices ) ? $notices : array() as $notice ) {
+		$notices = array_merge( is_array( $notices ) ? $notices : array(), $this->recovery->notices() );
+		foreach ( $notices as $notice ) {
 			$type = in_array( $notice['type'], array( 'success', 'warning', 'error' ), true ) ? $notice['type'] : 'info';
 			printf( '<div class="notice notice-%1$s"><p>%2$s</p></div>', esc_attr( $type ), esc_html( $notice['message'] ) );
 		}

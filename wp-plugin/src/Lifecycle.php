@@ -1,8 +1,9 @@
 <?php
 /**
  * Activation and deactivation: the My Account endpoint's rewrite rule, and pausing or
- * resuming rewardd's webhooks (INTEGRATION.md W4: paused on deactivation).
- * Depends on Settings and Webhooks; runs whether WooCommerce is active or not.
+ * resuming rewardd's webhooks (INTEGRATION.md W4: paused on deactivation) and the job
+ * that resends their failed deliveries. Depends on Settings, Webhooks, DeliveryBacklog and
+ * JobQueue; runs whether WooCommerce is active or not.
  *
  * @package Rewardd
  */
@@ -17,19 +18,25 @@ defined( 'ABSPATH' ) || exit;
 final class Lifecycle {
 
 	/**
-	 * On activation: register the endpoint, flush rules, resume paused webhooks.
+	 * On activation: register the endpoint, flush rules, resume paused webhooks and the
+	 * resending of what they failed to deliver before.
 	 */
 	public static function activate(): void {
 		AccountTab::add_endpoint();
 		flush_rewrite_rules();
 		self::set_webhook_status( 'active' );
+		if ( ! ( new DeliveryBacklog() )->is_empty() ) {
+			( new JobQueue() )->schedule( WebhookRecovery::JOB, 0, true );
+		}
 	}
 
 	/**
-	 * On deactivation: pause the webhooks so WooCommerce stops sending, flush rules.
+	 * On deactivation: pause the webhooks so WooCommerce stops sending, drop the resending
+	 * job (its remembered deliveries stay for the next activation), flush rules.
 	 */
 	public static function deactivate(): void {
 		self::set_webhook_status( 'paused' );
+		JobQueue::cancel( WebhookRecovery::JOB );
 		flush_rewrite_rules();
 	}
 

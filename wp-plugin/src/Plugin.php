@@ -55,6 +55,7 @@ final class Plugin {
 		$webhooks = new Webhooks();
 		$reader   = new RewardsReader( $api, $settings );
 		$coupons  = new CartCoupon();
+		$recovery = new WebhookRecovery( $settings, new DeliveryBacklog(), new JobQueue() );
 
 		$this->services = array(
 			'settings'     => $settings,
@@ -69,9 +70,10 @@ final class Plugin {
 			'cart_coupon'  => $coupons,
 			'redemption'   => new Redemption( $api, $reader, $settings, $coupons ),
 			'assets'       => new Assets( $this->plugin_file ),
+			'recovery'     => $recovery,
 		);
-		$this->services['admin_page'] = new AdminPage( $settings, $this->services['connection'], $api, $webhooks );
-		foreach ( array( 'http_filters', 'referral', 'earn_notice', 'account_tab', 'cart_coupon', 'redemption', 'assets', 'admin_page' ) as $name ) {
+		$this->services['admin_page'] = new AdminPage( $settings, $this->services['connection'], $api, $webhooks, $recovery );
+		foreach ( array( 'http_filters', 'referral', 'earn_notice', 'account_tab', 'cart_coupon', 'redemption', 'assets', 'recovery', 'admin_page' ) as $name ) {
 			$this->services[ $name ]->register();
 		}
 	}

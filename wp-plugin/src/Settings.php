@@ -27,7 +27,7 @@ final class Settings {
 	 * @return string[]
 	 */
 	public static function option_names(): array {
-		return array( self::OPTION_URL, self::OPTION_SHOP_ID, self::OPTION_ADMIN_TOKEN, self::OPTION_CONNECTION );
+		return array( self::OPTION_URL, self::OPTION_SHOP_ID, self::OPTION_ADMIN_TOKEN, self::OPTION_CONNECTION, DeliveryBacklog::OPTION, DeliveryBacklog::LOCK );
 	}
 
 	/**

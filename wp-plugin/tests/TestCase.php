@@ -1,8 +1,8 @@
 <?php
 /**
  * Base class for the plugin's tests: a clean slate per test (rewardd options, transients,
- * the fake rewardd's state, WooCommerce's webhook and key tables, cart, user, request
- * superglobals), and helpers to act as a user, submit admin forms and read the fake.
+ * the fake rewardd's state, WooCommerce's webhook and key tables, scheduled actions, cart,
+ * user, request superglobals), and helpers to act as a user, submit admin forms and read the fake.
  * wp_redirect and wp_die throw instead of ending the process, so handlers can be tested.
  *
  * @package Rewardd\Tests
@@ -63,6 +63,8 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase {
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}wc_webhooks" );
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}woocommerce_api_keys" );
 		$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type = 'shop_coupon'" );
+		delete_option( 'wc_stub_action_scheduler' );
+		wp_clear_scheduled_hook( \Rewardd\WebhookRecovery::JOB );
 		( new \FakeState( REWARDD_TEST_FAKE_STATE ) )->update(
 			static function () {
 				return \FakeState::initial();

@@ -40,6 +40,10 @@ final class FakeState {
 			'pings'           => array(),
 			'requests'        => array(),
 			'last_webhook_at' => array(),
+			// Signed webhook deliveries accepted: shop, topic, webhook_id and the body's id.
+			'deliveries'      => array(),
+			// GET /readyz answers 503 not_ready when false (the store failing).
+			'ready'           => true,
 			'outbox_backlog'  => 0,
 			'redeem_status'   => 'delivered',
 			'delay_ms'        => 0,

@@ -2,8 +2,9 @@
 /**
  * A fake rewardd for the plugin's tests, run with `php -S 127.0.0.1:PORT router.php`.
  * It follows docs/API.md (routes, bodies, status codes, error ids) and INTEGRATION.md
- * W1.3/W1.7 for the webhook endpoint, and keeps its state in a JSON file
- * (REWARDD_FAKE_STATE) that tests read and seed. Tokens come from REWARDD_FAKE_ADMIN_TOKEN
+ * W1.3/W1.7 for the webhook endpoint (it records what it accepted), answers GET /readyz
+ * like the daemon (200 ready, or 503 not_ready when a test sets ready false), and keeps
+ * its state in a JSON file (REWARDD_FAKE_STATE) that tests read and seed. Tokens come from REWARDD_FAKE_ADMIN_TOKEN
  * and REWARDD_FAKE_STOREFRONT_TOKEN. It is not the daemon and holds no business rules
  * beyond the documented defaults (1 point per 1.00, 100 points = 1.00, minimum 500).
  *
@@ -69,6 +70,11 @@ if ( 'GET' === $method && '/healthz' === $path ) {
 	exit;
 }
 
+if ( 'GET' === $method && '/readyz' === $path ) {
+	$ready = false !== $state->read()['ready'];
+	fake_answer( $ready ? 200 : 503, array( 'status' => $ready ? 'ready' : 'not_ready' ) );
+}
+
 if ( 'POST' === $method && preg_match( '#^/webhooks/woocommerce/([^/]+)$#', $path, $m ) ) {
 	$shop_id = rawurldecode( $m[1] );
 	$shops   = $state->read()['shops'];
@@ -89,9 +95,16 @@ if ( 'POST' === $method && preg_match( '#^/webhooks/woocommerce/([^/]+)$#', $pat
 	if ( ! hash_equals( $expected, (string) ( $_SERVER['HTTP_X_WC_WEBHOOK_SIGNATURE'] ?? '' ) ) ) {
 		fake_error( 401, 'signature_mismatch', 'Bad signature.' );
 	}
+	$delivery = json_decode( $raw, true );
 	$state->update(
-		static function ( array $s ) use ( $shop_id ) {
+		static function ( array $s ) use ( $shop_id, $delivery ) {
 			$s['last_webhook_at'][ $shop_id ] = gmdate( 'Y-m-d\TH:i:s\Z' );
+			$s['deliveries'][]                = array(
+				'shop'       => $shop_id,
+				'topic'      => (string) ( $_SERVER['HTTP_X_WC_WEBHOOK_TOPIC'] ?? '' ),
+				'webhook_id' => (int) ( $_SERVER['HTTP_X_WC_WEBHOOK_ID'] ?? 0 ),
+				'id'         => is_array( $delivery ) && isset( $delivery['id'] ) ? (int) $delivery['id'] : 0,
+			);
 			return $s;
 		}
 	);

@@ -3,6 +3,7 @@
  * Test stub (not WooCommerce): an HPOS-style order with meta methods (get_meta,
  * update_meta_data, save), stored in {prefix}wc_orders and {prefix}wc_orders_meta, never in
  * post meta, so a plugin that reads or writes orders through post meta fails its tests.
+ * save() stamps date_updated_gmt, HPOS's column behind date_modified (wc_get_orders).
  *
  * @package Rewardd\Tests
  */
@@ -125,10 +126,17 @@ class WC_Order {
 	public function save() {
 		global $wpdb;
 		if ( 0 === $this->id ) {
-			$wpdb->insert( "{$wpdb->prefix}wc_orders", $this->data + array( 'date_created_gmt' => current_time( 'mysql', true ) ) );
+			$now = current_time( 'mysql', true );
+			$wpdb->insert(
+				"{$wpdb->prefix}wc_orders",
+				$this->data + array(
+					'date_created_gmt' => $now,
+					'date_updated_gmt' => $now,
+				)
+			);
 			$this->id = (int) $wpdb->insert_id;
 		} else {
-			$wpdb->update( "{$wpdb->prefix}wc_orders", $this->data, array( 'id' => $this->id ) );
+			$wpdb->update( "{$wpdb->prefix}wc_orders", $this->data + array( 'date_updated_gmt' => current_time( 'mysql', true ) ), array( 'id' => $this->id ) );
 		}
 		$wpdb->delete( "{$wpdb->prefix}wc_orders_meta", array( 'order_id' => $this->id ) );
 		foreach ( $this->meta as $key => $value ) {

@@ -1,9 +1,13 @@
 <?php
 /**
- * Test stub (not WooCommerce): WC_Webhook with the setters, save(), deliver_ping() and
- * delete() described in INTEGRATION.md W1.3/W4, stored in {prefix}wc_webhooks like
- * WooCommerce's data store. The ping is the real thing: wp_safe_remote_post() with the
- * body "webhook_id=<id>", success only on HTTP 200 exactly.
+ * Test stub (not WooCommerce): WC_Webhook with the setters, save(), deliver_ping(),
+ * deliver() and delete() described in INTEGRATION.md W1.2-W1.4/W4, stored in
+ * {prefix}wc_webhooks like WooCommerce's data store. The ping is the real thing:
+ * wp_safe_remote_post() with the body "webhook_id=<id>", success only on HTTP 200 exactly.
+ * deliver() sends the signed POST, counts failures as WooCommerce's log_delivery() and
+ * failed_delivery() do (success is 200-302; a stored failure_count above 5 disables the
+ * webhook and fires woocommerce_webhook_disabled_due_delivery_failures before the save),
+ * then fires woocommerce_webhook_delivery. Payloads are a small part of the REST shape.
  *
  * @package Rewardd\Tests
  */
@@ -122,6 +126,27 @@ class WC_Webhook {
 		$this->data['status'] = $status;
 	}
 
+	/** @param int $count Consecutive failed deliveries. */
+	public function set_failure_count( $count ) {
+		$this->data['failure_count'] = (int) $count;
+	}
+
+	/** @return int */
+	public function get_failure_count() {
+		return (int) $this->data['failure_count'];
+	}
+
+	/** @return string The resource of the topic, e.g. "order". */
+	public function get_resource() {
+		return (string) strtok( $this->get_topic(), '.' );
+	}
+
+	/** @return string The event of the topic, e.g. "updated". */
+	public function get_event() {
+		$parts = explode( '.', $this->get_topic() );
+		return (string) end( $parts );
+	}
+
 	/** @param bool $pending Pending delivery. */
 	public function set_pending_delivery( $pending ) {
 		$this->data['pending_delivery'] = $pending ? 1 : 0;
@@ -230,6 +255,90 @@ class WC_Webhook {
 		$this->set_pending_delivery( false );
 		$this->save();
 		return true;
+	}
+
+	/**
+	 * Delivers one resource now, as WooCommerce's deliver(): signed JSON POST, 60 s timeout,
+	 * no redirects, then the failure count, then woocommerce_webhook_delivery.
+	 *
+	 * @param mixed $arg First hook argument: the order or user id.
+	 */
+	public function deliver( $arg ) {
+		$start       = microtime( true );
+		$delivery_id = wp_hash( $this->get_id() . time() );
+		$body        = trim( (string) wp_json_encode( $this->build_payload( $arg ) ) );
+		$http_args   = array(
+			'method'      => 'POST',
+			'timeout'     => MINUTE_IN_SECONDS,
+			'redirection' => 0,
+			'httpversion' => '1.0',
+			'blocking'    => true,
+			'user-agent'  => 'WooCommerce/9.4.0-stub Hookshot (WordPress/' . get_bloginfo( 'version' ) . ')',
+			'body'        => $body,
+			'headers'     => array(
+				'Content-Type'             => 'application/json',
+				'X-WC-Webhook-Source'      => home_url( '/' ),
+				'X-WC-Webhook-Topic'       => $this->get_topic(),
+				'X-WC-Webhook-Resource'    => $this->get_resource(),
+				'X-WC-Webhook-Event'       => $this->get_event(),
+				'X-WC-Webhook-Signature'   => base64_encode( hash_hmac( 'sha256', $body, wp_specialchars_decode( $this->get_secret(), ENT_QUOTES ), true ) ),
+				'X-WC-Webhook-ID'          => $this->get_id(),
+				'X-WC-Webhook-Delivery-ID' => $delivery_id,
+			),
+			'cookies'     => array(),
+		);
+		$response = wp_safe_remote_request( $this->get_delivery_url(), $http_args );
+		$duration = round( microtime( true ) - $start, 5 );
+		$this->count_outcome( $response );
+		do_action( 'woocommerce_webhook_delivery', $http_args, $response, $duration, $arg, $this->get_id() );
+	}
+
+	/**
+	 * The payload, built as the webhook's user; deleted resources send only their id.
+	 *
+	 * @param mixed $resource_id Order or user id.
+	 * @return array<string, mixed>
+	 */
+	public function build_payload( $resource_id ) {
+		$payload = array( 'id' => $resource_id );
+		if ( 'deleted' !== $this->get_event() ) {
+			if ( 'order' === $this->get_resource() ) {
+				$order   = wc_get_order( $resource_id );
+				$payload = $order ? array(
+					'id'       => $order->get_id(),
+					'status'   => $order->get_status(),
+					'currency' => 'NOK',
+					'billing'  => array( 'email' => $order->get_billing_email() ),
+				) : array();
+			} elseif ( 'customer' === $this->get_resource() ) {
+				$user    = get_userdata( (int) $resource_id );
+				$payload = $user ? array(
+					'id'    => $user->ID,
+					'email' => $user->user_email,
+				) : array();
+			}
+		}
+		return apply_filters( 'woocommerce_webhook_payload', $payload, $this->get_resource(), $resource_id, $this->get_id() );
+	}
+
+	/**
+	 * log_delivery()'s failure tracking: a WP_Error's code is a string, so intval() makes it 0.
+	 *
+	 * @param array|WP_Error $response Response.
+	 */
+	private function count_outcome( $response ) {
+		$code = is_wp_error( $response ) ? $response->get_error_code() : wp_remote_retrieve_response_code( $response );
+		if ( intval( $code ) >= 200 && intval( $code ) < 303 ) {
+			$this->set_failure_count( 0 );
+		} elseif ( $this->get_failure_count() > apply_filters( 'woocommerce_max_webhook_delivery_failures', 5 ) ) {
+			$this->set_status( 'disabled' );
+			do_action( 'woocommerce_webhook_disabled_due_delivery_failures', $this->get_id() );
+		} else {
+			$this->set_failure_count( $this->get_failure_count() + 1 );
+		}
+		if ( 0 !== $this->id ) {
+			$this->save();
+		}
 	}
 
 	/**

@@ -155,6 +155,7 @@ CREATE TABLE {$wpdb->prefix}wc_orders (
   customer_id bigint(20) unsigned NULL,
   billing_email varchar(320) NULL,
   date_created_gmt datetime NULL,
+  date_updated_gmt datetime NULL,
   PRIMARY KEY  (id)
 ) $collate;
 CREATE TABLE {$wpdb->prefix}wc_orders_meta (

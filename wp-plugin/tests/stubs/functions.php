@@ -252,3 +252,53 @@ function wc_stub_my_account_shortcode() {
 	echo '</div></div>';
 	return ob_get_clean();
 }
+
+/**
+ * Orders as WooCommerce's wc_get_orders() finds them, for the arguments the plugin uses:
+ * date_modified ('>=TIMESTAMP' or '>TIMESTAMP', UTC), type, limit, page, orderby (ID or
+ * date), order and return. Any other argument throws, so the plugin cannot come to rely on
+ * something the stub only pretends to do.
+ *
+ * @param array<string, mixed> $args Query.
+ * @return int[]|WC_Order[]
+ */
+function wc_get_orders( $args ) {
+	global $wpdb;
+	$args = $args + array(
+		'limit'   => (int) get_option( 'posts_per_page' ),
+		'page'    => 1,
+		'orderby' => 'date',
+		'order'   => 'DESC',
+		'return'  => 'objects',
+		'type'    => 'shop_order',
+	);
+	$unknown = array_diff( array_keys( $args ), array( 'date_modified', 'limit', 'page', 'orderby', 'order', 'return', 'type' ) );
+	if ( $unknown ) {
+		throw new InvalidArgumentException( 'wc_get_orders stub: unsupported ' . implode( ', ', $unknown ) );
+	}
+	$where = '1=1';
+	if ( isset( $args['date_modified'] ) ) {
+		if ( ! preg_match( '/^(>=?)(\d+)$/', (string) $args['date_modified'], $m ) ) {
+			throw new InvalidArgumentException( 'wc_get_orders stub: date_modified must be >=TIMESTAMP or >TIMESTAMP' );
+		}
+		$where .= $wpdb->prepare( " AND date_updated_gmt {$m[1]} %s", gmdate( 'Y-m-d H:i:s', (int) $m[2] ) ); // phpcs:ignore WordPress.DB.PreparedSQL
+	}
+	$column = 'ID' === $args['orderby'] || 'id' === $args['orderby'] ? 'id' : 'date_created_gmt';
+	$order  = 'ASC' === strtoupper( (string) $args['order'] ) ? 'ASC' : 'DESC';
+	$limit  = (int) $args['limit'];
+	$paging = $limit > 0 ? $wpdb->prepare( 'LIMIT %d OFFSET %d', $limit, $limit * ( max( 1, (int) $args['page'] ) - 1 ) ) : '';
+	$ids    = array_map( 'intval', $wpdb->get_col( "SELECT id FROM {$wpdb->prefix}wc_orders WHERE $where ORDER BY $column $order, id $order $paging" ) ); // phpcs:ignore WordPress.DB
+	return 'ids' === $args['return'] ? $ids : array_map( 'wc_get_order', $ids );
+}
+
+/**
+ * What WooCommerce's Action Scheduler job for an async delivery does.
+ *
+ * @param int   $webhook_id Webhook id.
+ * @param mixed $arg        First hook argument.
+ */
+function wc_deliver_webhook_async( $webhook_id, $arg ) {
+	$webhook = new WC_Webhook( $webhook_id );
+	$webhook->deliver( $arg );
+}
+add_action( 'woocommerce_deliver_webhook_async', 'wc_deliver_webhook_async', 10, 2 );

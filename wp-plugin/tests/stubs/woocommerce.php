@@ -19,6 +19,7 @@ require_once __DIR__ . '/class-wc-product.php';
 require_once __DIR__ . '/class-wc-cart.php';
 require_once __DIR__ . '/class-woocommerce.php';
 require_once __DIR__ . '/functions.php';
+require_once __DIR__ . '/action-scheduler.php';
 
 register_activation_hook( __FILE__, array( 'WooCommerce', 'install' ) );
 

@@ -99,16 +99,20 @@ final class ActivationTest extends TestCase {
 		$this->as_admin();
 		$this->admin_post( 'rewardd_connect' );
 		$ids = get_option( 'rewardd_connection' )['webhook_ids'];
+		( new \Rewardd\DeliveryBacklog() )->remember( $ids[0], 42, time() );
+		( new \Rewardd\JobQueue() )->schedule( \Rewardd\WebhookRecovery::JOB, 60, true );
 		deactivate_plugins( self::PLUGIN );
 		foreach ( $ids as $id ) {
 			$this->assertSame( 'paused', wc_get_webhook( $id )->get_status(), 'webhooks pause with the plugin' );
 		}
+		$this->assertFalse( as_has_scheduled_action( \Rewardd\WebhookRecovery::JOB ), 'the resending job goes' );
 		ob_start();
 		activate_plugin( self::PLUGIN );
 		ob_end_clean();
 		foreach ( $ids as $id ) {
 			$this->assertSame( 'active', wc_get_webhook( $id )->get_status(), 'and resume when it is activated again' );
 		}
+		$this->assertTrue( as_has_scheduled_action( \Rewardd\WebhookRecovery::JOB ), 'and so does the job, for what failed before' );
 	}
 
 	public function test_what_happens_when_the_plugin_is_uninstalled(): void {
@@ -121,10 +125,15 @@ final class ActivationTest extends TestCase {
 			update_user_meta( 1, $key, array( 'code' => 'RWD-1' ) );
 		}
 		$this->assertSame( '3', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_webhooks" ) );
+		( new \Rewardd\DeliveryBacklog() )->remember( get_option( 'rewardd_connection' )['webhook_ids'][0], 42, time() );
+		( new \Rewardd\JobQueue() )->schedule( \Rewardd\WebhookRecovery::JOB, 60, true );
+		( new \Rewardd\JobQueue( false ) )->schedule( \Rewardd\WebhookRecovery::JOB, 60, true );
 		uninstall_plugin( self::PLUGIN );
 		$this->assertSame( '0', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_webhooks" ), 'webhooks deleted' );
 		$this->assertSame( '0', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}woocommerce_api_keys" ), 'API key revoked' );
 		$this->assertSame( '0', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->options} WHERE option_name LIKE 'rewardd\\_%' OR option_name LIKE '\\_transient%rewardd\\_%'" ), 'options and transients gone' );
 		$this->assertSame( '0', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->usermeta} WHERE meta_key LIKE 'rewardd\\_%'" ), 'user meta gone' );
+		$this->assertFalse( as_has_scheduled_action( \Rewardd\WebhookRecovery::JOB ), 'the job is unscheduled' );
+		$this->assertFalse( wp_next_scheduled( \Rewardd\WebhookRecovery::JOB ), 'in WP-Cron too' );
 	}
 }
