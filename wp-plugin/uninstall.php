@@ -42,3 +42,5 @@ delete_metadata( 'user', 0, 'rewardd_last_code', '', true );
 delete_metadata( 'user', 0, 'rewardd_referral_code', '', true );
 delete_metadata( 'user', 0, 'rewardd_apply_code', '', true );
 delete_metadata( 'user', 0, 'rewardd_pending_redemption', '', true );
+delete_metadata( 'user', 0, 'rewardd_verified_email', '', true );
+delete_metadata( 'user', 0, 'rewardd_email_token', '', true );

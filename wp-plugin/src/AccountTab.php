@@ -1,7 +1,8 @@
 <?php
 /**
  * My Account > Rewards (endpoint "rewards"): balances, their worth, tier, history, referral
- * link, the Redeem form (handled by Redemption) and the code it gave.
+ * link, the Redeem form (handled by Redemption) and the code it gave; all of it only for an
+ * address the user has confirmed (EmailVerification), else the button that confirms it.
  * Depends on RewardsReader, passed in.
  *
  * @package Rewardd
@@ -95,7 +96,13 @@ final class AccountTab {
 		}
 		echo '<div class="rewardd-account">';
 		$this->render_flash( (int) $user->ID );
-		$account = $this->reader->customer( (string) $user->user_email );
+		$email = EmailVerification::verified_email( $user );
+		if ( '' === $email ) {
+			$this->render_unverified( (string) $user->user_email );
+			echo '</div>';
+			return;
+		}
+		$account = $this->reader->customer( $email );
 		if ( null === $account ) {
 			echo '<p class="rewardd-unavailable">' . esc_html__( 'Rewards are unavailable right now. Your points are safe; please try again in a little while.', 'rewardd' ) . '</p>';
 			$this->render_last_code( (int) $user->ID );
@@ -105,22 +112,37 @@ final class AccountTab {
 		$this->render_balance( $account );
 		$this->render_tier( $account );
 		$this->render_redeem_form( $account, (int) $user->ID );
-		$this->render_referral( (string) $user->user_email );
+		$this->render_referral( $email );
 		$this->render_history( $account );
 		echo '</div>';
 	}
 
 	/**
-	 * Shows and forgets the result of the last Redeem.
+	 * Instead of the rewards of an address the user has not confirmed (it may be someone
+	 * else's: WooCommerce lets a user type in any address), the button that mails the link.
+	 *
+	 * @param string $email The account's address.
+	 */
+	private function render_unverified( string $email ): void {
+		echo '<section class="rewardd-confirm-email"><h3>' . esc_html__( 'Confirm your e-mail address', 'rewardd' ) . '</h3><p>';
+		/* translators: %s: e-mail address */
+		echo esc_html( sprintf( __( 'Your rewards belong to your e-mail address. To see and redeem them, confirm that %s is yours: we will e-mail you a link.', 'rewardd' ), EmailVerification::normalise( $email ) ) );
+		echo '</p>';
+		EmailVerification::render_button();
+		echo '</section>';
+	}
+
+	/**
+	 * Shows and forgets the result of the last Redeem (or of the e-mail confirmation).
 	 *
 	 * @param int $user_id Customer.
 	 */
 	private function render_flash( int $user_id ): void {
-		$flash = get_transient( Redemption::FLASH . $user_id );
+		$flash = get_transient( AccountForm::FLASH . $user_id );
 		if ( ! is_array( $flash ) ) {
 			return;
 		}
-		delete_transient( Redemption::FLASH . $user_id );
+		delete_transient( AccountForm::FLASH . $user_id );
 		$class = 'success' === $flash['type'] ? 'woocommerce-message rewardd-flash' : 'woocommerce-error rewardd-flash rewardd-flash-error';
 		echo '<div class="' . esc_attr( $class ) . '" role="alert">' . esc_html( $flash['message'] ) . '</div>';
 	}

@@ -121,10 +121,10 @@ final class EarnNotice {
 	}
 
 	/**
-	 * The logged-in customer's e-mail, or ''.
+	 * The logged-in customer's confirmed e-mail, or '' (a guest's quote): the quote of an
+	 * unconfirmed address could tell another customer's tier.
 	 */
 	private static function email(): string {
-		$user = wp_get_current_user();
-		return $user->exists() ? (string) $user->user_email : '';
+		return EmailVerification::verified_email( wp_get_current_user() );
 	}
 }

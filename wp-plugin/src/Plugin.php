@@ -71,9 +71,10 @@ final class Plugin {
 			'redemption'   => new Redemption( $api, $reader, $settings, $coupons ),
 			'assets'       => new Assets( $this->plugin_file ),
 			'recovery'     => $recovery,
+			'verification' => new EmailVerification(),
 		);
 		$this->services['admin_page'] = new AdminPage( $settings, $this->services['connection'], $api, $webhooks, $recovery );
-		foreach ( array( 'http_filters', 'referral', 'earn_notice', 'account_tab', 'cart_coupon', 'redemption', 'assets', 'recovery', 'admin_page' ) as $name ) {
+		foreach ( array( 'http_filters', 'referral', 'earn_notice', 'account_tab', 'cart_coupon', 'redemption', 'assets', 'recovery', 'verification', 'admin_page' ) as $name ) {
 			$this->services[ $name ]->register();
 		}
 	}

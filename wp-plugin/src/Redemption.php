@@ -7,8 +7,8 @@
  * directly with a short timeout. When the answer is lost (no answer, the timeout, a 5xx other
  * than storage_unavailable) rewardd may have redeemed all the same: the redemption id and points
  * stay in user meta and the next form carries them, so pressing Redeem again gets rewardd's first
- * outcome (the code) instead of a second coupon. Depends on ApiClient, RewardsReader, Settings,
- * CartCoupon.
+ * outcome (the code) instead of a second coupon. Only for a confirmed address (EmailVerification).
+ * Depends on ApiClient, RewardsReader, Settings, CartCoupon.
  *
  * @package Rewardd
  */
@@ -24,7 +24,6 @@ final class Redemption {
 
 	const NONCE     = 'rewardd_redeem';
 	const LAST_CODE = 'rewardd_last_code';
-	const FLASH     = 'rewardd_flash_';
 	const PENDING   = 'rewardd_pending_redemption';
 
 	/**
@@ -113,14 +112,11 @@ final class Redemption {
 	 * form from another tab cannot start a second redemption next to it.
 	 */
 	public function handle_form(): void {
-		// phpcs:disable WordPress.Security.NonceVerification.Missing -- verified just below.
-		if ( ! isset( $_POST['rewardd_action'] ) || 'redeem' !== $_POST['rewardd_action'] ) {
+		$user = AccountForm::submitter( 'redeem', self::NONCE );
+		if ( null === $user ) {
 			return;
 		}
-		$user = wp_get_current_user();
-		if ( ! $user->exists() || ! isset( $_POST['_wpnonce'] ) || ! wp_verify_nonce( sanitize_key( wp_unslash( $_POST['_wpnonce'] ) ), self::NONCE ) ) {
-			wp_die( esc_html__( 'Your session has expired. Please reload the page and try again.', 'rewardd' ), esc_html__( 'Forbidden', 'rewardd' ), array( 'response' => 403 ) );
-		}
+		// phpcs:disable WordPress.Security.NonceVerification.Missing -- AccountForm verified it.
 		$points = isset( $_POST['rewardd_points'] ) ? absint( wp_unslash( $_POST['rewardd_points'] ) ) : 0;
 		$id     = isset( $_POST['rewardd_redemption_id'] ) ? self::sanitize_id( sanitize_text_field( wp_unslash( $_POST['rewardd_redemption_id'] ) ) ) : '';
 		// phpcs:enable
@@ -133,14 +129,13 @@ final class Redemption {
 			'type'    => 'error',
 			'message' => __( 'Enter how many points to redeem.', 'rewardd' ),
 		);
-		set_transient( self::FLASH . $user->ID, $flash, 10 * MINUTE_IN_SECONDS );
-		$target = function_exists( 'wc_get_account_endpoint_url' ) ? wc_get_account_endpoint_url( AccountTab::ENDPOINT ) : home_url( '/' );
-		wp_safe_redirect( $target );
-		exit;
+		AccountForm::finish( (int) $user->ID, $flash );
 	}
 
 	/**
-	 * Asks rewardd for a coupon, keeps it as the customer's latest code and puts it in the cart.
+	 * Asks rewardd for a coupon, keeps it as the customer's latest code and puts it in the cart;
+	 * refuses without asking unless the user has confirmed their address (EmailVerification),
+	 * which could otherwise be a guest customer's they typed into their account.
 	 * The id and points are kept as pending before asking and until rewardd answers for sure
 	 * (a code, or a refusal): a lost answer leaves them for the next form. An answer that only
 	 * says this request was not looked at (see outcome()) clears them on a first try, but not on
@@ -152,10 +147,17 @@ final class Redemption {
 	 * @return array{type: string, message: string}
 	 */
 	public function redeem( \WP_User $user, int $points, string $redemption_id ): array {
+		$email = EmailVerification::verified_email( $user );
+		if ( '' === $email ) {
+			return array(
+				'type'    => 'error',
+				'message' => __( 'Confirm your e-mail address first: rewards are shown and redeemed only for an address you have confirmed. Nothing was redeemed.', 'rewardd' ),
+			);
+		}
 		$currency = function_exists( 'get_woocommerce_currency' ) ? get_woocommerce_currency() : '';
 		$body     = array(
 			'shop'           => $this->settings->shop_id(),
-			'customer_email' => strtolower( trim( (string) $user->user_email ) ),
+			'customer_email' => $email,
 			'points'         => $points,
 			'redemption_id'  => $redemption_id,
 			'currency'       => strtoupper( (string) $currency ),
@@ -172,7 +174,7 @@ final class Redemption {
 		// Kept before asking, so even a request that never returns leaves the id for the retry.
 		update_user_meta( (int) $user->ID, self::PENDING, $pending );
 		$result = $this->api->post( '/api/v1/redeem', $body, ApiClient::WRITE_TIMEOUT_SECONDS );
-		$this->reader->forget_customer( (string) $user->user_email );
+		$this->reader->forget_customer( $email );
 		$coupon  = $result->ok() ? $result->data() : array();
 		$code    = Referral::sanitize_code( (string) ( $coupon['code'] ?? '' ) );
 		$outcome = self::outcome( $result, $code );

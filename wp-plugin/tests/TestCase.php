@@ -196,6 +196,19 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase {
 	}
 
 	/**
+	 * A customer who has confirmed their e-mail address (EmailVerification), as the tests of
+	 * what a customer sees and redeems need.
+	 *
+	 * @param string $login Login.
+	 * @param string $email E-mail.
+	 */
+	protected function customer( string $login, string $email ): \WP_User {
+		$user = $this->user( $login, 'customer', $email );
+		update_user_meta( $user->ID, 'rewardd_verified_email', strtolower( trim( $user->user_email ) ) );
+		return $user;
+	}
+
+	/**
 	 * Logs in as the site administrator.
 	 */
 	protected function as_admin(): \WP_User {

@@ -19,8 +19,8 @@ final class AccountTabTest extends TestCase {
 		parent::setUp();
 		$this->configure();
 		$this->register_shop_in_fake();
-		delete_user_meta( $this->user( 'kari', 'customer', self::EMAIL )->ID, 'rewardd_last_code' );
-		delete_user_meta( $this->user( 'kari', 'customer', self::EMAIL )->ID, 'rewardd_pending_redemption' );
+		delete_user_meta( $this->customer( 'kari', self::EMAIL )->ID, 'rewardd_last_code' );
+		delete_user_meta( $this->customer( 'kari', self::EMAIL )->ID, 'rewardd_pending_redemption' );
 	}
 
 	/**
@@ -54,7 +54,7 @@ final class AccountTabTest extends TestCase {
 	 * The tab's HTML as Kari.
 	 */
 	private function render_as_kari(): string {
-		wp_set_current_user( $this->user( 'kari', 'customer', self::EMAIL )->ID );
+		wp_set_current_user( $this->customer( 'kari', self::EMAIL )->ID );
 		return $this->capture(
 			static function () {
 				do_action( 'woocommerce_account_rewards_endpoint', '' );
@@ -132,7 +132,7 @@ final class AccountTabTest extends TestCase {
 
 	public function test_what_happens_when_a_redemption_could_not_be_confirmed(): void {
 		$this->seed_kari( 0 ); // rewardd may have taken every point before its answer was lost.
-		$kari = $this->user( 'kari', 'customer', self::EMAIL );
+		$kari = $this->customer( 'kari', self::EMAIL );
 		update_user_meta( $kari->ID, 'rewardd_pending_redemption', array( 'redemption_id' => 'wp-lost-1', 'points' => 1250 ) );
 		foreach ( array( 1, 2 ) as $view ) {
 			$html  = $this->render_as_kari();

@@ -121,7 +121,7 @@ final class ActivationTest extends TestCase {
 		$this->as_admin();
 		$this->admin_post( 'rewardd_connect' );
 		set_transient( 'rewardd_q_test', '5', 60 );
-		foreach ( array( 'rewardd_last_code', 'rewardd_apply_code', 'rewardd_referral_code', 'rewardd_pending_redemption' ) as $key ) {
+		foreach ( array( 'rewardd_last_code', 'rewardd_apply_code', 'rewardd_referral_code', 'rewardd_pending_redemption', 'rewardd_verified_email', 'rewardd_email_token' ) as $key ) {
 			update_user_meta( 1, $key, array( 'code' => 'RWD-1' ) );
 		}
 		$this->assertSame( '3', $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_webhooks" ) );

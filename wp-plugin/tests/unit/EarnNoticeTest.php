@@ -38,7 +38,7 @@ final class EarnNoticeTest extends TestCase {
 		$socks = $this->product( 'Socks', '100.50', 'socks' );
 		WC()->cart->add_to_cart( $shoes, 2, '398.00' );
 		WC()->cart->add_to_cart( $socks, 1, '100.50' );
-		wp_set_current_user( $this->user( 'kari', 'customer', 'Kari@Example.test' )->ID );
+		wp_set_current_user( $this->customer( 'kari', 'Kari@Example.test' )->ID );
 
 		$html = $this->capture(
 			static function () {

@@ -81,7 +81,7 @@ final class RealRewarddTest extends TestCase {
 		$this->as_admin();
 		$this->admin_post( 'rewardd_connect' );
 		$email = 'ola@example.test';
-		$ola   = $this->user( 'ola', 'customer', $email );
+		$ola   = $this->customer( 'ola', $email );
 		delete_user_meta( $ola->ID, 'rewardd_last_code' );
 		self::$rewardd->run( array( 'adjust', $email, '--points', '1200', '--reason', 'welcome bonus' ) );
 		wp_set_current_user( $ola->ID );

@@ -27,7 +27,7 @@ final class RedemptionTest extends TestCase {
 		parent::setUp();
 		$this->configure();
 		$this->register_shop_in_fake();
-		$kari = $this->user( 'kari', 'customer', self::EMAIL );
+		$kari = $this->customer( 'kari', self::EMAIL );
 		delete_user_meta( $kari->ID, 'rewardd_last_code' );
 		delete_user_meta( $kari->ID, 'rewardd_apply_code' );
 		delete_user_meta( $kari->ID, 'rewardd_pending_redemption' );
@@ -319,7 +319,7 @@ final class RedemptionTest extends TestCase {
 	 * The Rewards tab as Kari.
 	 */
 	private function render_tab(): string {
-		wp_set_current_user( $this->user( 'kari', 'customer', self::EMAIL )->ID );
+		wp_set_current_user( $this->customer( 'kari', self::EMAIL )->ID );
 		return $this->capture(
 			static function () {
 				do_action( 'woocommerce_account_rewards_endpoint', '' );
@@ -334,7 +334,7 @@ final class RedemptionTest extends TestCase {
 	 * @param string $id     The form's redemption id.
 	 */
 	private function post_redeem( int $points, string $id ): string {
-		wp_set_current_user( $this->user( 'kari', 'customer', self::EMAIL )->ID );
+		wp_set_current_user( $this->customer( 'kari', self::EMAIL )->ID );
 		$_POST   = array(
 			'rewardd_action'        => 'redeem',
 			'rewardd_points'        => (string) $points,

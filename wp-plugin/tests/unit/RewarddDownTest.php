@@ -19,7 +19,7 @@ final class RewarddDownTest extends TestCase {
 	 * @return array{0: string, 1: string, 2: float}
 	 */
 	private function render_pages(): array {
-		wp_set_current_user( $this->user( 'kari', 'customer', 'kari@example.test' )->ID );
+		wp_set_current_user( $this->customer( 'kari', 'kari@example.test' )->ID );
 		WC()->cart->empty_cart();
 		WC()->cart->add_to_cart( 1, 1, '100.00' );
 		$start = microtime( true );
@@ -71,7 +71,7 @@ final class RewarddDownTest extends TestCase {
 
 	public function test_what_happens_when_the_my_account_page_is_requested_while_rewardd_is_down(): void {
 		$this->configure( self::closed_port_url() );
-		$user     = $this->user( 'kari', 'customer', 'kari@example.test' );
+		$user     = $this->customer( 'kari', 'kari@example.test' );
 		$response = $this->get_as( $user, wc_get_account_endpoint_url( 'rewards' ) );
 		$this->assertSame( 200, wp_remote_retrieve_response_code( $response ) );
 		$body = wp_remote_retrieve_body( $response );

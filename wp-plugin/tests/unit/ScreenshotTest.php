@@ -60,7 +60,7 @@ final class ScreenshotTest extends TestCase {
 		$this->as_admin();
 		$this->admin_post( 'rewardd_connect' );
 		delete_transient( 'rewardd_admin_notices_1' );
-		$kari = $this->user( 'kari', 'customer', self::EMAIL );
+		$kari = $this->customer( 'kari', self::EMAIL );
 		wp_update_user( array( 'ID' => $kari->ID, 'display_name' => 'Kari Nordmann' ) );
 		delete_user_meta( $kari->ID, 'rewardd_last_code' );
 		$this->orders();
