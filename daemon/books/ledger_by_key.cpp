@@ -7,7 +7,12 @@
 namespace rewardd::books {
 namespace {
 
-constexpr const char* k_not_erased = "customer NOT IN (SELECT customer FROM erased_customers)";
+constexpr const char* k_erased_rows = "ledger.customer IN (SELECT customer FROM erased_customers)";
+// Another customer's row keyed by an erased referee ("<shop>:referral:<referee>:referrer"); only
+// referral keys name a customer other than the row's own.
+constexpr const char* k_names_erased =
+    "ledger.key LIKE '%:referral:%' AND EXISTS (SELECT 1 FROM erased_customers e "
+    "WHERE instr(ledger.key, ':referral:' || e.customer || ':') > 0)";
 
 std::string by_key_sql(const std::string& where) {
     return std::string("SELECT ") + k_entry_columns + " FROM ledger" + (where.empty() ? "" : " WHERE " + where) +
@@ -23,19 +28,35 @@ std::optional<LedgerEntry> LedgerByKey::next() {
     return read_ledger_entry(m_rows);
 }
 
-RecordedByKey::RecordedByKey(SQLite::Database& source) : m_rows(source, k_not_erased) {
+RecordedByKey::RecordedByKey(SQLite::Database& source)
+    : m_rows(source, std::string("NOT (") + k_erased_rows + ") AND NOT (" + k_names_erased + ")") {
     SQLite::Statement erased(source, std::string("SELECT ") + k_entry_columns +
                                          ", (SELECT pseudonym FROM erased_customers e WHERE e.customer = ledger.customer)"
-                                         " FROM ledger WHERE customer IN (SELECT customer FROM erased_customers)");
+                                         " FROM ledger WHERE " + k_erased_rows);
     const int pseudonym_column = erased.getColumnCount() - 1;
     while (erased.executeStep()) {
         LedgerEntry entry = read_ledger_entry(erased);
         show_under_alias(entry, erased.getColumn(pseudonym_column).getString());
-        std::string key = entry.key;
-        m_erased.emplace(std::move(key), std::move(entry));
+        keep_erased(std::move(entry));
+    }
+    const std::string referee = "FROM erased_customers e WHERE instr(ledger.key, ':referral:' || e.customer || ':') > 0";
+    SQLite::Statement naming(source, std::string("SELECT ") + k_entry_columns + ", (SELECT e.customer " + referee +
+                                         "), (SELECT e.pseudonym " + referee + ") FROM ledger WHERE NOT (" +
+                                         k_erased_rows + ") AND " + k_names_erased);
+    const int referee_column = naming.getColumnCount() - 2;
+    while (naming.executeStep()) {
+        LedgerEntry entry = read_ledger_entry(naming);
+        show_names_under_alias(entry, naming.getColumn(referee_column).getString(),
+                               naming.getColumn(referee_column + 1).getString());
+        keep_erased(std::move(entry));
     }
     m_next_erased = m_erased.begin();
     m_row = m_rows.next();
+}
+
+void RecordedByKey::keep_erased(LedgerEntry entry) {
+    std::string key = entry.key;
+    m_erased.emplace(std::move(key), std::move(entry));
 }
 
 std::optional<LedgerEntry> RecordedByKey::next() {

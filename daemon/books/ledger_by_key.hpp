@@ -26,14 +26,17 @@ private:
 };
 
 // The recorded ledger by key, erased customers shown under their pseudonym (in the customer column
-// and inside keys that name the customer), as a replay of the scrubbed events writes them. Their
-// rows are few and their keys change, so they are read first and merged in.
+// and inside keys, references and event ids that name the customer, a referrer's reward keyed by
+// an erased referee included), as a replay of the scrubbed events writes them. Those rows are few
+// and their keys change, so they are read first and merged in.
 class RecordedByKey {
 public:
     explicit RecordedByKey(SQLite::Database& source);
     std::optional<LedgerEntry> next();
 
 private:
+    void keep_erased(LedgerEntry entry);
+
     LedgerByKey m_rows;  // everyone else's, in key order as stored
     std::optional<LedgerEntry> m_row;  // the next of m_rows, read ahead
     std::map<std::string, LedgerEntry> m_erased;

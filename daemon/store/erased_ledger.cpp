@@ -1,17 +1,45 @@
 // Pseudonym rewriting of ledger entries.
 #include "erased_ledger.hpp"
 
+#include "core/customer_key.hpp"
+
 namespace rewardd {
 namespace {
 
-void replace_all(std::string& text, const std::string& from, const std::string& to) {
-    if (from.empty()) return;
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
+// A key starts at the text's start or after a ':'; inside an import id ("import-<source>-<e-mail>",
+// books/balance_import) also after a '-'. Nowhere else: "jo-ann@…" does not name "ann@…".
+bool opens_segment(const std::string& text, std::size_t at) {
+    if (at == 0 || text[at - 1] == ':') return true;
+    if (text[at - 1] != '-') return false;
+    const auto colon = text.rfind(':', at - 1);
+    const std::size_t start = colon == std::string::npos ? 0 : colon + 1;
+    return text.compare(start, 7, "import-") == 0;
+}
+bool closes_segment(const std::string& text, std::size_t end) { return end == text.size() || text[end] == ':'; }
+
+}  // namespace
+
+void replace_customer_segment(std::string& text, const std::string& customer, const std::string& alias) {
+    if (customer.empty()) return;
+    for (auto at = text.find(customer); at != std::string::npos;) {
+        if (opens_segment(text, at) && closes_segment(text, at + customer.size())) {
+            text.replace(at, customer.size(), alias);
+            at = text.find(customer, at + alias.size());
+        } else {
+            at = text.find(customer, at + 1);
+        }
     }
 }
 
-}  // namespace
+void show_names_under_alias(LedgerEntry& e, const std::string& customer, const std::string& alias) {
+    replace_customer_segment(e.key, customer, alias);
+    replace_customer_segment(e.refers_to, customer, alias);
+    replace_customer_segment(e.event_id, customer, alias);
+    // A referrer's reward says whom they referred, masked ("referred p***@example.com").
+    if (customer.find('@') == std::string::npos) return;
+    const std::string masked = mask_email(customer);
+    if (const auto at = e.reason.find(masked); at != std::string::npos) e.reason.replace(at, masked.size(), mask_email(alias));
+}
 
 bool may_be_erasure_alias(std::string_view key) {
     return key.rfind("erased-", 0) == 0 || key.rfind("erased+", 0) == 0;
@@ -30,8 +58,7 @@ const char* customer_rows_sql(std::string_view customer) {
 
 void show_under_alias(LedgerEntry& e, const std::string& alias) {
     if (e.customer == alias) return;
-    replace_all(e.key, e.customer, alias);
-    replace_all(e.refers_to, e.customer, alias);
+    show_names_under_alias(e, e.customer, alias);
     e.customer = alias;
 }
 

@@ -23,8 +23,19 @@ bool is_erasure_pseudonym(std::string_view email);
 // of the keys erased into it too.
 const char* customer_rows_sql(std::string_view customer);
 
+// `text` with each whole segment `customer` (after the start or a ':', or the '-' before the
+// e-mail of an import id; up to the end or a ':') replaced by `alias`: "tier:<e-mail>:<time>",
+// "<shop>:referral:<e-mail>:welcome", "import-<source>-<e-mail>". A longer address that ends the
+// same ("jo-ann@…" for "ann@…") is left alone outside import ids.
+void replace_customer_segment(std::string& text, const std::string& customer, const std::string& alias);
+
+// `customer`'s old key shown as `alias` inside the entry's key, refers_to and event id (and, masked,
+// in its reason), whoever the entry belongs to: a referrer's reward is keyed by its referee and
+// names them, an imported balance's event id names its customer.
+void show_names_under_alias(LedgerEntry& e, const std::string& customer, const std::string& alias);
+
 // The entry as written under its old key `e.customer`, shown under `alias`: the customer column
-// and the old key inside the entry's key and refers_to (a tier change's key names its customer).
+// and the old key inside the entry's key, refers_to and event id.
 void show_under_alias(LedgerEntry& e, const std::string& alias);
 
 }  // namespace rewardd

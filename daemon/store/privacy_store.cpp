@@ -113,7 +113,12 @@ std::vector<std::string> PrivacyStore::customer_keys(const PrivacyTarget& t) {
 }
 
 Result<std::int64_t> PrivacyStore::scrub_events(const PrivacyTarget& t, const std::string& pseudonym) {
-    std::vector<std::pair<std::int64_t, std::string>> changed;
+    struct Scrubbed {
+        std::int64_t seq;
+        std::string body;
+        std::string id;
+    };
+    std::vector<Scrubbed> changed;
     SQLite::Statement q(m_db, "SELECT seq, shop_id, body FROM events WHERE instr(body, ?) > 0 OR instr(body, ?) > 0");
     q.bind(1, t.email.empty() ? std::string("\x01") : "\"" + t.email + "\"");
     q.bind(2, t.customer_id.empty() ? std::string("\x01") : "\"" + t.customer_id + "\"");
@@ -126,12 +131,19 @@ Result<std::int64_t> PrivacyStore::scrub_events(const PrivacyTarget& t, const st
             hit = scrub_customer(body["order"]["customer"], t, shop, pseudonym) || hit;
         }
         if (body.contains("customer")) hit = scrub_customer(body["customer"], t, shop, pseudonym) || hit;
-        if (hit) changed.emplace_back(q.getColumn(0).getInt64(), body.dump());
+        // An imported balance's event id names its customer ("import-<source>-<e-mail>").
+        const std::string id = body.value("id", json()).is_string() ? body["id"].get<std::string>() : "";
+        std::string renamed = id;
+        replace_customer_segment(renamed, t.email, pseudonym);
+        if (renamed != id) body["id"] = renamed;
+        if (hit) changed.push_back({q.getColumn(0).getInt64(), body.dump(), renamed != id ? renamed : ""});
     }
-    SQLite::Statement update(m_db, "UPDATE events SET body = ? WHERE seq = ?");
-    for (const auto& [seq, body] : changed) {
-        update.bind(1, body);
-        update.bind(2, seq);
+    SQLite::Statement update(m_db, "UPDATE events SET body = ?, event_id = CASE WHEN ?3 = '' THEN event_id ELSE ?3 END "
+                                   "WHERE seq = ?4");
+    for (const auto& c : changed) {
+        update.bind(1, c.body);
+        update.bind(3, c.id);
+        update.bind(4, c.seq);
         update.exec();
         update.reset();
     }
