@@ -47,7 +47,7 @@ final class DeliveryBacklog {
 	/**
 	 * The whole state.
 	 *
-	 * @return array{webhooks: array<int, array{ids: int[], failing_since: int, since: int|null, page: int}>, disabled: array<int, array{disabled_at: int, enabled_at: int|null}>, attempt: int}
+	 * @return array{webhooks: array<int, array{ids: int[], failing_since: int, since: int|null, page: int}>, disabled: array<int, array{disabled_at: int, enabled_at: int|null}>, attempt: int, refused: array{count: int, webhook_id: int, resource_id: int, status: int, at: int}|null}
 	 */
 	public function read(): array {
 		self::forget_cached();
@@ -57,6 +57,7 @@ final class DeliveryBacklog {
 			'webhooks' => array(),
 			'disabled' => array(),
 			'attempt'  => 0,
+			'refused'  => null,
 		);
 	}
 
@@ -123,6 +124,31 @@ final class DeliveryBacklog {
 			static function ( array $entry ) use ( $resource_id ) {
 				$entry['ids'] = array_values( array_diff( $entry['ids'], array( $resource_id ) ) );
 				return $entry;
+			}
+		);
+	}
+
+	/**
+	 * A delivery rewardd refused for good: it is not resent, and the last such refusal is kept
+	 * for the admin page.
+	 *
+	 * @param int $webhook_id  Webhook id.
+	 * @param int $resource_id Order or user id.
+	 * @param int $status      rewardd's HTTP status.
+	 * @param int $now         Timestamp.
+	 */
+	public function refused( int $webhook_id, int $resource_id, int $status, int $now ): void {
+		$this->forget( $webhook_id, $resource_id );
+		$this->change(
+			static function ( array $state ) use ( $webhook_id, $resource_id, $status, $now ) {
+				$state['refused'] = array(
+					'count'       => ( $state['refused']['count'] ?? 0 ) + 1,
+					'webhook_id'  => $webhook_id,
+					'resource_id' => $resource_id,
+					'status'      => $status,
+					'at'          => $now,
+				);
+				return $state;
 			}
 		);
 	}

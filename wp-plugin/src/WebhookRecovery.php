@@ -37,6 +37,14 @@ final class WebhookRecovery {
 	const BACKOFF_SECONDS = array( 60, 120, 300, 600 );
 
 	/**
+	 * What rewardd answers when it read a delivery and refused its content (docs/API.md: a
+	 * malformed or unmappable order, a body too large): the same payload sent again gets the
+	 * same answer, so it is not resent, nor does it hold up the deliveries behind it. Anything
+	 * else is retried: 401 and 404 (a secret or shop id to fix), 408, 429, 5xx, no answer.
+	 */
+	const REFUSED_FOR_GOOD = array( 400, 413, 415, 422 );
+
+	/**
 	 * Timeout of GET /readyz: the job must not hang on a daemon that is half up.
 	 */
 	const READY_TIMEOUT_SECONDS = 3;
@@ -63,11 +71,12 @@ final class WebhookRecovery {
 	private $queue;
 
 	/**
-	 * Whether the last delivery of one of rewardd's webhooks arrived; null before any.
+	 * Whether the last delivery of one of rewardd's webhooks is settled (it arrived, or rewardd
+	 * refused it for good); null before any.
 	 *
 	 * @var bool|null
 	 */
-	private $last_delivered = null;
+	private $last_settled = null;
 
 	/**
 	 * Builds the recovery.
@@ -92,8 +101,9 @@ final class WebhookRecovery {
 	}
 
 	/**
-	 * After every delivery (WC_Webhook::deliver): remembers a failure, forgets a success.
-	 * WooCommerce counts 200-302 as success, anything else (a WP_Error included) as failure.
+	 * After every delivery (WC_Webhook::deliver): remembers a failure, forgets a success or a
+	 * refusal for good. WooCommerce counts 200-302 as success, anything else (a WP_Error
+	 * included) as failure.
 	 *
 	 * @param array          $http_args  Request.
 	 * @param array|WP_Error $response   Response.
@@ -106,10 +116,15 @@ final class WebhookRecovery {
 		if ( ! $this->is_ours( (int) $webhook_id ) || $resource_id <= 0 ) {
 			return;
 		}
-		$code                 = is_wp_error( $response ) ? 0 : (int) wp_remote_retrieve_response_code( $response );
-		$this->last_delivered = $code >= 200 && $code < 303;
-		if ( $this->last_delivered ) {
+		$code = is_wp_error( $response ) ? 0 : (int) wp_remote_retrieve_response_code( $response );
+		if ( $code >= 200 && $code < 303 ) {
+			$this->last_settled = true;
 			$this->backlog->forget( (int) $webhook_id, $resource_id );
+			return;
+		}
+		$this->last_settled = in_array( $code, self::REFUSED_FOR_GOOD, true );
+		if ( $this->last_settled ) {
+			$this->backlog->refused( (int) $webhook_id, $resource_id, $code, time() );
 			return;
 		}
 		$this->backlog->remember( (int) $webhook_id, $resource_id, time() );
@@ -170,7 +185,8 @@ final class WebhookRecovery {
 	}
 
 	/**
-	 * What the admin should know: disabled webhooks, re-enabled ones, deliveries waiting.
+	 * What the admin should know: disabled webhooks, re-enabled ones, deliveries refused for
+	 * good, deliveries waiting.
 	 * After Disconnect there is nothing to say: the job drops what it remembered.
 	 *
 	 * @return array<int, array{type: string, message: string}>
@@ -194,6 +210,14 @@ final class WebhookRecovery {
 					'message' => sprintf( __( 'WooCommerce disabled the webhook %1$s on %2$s; the plugin turned it back on on %3$s, once rewardd answered again.', 'rewardd' ), $name, self::date( $disabled['disabled_at'] ), self::date( $disabled['enabled_at'] ) ),
 				);
 			}
+		}
+		if ( null !== $state['refused'] ) {
+			$refused   = $state['refused'];
+			$notices[] = array(
+				'type'    => 'warning',
+				/* translators: 1: number of deliveries, 2: webhook name, 3: order or user id, 4: HTTP status, 5: date and time */
+				'message' => sprintf( _n( 'rewardd refused %1$d delivery for good, the last one of %2$s (#%3$d), with HTTP %4$d on %5$s. rewardd\'s log says why; the plugin does not send it again.', 'rewardd refused %1$d deliveries for good, the last one of %2$s (#%3$d), with HTTP %4$d on %5$s. rewardd\'s log says why; the plugin does not send them again.', $refused['count'], 'rewardd' ), $refused['count'], $this->webhook_name( $refused['webhook_id'] ), $refused['resource_id'], $refused['status'], self::date( $refused['at'] ) ),
+			);
 		}
 		foreach ( array_filter( $state['webhooks'], array( $this, 'is_ours' ), ARRAY_FILTER_USE_KEY ) as $webhook_id => $entry ) {
 			$notices[] = array(
@@ -303,9 +327,9 @@ final class WebhookRecovery {
 	 * @param int         $resource_id Order or user id.
 	 */
 	private function deliver( $webhook, int $resource_id ): bool {
-		$this->last_delivered = null;
+		$this->last_settled = null;
 		$webhook->deliver( $resource_id );
-		return true === $this->last_delivered;
+		return true === $this->last_settled;
 	}
 
 	/**

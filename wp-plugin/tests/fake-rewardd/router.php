@@ -96,6 +96,10 @@ if ( 'POST' === $method && preg_match( '#^/webhooks/woocommerce/([^/]+)$#', $pat
 		fake_error( 401, 'signature_mismatch', 'Bad signature.' );
 	}
 	$delivery = json_decode( $raw, true );
+	if ( is_array( $delivery ) && in_array( (int) ( $delivery['id'] ?? 0 ), $state->read()['refuse_ids'] ?? array(), true ) ) {
+		// What rewardd answers an authentic order it cannot map (docs/API.md), e.g. in a currency it does not know.
+		fake_error( 400, 'unknown_currency', 'unknown currency XTS', 'currency' );
+	}
 	$state->update(
 		static function ( array $s ) use ( $shop_id, $delivery ) {
 			$s['last_webhook_at'][ $shop_id ] = gmdate( 'Y-m-d\TH:i:s\Z' );

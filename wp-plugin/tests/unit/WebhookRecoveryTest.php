@@ -167,6 +167,34 @@ final class WebhookRecoveryTest extends TestCase {
 		$this->assertIsInt( as_next_scheduled_action( self::JOB ) );
 	}
 
+	public function test_what_happens_when_rewardd_refuses_a_delivery_for_good(): void {
+		$port     = PhpServer::free_port();
+		$webhooks = $this->connect_to( $port );
+		$id       = $webhooks['order.updated'];
+		$orders   = array( $this->order(), $this->order(), $this->order() );
+		foreach ( $orders as $order ) {
+			wc_deliver_webhook_async( $id, $order );
+		}
+		$this->start_rewardd( $port );
+		$this->fake_update(
+			static function ( array $s ) use ( $orders ) {
+				$s['refuse_ids'] = array( $orders[0] );  // first in line: it must not hold up the others
+				return $s;
+			}
+		);
+		$this->run_jobs();
+
+		$this->assertSame( array( $orders[1], $orders[2] ), $this->delivered( 'order.updated' ) );
+		$this->assertFalse( as_has_scheduled_action( self::JOB ), 'nothing left to resend: the refused order is not retried' );
+		$this->assertArrayNotHasKey( $id, get_option( self::OPTION )['webhooks'] );
+		$this->assertStringContainsString( 'rewardd refused 1 delivery for good, the last one of "rewardd order.updated" (#' . $id . ') (#' . $orders[0] . '), with HTTP 400', $this->admin_page() );
+
+		wc_deliver_webhook_async( $id, $orders[0] );  // the order changes again: still refused, still not remembered
+		$this->assertArrayNotHasKey( $id, get_option( self::OPTION )['webhooks'] );
+		$this->assertFalse( as_has_scheduled_action( self::JOB ) );
+		$this->assertStringContainsString( 'rewardd refused 2 deliveries for good', $this->admin_page() );
+	}
+
 	public function test_what_happens_when_action_scheduler_is_missing(): void {
 		$queue = new \Rewardd\JobQueue( false );
 		$queue->schedule( self::JOB, 60, true );
