@@ -46,8 +46,8 @@ RecordedByKey::RecordedByKey(SQLite::Database& source)
     const int referee_column = naming.getColumnCount() - 2;
     while (naming.executeStep()) {
         LedgerEntry entry = read_ledger_entry(naming);
-        show_names_under_alias(entry, naming.getColumn(referee_column).getString(),
-                               naming.getColumn(referee_column + 1).getString());
+        show_referee_under_alias(entry, naming.getColumn(referee_column).getString(),
+                                 naming.getColumn(referee_column + 1).getString());
         keep_erased(std::move(entry));
     }
     m_next_erased = m_erased.begin();

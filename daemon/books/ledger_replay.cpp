@@ -89,6 +89,8 @@ std::vector<AppliedBatch> stage(SQLite::Database& replay, SQLite::Database& sour
         replay.exec("INSERT INTO shops (id, platform, secret, settings, created_at) "
                     "SELECT id, platform, '', '{}', created_at FROM src.shops");
         replay.exec("INSERT INTO product_categories SELECT * FROM src.product_categories");
+        // Erased customers' former keys: the referral codes made from them name the pseudonym.
+        replay.exec("INSERT INTO erased_customers SELECT * FROM src.erased_customers");
         SQLite::Statement log(replay, "SELECT seq_to, applied_at FROM src.apply_log WHERE seq_to <= "
                                       "(SELECT seq FROM src.apply_cursor WHERE id = 1) ORDER BY seq_to");
         while (log.executeStep()) batches.push_back({log.getColumn(0).getInt64(), log.getColumn(1).getInt64()});

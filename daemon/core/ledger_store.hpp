@@ -39,6 +39,9 @@ struct CustomerRecord {
     std::string key;
     std::string email;
     Timestamp first_seen_at = 0;
+    // Keys erased into this one (an erasure renames the record to its pseudonym): the referral
+    // codes shared before the erasure were made from them and still name this customer.
+    std::vector<std::string> former_keys;
 };
 
 enum class EntryWrite { inserted, existed, conflict };

@@ -226,7 +226,12 @@ Result<std::optional<Referrer>> LedgerApplier::resolve_referrer(const std::strin
     auto found = m_referrals.find(m_store, shop_id, code);
     if (!found) return found.error();
     if (!*found) return std::optional<Referrer>{};
-    return std::optional<Referrer>{Referrer{(*found)->key, (*found)->email}};
+    // An erased referrer's record has no e-mail left; their former one still tells a self-referral.
+    std::string email = (*found)->email;
+    for (const auto& former : (*found)->former_keys) {
+        if (email.empty() && former.find('@') != std::string::npos) email = former;
+    }
+    return std::optional<Referrer>{Referrer{(*found)->key, email}};
 }
 
 Result<bool> LedgerApplier::walk_customer_entries(const std::string& customer, Timestamp now, ApplyStats& stats) {

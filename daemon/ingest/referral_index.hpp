@@ -17,13 +17,17 @@ namespace rewardd {
 class ReferralIndex {
 public:
     // The customer whose code in `shop_id` is `code` (any case and spacing), if the store still
-    // knows them.
+    // knows them: an erased customer under their pseudonym, by the codes of their former keys
+    // too (the daemon decided the referrals those codes brought before the erasure; a replay of
+    // the scrubbed events must decide them the same way).
     Result<std::optional<CustomerRecord>> find(LedgerStore& store, const std::string& shop_id, const std::string& code);
 
     // Forget everything: after a rolled-back transaction the ids it read may be handed out again.
     void clear() { m_shops.clear(); }
 
 private:
+    Result<std::optional<CustomerRecord>> look_up(LedgerStore& store, const std::string& shop_id, const std::string& code);
+
     struct ShopCodes {
         std::int64_t through_id = 0;  // customers up to this id are indexed
         std::unordered_map<std::string, std::string> key_by_code;

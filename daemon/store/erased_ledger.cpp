@@ -35,9 +35,12 @@ void show_names_under_alias(LedgerEntry& e, const std::string& customer, const s
     replace_customer_segment(e.key, customer, alias);
     replace_customer_segment(e.refers_to, customer, alias);
     replace_customer_segment(e.event_id, customer, alias);
-    // A referrer's reward says whom they referred, masked ("referred p***@example.com").
-    if (customer.find('@') == std::string::npos) return;
-    const std::string masked = mask_email(customer);
+}
+
+void show_referee_under_alias(LedgerEntry& e, const std::string& referee, const std::string& alias) {
+    show_names_under_alias(e, referee, alias);
+    if (referee.find('@') == std::string::npos) return;
+    const std::string masked = mask_email(referee);
     if (const auto at = e.reason.find(masked); at != std::string::npos) e.reason.replace(at, masked.size(), mask_email(alias));
 }
 

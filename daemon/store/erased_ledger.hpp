@@ -29,10 +29,13 @@ const char* customer_rows_sql(std::string_view customer);
 // same ("jo-ann@…" for "ann@…") is left alone outside import ids.
 void replace_customer_segment(std::string& text, const std::string& customer, const std::string& alias);
 
-// `customer`'s old key shown as `alias` inside the entry's key, refers_to and event id (and, masked,
-// in its reason), whoever the entry belongs to: a referrer's reward is keyed by its referee and
-// names them, an imported balance's event id names its customer.
+// `customer`'s old key shown as `alias` inside the entry's key, refers_to and event id, whoever
+// the entry belongs to: an imported balance's event id names its customer.
 void show_names_under_alias(LedgerEntry& e, const std::string& customer, const std::string& alias);
+
+// A referrer's referral entry keyed by an erased referee, shown as written after the erasure: the
+// referee's pseudonym in its key and references, and masked in its reason ("referred p***@…").
+void show_referee_under_alias(LedgerEntry& e, const std::string& referee, const std::string& alias);
 
 // The entry as written under its old key `e.customer`, shown under `alias`: the customer column
 // and the old key inside the entry's key, refers_to and event id.

@@ -45,6 +45,23 @@ void fill_ledger_entry(SQLite::Statement& q, LedgerEntry& e) {
     e.reason = q.getColumn(16).getString();
 }
 
+// A customer record and the keys erased into it (char(31) cannot occur in a key).
+constexpr const char* k_customer_columns =
+    "SELECT id, key, email, first_seen_at, (SELECT group_concat(e.customer, char(31)) FROM erased_customers e "
+    "WHERE e.pseudonym = customers.key)";
+
+CustomerRecord read_customer(SQLite::Statement& q) {
+    CustomerRecord c{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                     static_cast<Timestamp>(q.getColumn(3).getInt64()), {}};
+    const std::string former = q.getColumn(4).getString();  // NULL reads as ""
+    for (std::size_t start = 0; start < former.size();) {
+        const auto end = std::min(former.find('\x1f', start), former.size());
+        c.former_keys.push_back(former.substr(start, end - start));
+        start = end + 1;
+    }
+    return c;
+}
+
 }  // namespace
 
 LedgerEntry read_ledger_entry(SQLite::Statement& q) {
@@ -345,8 +362,8 @@ Result<CustomerRecord> SqliteStore::remember_customer(const std::string& key, co
 Result<std::optional<CustomerRecord>> SqliteStore::find_customer(const std::string& query) {
     return guarded([&]() -> Result<std::optional<CustomerRecord>> {
         const bool numeric = !query.empty() && query.find_first_not_of("0123456789") == std::string::npos;
-        auto use = m_statements.use(numeric ? "SELECT id, key, email, first_seen_at FROM customers WHERE id = ?"
-                                            : "SELECT id, key, email, first_seen_at FROM customers WHERE key = ?");
+        auto use = m_statements.use(numeric ? std::string(k_customer_columns) + " FROM customers WHERE id = ?"
+                                            : std::string(k_customer_columns) + " FROM customers WHERE key = ?");
         auto& q = *use;
         if (numeric) {
             q.bind(1, static_cast<std::int64_t>(std::stoll(query.substr(0, 18))));
@@ -354,21 +371,17 @@ Result<std::optional<CustomerRecord>> SqliteStore::find_customer(const std::stri
             q.bind(1, query);
         }
         if (!q.executeStep()) return std::optional<CustomerRecord>{};
-        return std::optional<CustomerRecord>{CustomerRecord{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                                                            q.getColumn(2).getString(), q.getColumn(3).getInt64()}};
+        return std::optional<CustomerRecord>{read_customer(q)};
     });
 }
 
 Result<std::vector<CustomerRecord>> SqliteStore::customers_after(std::int64_t after_id) {
     return guarded([&]() -> Result<std::vector<CustomerRecord>> {
-        auto use = m_statements.use("SELECT id, key, email, first_seen_at FROM customers WHERE id > ? ORDER BY id");
+        auto use = m_statements.use(std::string(k_customer_columns) + " FROM customers WHERE id > ? ORDER BY id");
         auto& q = *use;
         q.bind(1, after_id);
         std::vector<CustomerRecord> out;
-        while (q.executeStep()) {
-            out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                           static_cast<Timestamp>(q.getColumn(3).getInt64())});
-        }
+        while (q.executeStep()) out.push_back(read_customer(q));
         return out;
     });
 }

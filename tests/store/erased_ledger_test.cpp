@@ -10,6 +10,7 @@
 
 #include "adapters/neutral/event_json.hpp"
 #include "core/history_generator.hpp"
+#include "core/referral_code.hpp"
 #include "ingest/ledger_applier.hpp"
 #include "store/database.hpp"
 #include "store/privacy_store.hpp"
@@ -112,4 +113,37 @@ TEST_CASE("an erased customer's points expire under the pseudonym and their e-ma
     CHECK(c.count("SELECT COUNT(*) FROM ledger WHERE kind = 'expire'") == 1);
     CHECK(c.count("SELECT COALESCE(SUM(pending_delta + available_delta), 0) FROM ledger") == 0);
     CHECK(c.count("SELECT COUNT(*) FROM customers WHERE key LIKE '%anna%' OR email LIKE '%anna%'") == 0);
+}
+
+// The daemon's applier knew the referrer's code before the erasure (its referral index holds it
+// under the e-mail); after it, a referral their shared link brings rewards their pseudonym, as a
+// replay of the scrubbed events decides it (books/reconcile), instead of being refused as unknown.
+TEST_CASE("an erased referrer's shared code still rewards them, under the pseudonym") {
+    ErasedCustomer c;
+    Rules rules;
+    rules.referral = {100, 200};
+    LedgerApplier applier(*c.store, std::make_shared<const RewardEngine>(RuleBook{{rules}}));
+    c.receive_paid();  // anna's own order: she is a customer the index knows
+    REQUIRE(applier.apply_next(100, c.t0).ok());
+    const auto referred = [&](const std::string& id, const std::string& email, Timestamp at) {
+        Order o = rewardd::test::make_order(id, "NOK", {{"l1", 20000}}, 0, 0, 0, email);
+        o.referral_code = referral_code("shop1", "anna@example.com");
+        const Event e = rewardd::test::order_event(EventType::order_paid, id + "-paid", at, o);
+        REQUIRE(c.store->append_events({{0, e.shop_id, e.id, event_type_id(e.type), o.id, at, at, event_to_json(e)}})
+                    .ok());
+        REQUIRE(applier.apply_next(100, at).ok());
+    };
+    referred("b1", "bob@example.com", c.t0 + k_day);
+    CHECK(c.count("SELECT COUNT(*) FROM ledger WHERE key = 'shop1:referral:bob@example.com:referrer' AND "
+                  "customer = 'anna@example.com'") == 1);
+    c.erase();
+    referred("c1", "carl@example.com", c.t0 + 30 * k_day);
+    CHECK(c.count("SELECT COUNT(*) FROM ledger WHERE key = 'shop1:referral:carl@example.com:referrer' AND "
+                  "customer = '" + c.alias + "'") == 1);
+    CHECK(c.count("SELECT COUNT(*) FROM ledger WHERE key LIKE '%carl%:refused:%'") == 0);
+    CHECK(c.count("SELECT COUNT(*) FROM customers WHERE key LIKE '%anna%' OR email LIKE '%anna%'") == 0);
+    // She comes back under her old address with her old link: still a self-referral.
+    referred("d1", "anna@example.com", c.t0 + 40 * k_day);
+    CHECK(c.count("SELECT COUNT(*) FROM ledger WHERE key = 'shop1:referral:anna@example.com:refused:d1' AND "
+                  "reason LIKE 'self-referral%'") == 1);
 }
