@@ -251,6 +251,11 @@ final class AccountTab {
 		echo '<p class="rewardd-last-code">' . esc_html__( 'Your latest code:', 'rewardd' ) . ' <code>' . esc_html( $last['code'] ) . '</code>';
 		if ( ! empty( $last['currency'] ) ) {
 			echo ' ' . Money::format_html( (int) $last['amount_minor'], (string) $last['currency'] ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- format_html escapes.
+			if ( ! empty( $last['minimum'] ) ) {
+				// The code carries the shop's cart share as a minimum order: say so before checkout does.
+				/* translators: %s: amount, e.g. 12.00 NOK */
+				echo ' ' . sprintf( esc_html__( 'on orders from %s', 'rewardd' ), Money::format_html( (int) $last['minimum'], (string) $last['currency'] ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped parts.
+			}
 		}
 		if ( ! empty( $last['expires_at'] ) ) {
 			/* translators: %s: expiry date */

@@ -201,6 +201,7 @@ final class Redemption {
 				'amount_minor' => (int) ( $coupon['amount_minor'] ?? 0 ),
 				'currency'     => (string) ( $coupon['currency'] ?? '' ),
 				'expires_at'   => is_string( $coupon['expires_at'] ?? null ) ? $coupon['expires_at'] : '',
+				'minimum'      => (int) ( $coupon['minimum_subtotal_minor'] ?? 0 ),
 			)
 		);
 		return array(

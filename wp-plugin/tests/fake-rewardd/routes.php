@@ -279,6 +279,8 @@ function fake_redeem_outcome( FakeState $state, array $body ): array {
 		'amount_minor'  => $amount,
 		'currency'      => $currency,
 		'expires_at'    => null,
+		// At most half a cart payable with points: the code asks for an order of twice its value.
+		'minimum_subtotal_minor' => $amount * 2,
 	);
 	$state->update(
 		static function ( array $s ) use ( $email, $body, $coupon ) {

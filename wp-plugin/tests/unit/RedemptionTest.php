@@ -67,7 +67,7 @@ final class RedemptionTest extends TestCase {
 
 		$html = $this->render_tab();
 		$this->assertStringContainsString( "Your code is $code. Enter it at checkout.", self::text( $html ) );
-		$this->assertStringContainsString( "Your latest code: $code 6.00 NOK", self::text( $html ) );
+		$this->assertStringContainsString( "Your latest code: $code 6.00 NOK on orders from 12.00 NOK", self::text( $html ), 'the minimum order the code carries (docs/API.md minimum_subtotal_minor)' );
 		$this->assertStringContainsString( '650', self::text( $html ), 'the balance is read again after redeeming' );
 		$this->assertSame( array(), WC()->cart->get_applied_coupons(), 'no open cart, nothing applied' );
 	}
