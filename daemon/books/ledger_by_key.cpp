@@ -30,33 +30,30 @@ std::optional<LedgerEntry> LedgerByKey::next() {
 
 RecordedByKey::RecordedByKey(SQLite::Database& source)
     : m_rows(source, std::string("NOT (") + k_erased_rows + ") AND NOT (" + k_names_erased + ")") {
-    SQLite::Statement erased(source, std::string("SELECT ") + k_entry_columns +
-                                         ", (SELECT pseudonym FROM erased_customers e WHERE e.customer = ledger.customer)"
-                                         " FROM ledger WHERE " + k_erased_rows);
-    const int pseudonym_column = erased.getColumnCount() - 1;
-    while (erased.executeStep()) {
-        LedgerEntry entry = read_ledger_entry(erased);
-        show_under_alias(entry, erased.getColumn(pseudonym_column).getString());
-        keep_erased(std::move(entry));
-    }
-    const std::string referee = "FROM erased_customers e WHERE instr(ledger.key, ':referral:' || e.customer || ':') > 0";
-    SQLite::Statement naming(source, std::string("SELECT ") + k_entry_columns + ", (SELECT e.customer " + referee +
-                                         "), (SELECT e.pseudonym " + referee + ") FROM ledger WHERE NOT (" +
-                                         k_erased_rows + ") AND " + k_names_erased);
-    const int referee_column = naming.getColumnCount() - 2;
-    while (naming.executeStep()) {
-        LedgerEntry entry = read_ledger_entry(naming);
-        show_referee_under_alias(entry, naming.getColumn(referee_column).getString(),
-                                 naming.getColumn(referee_column + 1).getString());
-        keep_erased(std::move(entry));
+    // Each such row with its customer's pseudonym (NULL unless erased) and the erased referee its
+    // key names with theirs (NULL unless it names one): a referrer and their referee may both be.
+    const std::string referee =
+        "FROM erased_customers e WHERE instr(ledger.key, ':referral:' || e.customer || ':') > 0 AND "
+        "e.customer <> ledger.customer";
+    SQLite::Statement rows(source, std::string("SELECT ") + k_entry_columns +
+                                       ", (SELECT pseudonym FROM erased_customers e WHERE e.customer = ledger.customer)"
+                                       ", (SELECT e.customer " + referee + "), (SELECT e.pseudonym " + referee +
+                                       ") FROM ledger WHERE " + k_erased_rows + " OR (" + k_names_erased + ")");
+    const int pseudonym_column = rows.getColumnCount() - 3;
+    while (rows.executeStep()) {
+        LedgerEntry entry = read_ledger_entry(rows);
+        if (!rows.getColumn(pseudonym_column + 1).isNull()) {
+            show_referee_under_alias(entry, rows.getColumn(pseudonym_column + 1).getString(),
+                                     rows.getColumn(pseudonym_column + 2).getString());
+        }
+        if (!rows.getColumn(pseudonym_column).isNull()) {
+            show_under_alias(entry, rows.getColumn(pseudonym_column).getString());
+        }
+        std::string key = entry.key;
+        m_erased.emplace(std::move(key), std::move(entry));
     }
     m_next_erased = m_erased.begin();
     m_row = m_rows.next();
-}
-
-void RecordedByKey::keep_erased(LedgerEntry entry) {
-    std::string key = entry.key;
-    m_erased.emplace(std::move(key), std::move(entry));
 }
 
 std::optional<LedgerEntry> RecordedByKey::next() {

@@ -35,8 +35,6 @@ public:
     std::optional<LedgerEntry> next();
 
 private:
-    void keep_erased(LedgerEntry entry);
-
     LedgerByKey m_rows;  // everyone else's, in key order as stored
     std::optional<LedgerEntry> m_row;  // the next of m_rows, read ahead
     std::map<std::string, LedgerEntry> m_erased;

@@ -83,7 +83,11 @@ TEST_CASE("erasing a referrer leaves the referrals their code brought agreeing w
     make_referral_history(h, fake);
     const std::string referrer = one(*h.db, "SELECT customer FROM ledger WHERE key LIKE '%:referrer' GROUP BY customer "
                                             "ORDER BY COUNT(*) DESC LIMIT 1");
+    const std::string referee = one(*h.db, "SELECT w.customer FROM ledger w JOIN ledger r ON r.key = "
+                                           "substr(w.key, 1, length(w.key) - 8) || ':referrer' WHERE w.key LIKE "
+                                           "'%:welcome' AND r.customer = '" + referrer + "' LIMIT 1");
     erase_and_reconcile(h, referrer);
+    SUBCASE("and then one of the customers they referred") { erase_and_reconcile(h, referee); }
 }
 
 TEST_CASE("erasing a customer with an imported balance scrubs the import's event id and reconciles clean") {
