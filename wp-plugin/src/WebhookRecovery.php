@@ -181,7 +181,26 @@ final class WebhookRecovery {
 		$this->backlog->attempt( false );
 		if ( 0 === $budget ) {
 			$this->queue->schedule( self::JOB, 0, false );
+		} elseif ( $this->work_left() ) {
+			// A delivery that failed in another process while this run was going could not
+			// schedule the job (it counts as scheduled while it runs): without this, it would
+			// wait for the next failure.
+			$this->queue->schedule( self::JOB, self::BACKOFF_SECONDS[0], false );
 		}
+	}
+
+	/**
+	 * Whether an active webhook still has something to resend (paused ones wait for their
+	 * activation, which schedules the job).
+	 */
+	private function work_left(): bool {
+		foreach ( array_keys( $this->pending() ) as $webhook_id ) {
+			$webhook = $this->is_ours( $webhook_id ) ? wc_get_webhook( $webhook_id ) : null;
+			if ( $webhook && 'active' === $webhook->get_status() ) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

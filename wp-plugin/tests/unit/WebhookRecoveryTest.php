@@ -195,6 +195,31 @@ final class WebhookRecoveryTest extends TestCase {
 		$this->assertStringContainsString( 'rewardd refused 2 deliveries for good', $this->admin_page() );
 	}
 
+	public function test_what_happens_when_a_delivery_fails_while_the_job_runs(): void {
+		$port     = PhpServer::free_port();
+		$webhooks = $this->connect_to( $port );
+		$id       = $webhooks['order.updated'];
+		$first    = $this->order();
+		$second   = $this->order();
+		wc_deliver_webhook_async( $id, $first );
+		$this->start_rewardd( $port );
+		// While the job resends the first order, the second one's delivery times out in another
+		// PHP process (a checkout): it remembers the order, but cannot schedule the job, which
+		// counts as scheduled while it runs.
+		$other_process = new \Rewardd\WebhookRecovery( new Settings(), new \Rewardd\DeliveryBacklog(), new \Rewardd\JobQueue( true ) );
+		$during        = static function ( $args, $response, $duration, $arg ) use ( $id, $first, $second, $other_process ) {
+			if ( $first === (int) $arg ) {
+				$other_process->on_delivery( array(), new \WP_Error( 'http_request_failed', 'cURL error 28: Operation timed out' ), 5.0, $second, $id );
+			}
+		};
+		add_action( 'woocommerce_webhook_delivery', $during, 20, 4 );
+		$this->run_jobs();
+		remove_action( 'woocommerce_webhook_delivery', $during, 20 );
+
+		$this->assertSame( array( $first, $second ), $this->delivered( 'order.updated' ), 'the second is resent by a later run' );
+		$this->assertFalse( as_has_scheduled_action( self::JOB ) );
+	}
+
 	public function test_what_happens_when_action_scheduler_is_missing(): void {
 		$queue = new \Rewardd\JobQueue( false );
 		$queue->schedule( self::JOB, 60, true );
