@@ -3,7 +3,7 @@
  * WooCommerce > rewardd: the settings form, Connect/Disconnect and the status box.
  * Every action checks manage_options (administrators only: the page holds the daemon's
  * admin token) and its nonce before doing anything.
- * Depends on Settings, Connection, ApiClient, Webhooks and WebhookRecovery, all passed in.
+ * Depends on Settings, Connection, ApiClient, Webhooks and RecoveryNotices, all passed in.
  *
  * @package Rewardd
  */
@@ -51,7 +51,7 @@ final class AdminPage {
 	/**
 	 * Failed deliveries and disabled webhooks, for their notices.
 	 *
-	 * @var WebhookRecovery
+	 * @var RecoveryNotices
 	 */
 	private $recovery;
 
@@ -62,9 +62,9 @@ final class AdminPage {
 	 * @param Connection      $connection Connect / Disconnect.
 	 * @param ApiClient       $api        Daemon client.
 	 * @param Webhooks        $webhooks   WooCommerce webhooks.
-	 * @param WebhookRecovery $recovery   Failed deliveries.
+	 * @param RecoveryNotices $recovery   What to say about failed deliveries.
 	 */
-	public function __construct( Settings $settings, Connection $connection, ApiClient $api, Webhooks $webhooks, WebhookRecovery $recovery ) {
+	public function __construct( Settings $settings, Connection $connection, ApiClient $api, Webhooks $webhooks, RecoveryNotices $recovery ) {
 		$this->settings   = $settings;
 		$this->connection = $connection;
 		$this->api        = $api;
@@ -211,7 +211,7 @@ final class AdminPage {
 	private function render_notices(): void {
 		$notices = get_transient( $this->notices_key() );
 		delete_transient( $this->notices_key() );
-		$notices = array_merge( is_array( $notices ) ? $notices : array(), $this->recovery->notices() );
+		$notices = array_merge( is_array( $notices ) ? $notices : array(), $this->recovery->all() );
 		foreach ( $notices as $notice ) {
 			$type = in_array( $notice['type'], array( 'success', 'warning', 'error' ), true ) ? $notice['type'] : 'info';
 			printf( '<div class="notice notice-%1$s"><p>%2$s</p></div>', esc_attr( $type ), esc_html( $notice['message'] ) );

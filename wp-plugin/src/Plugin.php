@@ -55,7 +55,9 @@ final class Plugin {
 		$webhooks = new Webhooks();
 		$reader   = new RewardsReader( $api, $settings );
 		$coupons  = new CartCoupon();
-		$recovery = new WebhookRecovery( $settings, new DeliveryBacklog(), new JobQueue() );
+		$backlog  = new DeliveryBacklog();
+		$jobs     = new JobQueue();
+		$recovery = new WebhookRecovery( $settings, $backlog, $jobs );
 
 		$this->services = array(
 			'settings'     => $settings,
@@ -73,7 +75,7 @@ final class Plugin {
 			'recovery'     => $recovery,
 			'verification' => new EmailVerification(),
 		);
-		$this->services['admin_page'] = new AdminPage( $settings, $this->services['connection'], $api, $webhooks, $recovery );
+		$this->services['admin_page'] = new AdminPage( $settings, $this->services['connection'], $api, $webhooks, new RecoveryNotices( $settings, $backlog, $jobs ) );
 		foreach ( array( 'http_filters', 'referral', 'earn_notice', 'account_tab', 'cart_coupon', 'redemption', 'assets', 'recovery', 'verification', 'admin_page' ) as $name ) {
 			$this->services[ $name ]->register();
 		}

@@ -134,6 +134,15 @@ final class Settings {
 	}
 
 	/**
+	 * Whether a webhook is one Connect made (and Disconnect has not removed).
+	 *
+	 * @param int $webhook_id Webhook id.
+	 */
+	public function owns_webhook( int $webhook_id ): bool {
+		return in_array( $webhook_id, array_map( 'intval', (array) ( $this->connection()['webhook_ids'] ?? array() ) ), true );
+	}
+
+	/**
 	 * True when Connect has run and Disconnect has not.
 	 */
 	public function is_connected(): bool {
