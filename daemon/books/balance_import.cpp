@@ -59,11 +59,15 @@ Result<std::vector<ImportedRow>> import_balances(std::shared_ptr<SQLite::Databas
     std::vector<ImportedRow> out;
     std::vector<InboxEvent> events;
     try {
-        SQLite::Statement exists(*db, "SELECT 1 FROM events WHERE shop_id = ? AND event_id = ?");
+        // Imported before under the e-mail, or under the pseudonym an erasure gave the id since.
+        SQLite::Statement exists(*db, "SELECT 1 FROM events WHERE shop_id = ?1 AND (event_id = ?2 OR event_id = "
+                                      "(SELECT ?3 || pseudonym FROM erased_customers WHERE customer = ?4))");
         for (const auto& row : rows) {
             ImportedRow r{row, RowOutcome::imported, import_event_id(source, row.email)};
             exists.bind(1, k_manual_shop);
             exists.bind(2, r.event_id);
+            exists.bind(3, import_event_id(source, ""));
+            exists.bind(4, row.email);
             if (row.points == 0) r.outcome = RowOutcome::skipped_zero;
             else if (exists.executeStep()) r.outcome = RowOutcome::already_imported;
             else events.push_back(opening_balance_event(row, source, now));

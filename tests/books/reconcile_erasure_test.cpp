@@ -101,6 +101,16 @@ TEST_CASE("erasing a customer with an imported balance scrubs the import's event
     erase(dir.str(), "anne@example.com");
     CHECK(events_naming(dir.str(), "anne@example.com") == 0);
     CHECK(findings_of(dir.str()).empty());
+
+    // The same export imported again: her balance was imported (it lives on under the
+    // pseudonym), so it is not imported a second time under her address.
+    const auto again = run_rewardd({"import", "balances", std::string(REWARDD_FIXTURES_DIR) +
+                                    "/import/woo-points-rewards.csv", "--format", "csv", "--source",
+                                    "woo-points-rewards", "--data", dir.str()});
+    REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+    CHECK(again.out.find("imported 0 balances") != std::string::npos);
+    CHECK(events_naming(dir.str(), "anne@example.com") == 0);
+    CHECK(count(dir.str(), "SELECT COUNT(*) FROM ledger WHERE customer = 'anne@example.com'") == 1);  // the first, erased
     CHECK(count(dir.str(), "SELECT SUM(available_delta) FROM ledger_pseudonymous WHERE customer LIKE "
                                "'erased-%'") == 400);
 }
