@@ -106,10 +106,11 @@ Result<RedeemOutcome> validate(const RedeemRequest& r, const RuleBook& book, con
     return o;
 }
 
-// The first outcome of a repeated redemption id, or exists_with_different_content when the repeat
-// asks for other points than the first time (after the same flooring).
+// The first outcome of a repeated redemption id (its minimum order as its grant was queued), or
+// exists_with_different_content when the repeat asks for other points than the first time (after
+// the same flooring).
 Result<RedeemOutcome> repeated(const RedeemRequest& r, const Rules& rules, const LedgerEntry& first,
-                               const std::vector<LedgerEntry>& entries) {
+                               const std::vector<LedgerEntry>& entries, const std::optional<OutboxItem>& queued) {
     const std::int64_t points = -first.available_delta;
     const int exponent = currency_exponent(first.currency).value_or(2);
     if (floor_to_whole_minor(rules, r.points, exponent) != points) {
@@ -120,7 +121,8 @@ Result<RedeemOutcome> repeated(const RedeemRequest& r, const Rules& rules, const
     }
     return RedeemOutcome{r.redemption_id, first.key,
                          grant_coupon_code(k_redemption_code_prefix, r.shop_id + ":" + r.redemption_id),
-                         points, first.base_minor, first.currency, sum_entries(entries).available, true};
+                         points, first.base_minor, first.currency, sum_entries(entries).available, true,
+                         queued ? queued->grant.minimum_subtotal_minor : 0};
 }
 
 }  // namespace
@@ -161,8 +163,7 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
         const Rules& in_force = rules.at(now);
         for (const auto& e : *entries) {
             if (e.key != key) continue;
-            outcome = repeated(r, in_force, e, *entries);  // nothing written
-            if (*outcome && *queued) (*outcome)->minimum_subtotal_minor = (*queued)->grant.minimum_subtotal_minor;
+            outcome = repeated(r, in_force, e, *entries, *queued);  // nothing written
             return true;
         }
         auto o = validate(r, rules, **shop, *entries, now);
