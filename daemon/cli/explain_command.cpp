@@ -1,6 +1,8 @@
 // `rewardd explain CUSTOMER [--json] [--entries]`: the balance told as a story (books/balance_story),
 // then, with --entries, every ledger entry behind it with the event and rule version that produced
 // it and the running balance after it. --json is the stable entry list (docs/cli.md).
+#include <SQLiteCpp/Transaction.h>
+
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include "cli/cli_context.hpp"
 #include "cli/commands.hpp"
 #include "core/customer_walk.hpp"
+#include "store/customer_outlook.hpp"
 #include "store/rule_repository.hpp"
 #include "views/customer_view.hpp"
 
@@ -66,17 +69,29 @@ void map_for_reading(SQLite::Database& db) {
 }
 
 // The story alone, from explain's own read of the ledger (books/story_ledger): the common case,
-// and the one kept fast for a customer with tens of thousands of entries.
-int tell_story(SQLite::Database& db, const CustomerRecord& customer) {
+// and the one kept fast for a customer with tens of thousands of entries. Under expiry, the
+// points still to expire come from the outlook the customer's last walk kept, while it holds for
+// the ledger read (one read transaction for both); otherwise (nullopt) the caller walks the
+// whole ledger.
+std::optional<int> tell_story(SQLite::Database& db, const CustomerRecord& customer, const RuleBook& rules) {
+    SQLite::Transaction reading(db);  // rolled back on return: it only reads
+    std::vector<ExpiringPoints> expiring;
+    if (rules.expiry_on()) {
+        auto kept = kept_expiring(db, customer.key, rules.latest().version, now_utc());
+        if (!kept) return fail(kept.error());
+        if (!*kept) return std::nullopt;
+        expiring = std::move(**kept);
+    }
     auto ledger = books::read_story_ledger(db, customer.key);
     if (!ledger) return fail(ledger.error());
     const std::string& who = customer.email.empty() ? customer.key : customer.email;
     books::tell_balance_story(who, ledger->balance, ledger->entries, print_line);
-    for (const auto& line : books::balance_outlook(ledger->tier, {})) print_line(line);
+    for (const auto& line : books::balance_outlook(ledger->tier, expiring)) print_line(line);
     return 0;
 }
 
-// --json, --entries, or expiring points to tell (the walk needs every field of every entry).
+// --json, --entries, or expiring points no kept outlook tells (the walk needs every field of every
+// entry).
 int explain_view(const ExplainOptions& o, SqliteStore& store, const RuleBook& rules) {
     auto view = load_customer_view(store, o.customer);
     if (!view) return fail(view.error());
@@ -113,8 +128,10 @@ int explain(const ExplainOptions& o) {
     if (!customer) return fail(customer.error());
     auto rules = RuleRepository(*db).load();
     if (!rules) return fail(rules.error());
-    if (o.json || o.entries || expiry_on(*rules)) return explain_view(o, store, *rules);
-    return tell_story(**db, *customer);
+    if (!o.json && !o.entries) {
+        if (const auto told = tell_story(**db, *customer, *rules)) return *told;
+    }
+    return explain_view(o, store, *rules);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ledger_entry.hpp"
+#include "lot_book.hpp"
 #include "result.hpp"
 #include "timestamp.hpp"
 
@@ -55,6 +56,14 @@ struct LedgerMark {
     bool operator==(const LedgerMark&) const = default;
 };
 
+// A customer's expiry outlook as their own walk left it (core/customer_walk), kept beside the
+// ledger so a reader need not walk a long ledger again to tell it (store/customer_outlook).
+struct ExpiryOutlook {
+    std::vector<ExpiringPoints> expiring;  // soonest first
+    Timestamp walked_at = 0;
+    int rules_version = 0;  // the newest rules version the walk knew
+};
+
 class LedgerStore {
 public:
     virtual ~LedgerStore() = default;
@@ -83,6 +92,12 @@ public:
     // Moves the cursor to `seq`, past a batch applied at `applied_at`. Each move forward is kept,
     // so a replay can apply the same batches at the same times; a move to where it is changes nothing.
     virtual Result<bool> set_applied_cursor(std::int64_t seq, Timestamp applied_at) = 0;
+
+    // Keeps `customer`'s outlook for their ledger as it stands now, replacing the one kept before.
+    // A store that keeps none ignores it (readers then walk the ledger).
+    virtual Result<bool> keep_outlook(const std::string& /*customer*/, const ExpiryOutlook& /*outlook*/) {
+        return true;
+    }
 
     virtual Result<bool> set_wakeup(const Wakeup& wakeup) = 0;   // replaces the order's wake-up
     virtual Result<bool> clear_wakeup(const std::string& shop_id, const std::string& order_id) = 0;

@@ -4,6 +4,7 @@
 #include "lot_book.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 namespace rewardd {
@@ -31,6 +32,12 @@ bool is_activity(const LedgerEntry& e) {
         default:
             return false;
     }
+}
+
+std::vector<ExpiringPoints> expiring_after(const std::vector<ExpiringPoints>& outlook, Timestamp now) {
+    std::vector<ExpiringPoints> ahead;
+    std::copy_if(outlook.begin(), outlook.end(), std::back_inserter(ahead), [&](const ExpiringPoints& e) { return e.at > now; });
+    return ahead;
 }
 
 LotBook::LotBook(const RuleBook& rules, std::vector<const LedgerEntry*> customer_entries)

@@ -109,4 +109,10 @@ private:
 // Whether an entry counts as the customer's own activity (for inactivity expiry).
 bool is_activity(const LedgerEntry& entry);
 
+// An outlook a walk gave at an earlier instant, as it reads at `now` (not before that instant).
+// With no entry written since, time alone only expires the lots whose instant has come (each lot
+// expires on its own, and inactivity takes every lot still held), so what is still ahead is the
+// same list without them.
+std::vector<ExpiringPoints> expiring_after(const std::vector<ExpiringPoints>& outlook, Timestamp now);
+
 }  // namespace rewardd

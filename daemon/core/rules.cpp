@@ -153,6 +153,12 @@ const Rules* RuleBook::version(int number) const {
     return nullptr;
 }
 
+bool RuleBook::expiry_on() const {
+    return std::any_of(m_versions.begin(), m_versions.end(), [](const Rules& r) {
+        return r.expiry.inactive_days > 0 || r.expiry.lifetime_days > 0;
+    });
+}
+
 const Rules& RuleBook::latest() const {
     return *std::max_element(m_versions.begin(), m_versions.end(),
                              [](const Rules& a, const Rules& b) { return a.version < b.version; });

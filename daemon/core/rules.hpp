@@ -129,6 +129,8 @@ public:
     const Rules& at(Timestamp t) const;            // the version in force at t
     const Rules* version(int number) const;         // nullptr when unknown
     const Rules& latest() const;
+    // Whether any version turns expiry on (else nothing ever expires and no walk is needed for it).
+    bool expiry_on() const;
     const std::vector<Rules>& versions() const { return m_versions; }
 
 private:

@@ -238,8 +238,15 @@ Result<bool> LedgerApplier::walk_customer_entries(const std::string& customer, T
     auto entries = customer_ledger(customer);
     if (!entries) return entries.error();
     const auto outcome = walk_customer(m_engine->rules(), customer, **entries, now);
+    const std::size_t conflicts = stats.conflicts;
     for (const auto& entry : outcome.new_entries) {
         if (auto r = write(entry, now, stats); !r) return r;
+    }
+    // The outlook holds for the ledger as the walk saw it, its own entries written: not when one
+    // of them met a recorded entry of other content. Without expiry there is none to keep.
+    if (stats.conflicts == conflicts && m_engine->rules().expiry_on()) {
+        auto kept = m_store.keep_outlook(customer, {outcome.expiring, now, m_engine->rules().latest().version});
+        if (!kept) return kept;
     }
     const std::string walk_shop(k_customer_wakeup_shop);
     if (outcome.next_check_at) return m_store.set_wakeup({walk_shop, customer, *outcome.next_check_at});

@@ -128,7 +128,17 @@ constexpr const char* k_v7 = R"SQL(
 CREATE TABLE apply_log (seq_to INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
 )SQL";
 
-constexpr std::array<const char*, 7> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
+// v8: each customer's expiry outlook ("N points expire on D") as their last walk left it, so
+// explain tells it without walking a long ledger again (store/customer_outlook.*). It holds for the
+// ledger up to `last_entry_seq` under rules up to `rules_version`; any later entry or version
+// makes readers walk the ledger themselves.
+constexpr const char* k_v8 = R"SQL(
+CREATE TABLE customer_outlooks (
+  customer TEXT PRIMARY KEY, last_entry_seq INTEGER NOT NULL, rules_version INTEGER NOT NULL,
+  walked_at INTEGER NOT NULL, expiring TEXT NOT NULL) WITHOUT ROWID;
+)SQL";
+
+constexpr std::array<const char*, 8> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8};
 
 }  // namespace
 

@@ -199,6 +199,11 @@ Result<ErasureOutcome> PrivacyStore::erase_customer(const PrivacyTarget& target,
             walk.bind(2, std::string(k_customer_wakeup_shop));
             walk.bind(3, key);
             walk.exec();
+            // The outlook its walk kept (no personal data but the key) holds for the same books.
+            SQLite::Statement outlook(m_db, "UPDATE OR REPLACE customer_outlooks SET customer = ? WHERE customer = ?");
+            outlook.bind(1, alias);
+            outlook.bind(2, key);
+            outlook.exec();
             out.pseudonyms.push_back(alias);
         }
         tx.commit();

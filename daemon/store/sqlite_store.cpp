@@ -2,6 +2,7 @@
 // storage_unavailable, so a full disk or a locked database is a 503, never a crash.
 #include "sqlite_store.hpp"
 
+#include "customer_outlook.hpp"
 #include "database.hpp"
 #include "erased_ledger.hpp"
 
@@ -302,6 +303,19 @@ Result<bool> SqliteStore::set_applied_cursor(std::int64_t seq, Timestamp applied
         logged->bind(1, seq);
         logged->bind(2, static_cast<std::int64_t>(applied_at));
         logged->exec();
+        return true;
+    });
+}
+
+Result<bool> SqliteStore::keep_outlook(const std::string& customer, const ExpiryOutlook& outlook) {
+    return guarded([&]() -> Result<bool> {
+        auto use = m_statements.use(keep_outlook_sql(customer));
+        auto& q = *use;
+        q.bind(1, customer);
+        q.bind(2, outlook.rules_version);
+        q.bind(3, static_cast<std::int64_t>(outlook.walked_at));
+        q.bind(4, encode_expiring(outlook.expiring));
+        q.exec();
         return true;
     });
 }

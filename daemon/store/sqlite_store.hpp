@@ -36,6 +36,7 @@ public:
     Result<std::optional<LedgerMark>> ledger_mark() override;
     Result<std::int64_t> applied_cursor() override;
     Result<bool> set_applied_cursor(std::int64_t seq, Timestamp applied_at) override;
+    Result<bool> keep_outlook(const std::string& customer, const ExpiryOutlook& outlook) override;
     Result<bool> set_wakeup(const Wakeup& wakeup) override;
     Result<bool> clear_wakeup(const std::string& shop_id, const std::string& order_id) override;
     Result<std::vector<Wakeup>> due_wakeups(Timestamp now, std::size_t limit) override;

@@ -72,15 +72,8 @@ nlohmann::json customer_show_json(const CustomerView& view, std::size_t history_
             {"history", history}};
 }
 
-bool expiry_on(const RuleBook& rules) {
-    const auto& versions = rules.versions();
-    return std::any_of(versions.begin(), versions.end(), [](const Rules& r) {
-        return r.expiry.inactive_days > 0 || r.expiry.lifetime_days > 0;
-    });
-}
-
 std::vector<ExpiringPoints> upcoming_expiries(const RuleBook& rules, const CustomerView& view, Timestamp now) {
-    if (!expiry_on(rules) || view.entries.empty()) return {};
+    if (!rules.expiry_on() || view.entries.empty()) return {};
     return walk_customer(rules, view.customer.key, view.entries, now).expiring;
 }
 

@@ -31,8 +31,6 @@ nlohmann::json customer_show_json(const CustomerView& view, std::size_t history_
 // (the first of them, or null) to a customer show document, from the customer's lot walk.
 void add_expiring_json(nlohmann::json& doc, const RuleBook& rules, const CustomerView& view, Timestamp now);
 
-// Whether any rules version turns expiry on (else nothing ever expires and no walk is needed).
-bool expiry_on(const RuleBook& rules);
 // The points that will expire unless used, soonest first (the customer's walk at `now`); none
 // without a rules version that turns expiry on, and then the walk is not run at all.
 std::vector<ExpiringPoints> upcoming_expiries(const RuleBook& rules, const CustomerView& view, Timestamp now);
