@@ -17,6 +17,7 @@ struct PlatformReward {
     std::string platform_id;             // coupon id or discount node gid
     std::string amount;                  // the platform's decimal text, e.g. "12.50"
     std::vector<std::string> customers;  // e-mails (WooCommerce) or customer gids (Shopify)
+    std::string minimum;                 // the minimum order subtotal, decimal text; "" or zero: none
     int usage_limit = 0;                 // 0: none
     int usage_count = 0;
     std::string grant_ref;               // WooCommerce meta rewardd_grant_id; Shopify title

@@ -27,13 +27,14 @@ nlohmann::json grant_summary(const OutboxItem& item) {
     const auto& g = item.grant;
     return {{"grant", g.grant_id}, {"outbox_id", item.id}, {"status", outbox_status_id(item.status)},
             {"code", g.code}, {"amount_minor", g.amount_minor}, {"currency", g.currency},
-            {"customer", g.customer_email}, {"platform_ref", item.platform_ref}};
+            {"minimum_subtotal_minor", g.minimum_subtotal_minor}, {"customer", g.customer_email},
+            {"platform_ref", item.platform_ref}};
 }
 
 nlohmann::json reward_summary(const PlatformReward& r) {
-    return {{"code", r.code}, {"id", r.platform_id}, {"amount", r.amount}, {"customers", r.customers},
-            {"usage_limit", r.usage_limit}, {"usage_count", r.usage_count}, {"grant_ref", r.grant_ref},
-            {"trashed", r.trashed}};
+    return {{"code", r.code},         {"id", r.platform_id},          {"amount", r.amount},
+            {"customers", r.customers}, {"minimum", r.minimum},       {"usage_limit", r.usage_limit},
+            {"usage_count", r.usage_count}, {"grant_ref", r.grant_ref}, {"trashed", r.trashed}};
 }
 
 Finding make(FindingKind kind, const std::string& shop, const std::string& subject, std::string detail) {
@@ -72,6 +73,20 @@ bool same_amount(const RewardGrant& g, const std::string& amount) {
     return exponent && minor && *minor == g.amount_minor;
 }
 
+// A code's minimum order subtotal as the grant asks for it: none on both sides (a platform writes
+// none as nothing or as zero), or the same amount.
+bool same_minimum(const RewardGrant& g, const std::string& minimum) {
+    const auto exponent = currency_exponent(g.currency);
+    const auto minor = minimum.empty() || !exponent ? Result<std::int64_t>(0) : parse_decimal_minor(minimum, *exponent);
+    return minor && *minor == g.minimum_subtotal_minor;
+}
+
+std::string expected_minimum(const RewardGrant& g) {
+    const auto exponent = currency_exponent(g.currency);
+    if (g.minimum_subtotal_minor == 0) return "none";
+    return exponent ? format_minor(g.minimum_subtotal_minor, *exponent) : "?";
+}
+
 // What differs between a delivered grant and the platform's reward; empty when nothing does.
 std::string differences(const RewardGrant& g, const PlatformReward& r) {
     std::string out;
@@ -81,6 +96,9 @@ std::string differences(const RewardGrant& g, const PlatformReward& r) {
     if (!expected_customer.empty() && !restricted_to_grant_customer(g, r.customers)) {
         add("restricted to [" + std::string(r.customers.empty() ? "anyone" : r.customers.front()) + "] instead of " +
             expected_customer);
+    }
+    if (!same_minimum(g, r.minimum)) {
+        add("minimum order " + (r.minimum.empty() ? std::string("none") : r.minimum) + " instead of " + expected_minimum(g));
     }
     if (r.usage_limit != 1) add("usage limit " + std::to_string(r.usage_limit) + " instead of 1");
     return out;

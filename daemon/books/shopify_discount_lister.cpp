@@ -36,6 +36,8 @@ PlatformReward read_node(const nlohmann::json& node) {
     if (codes.is_array() && !codes.empty()) r.code = upper(codes[0].value("code", ""));
     const auto& amount = at_path(d, {"customerGets", "value", "amount", "amount"});
     if (amount.is_string()) r.amount = amount.get<std::string>();
+    const auto& minimum = at_path(d, {"minimumRequirement", "greaterThanOrEqualToSubtotal", "amount"});
+    if (minimum.is_string()) r.minimum = minimum.get<std::string>();
     for (const char* selection : {"context", "customerSelection"}) {
         const auto& customers = at_path(d, {selection, "customers"});
         if (!customers.is_array()) continue;
@@ -51,7 +53,8 @@ std::string discount_nodes_query(const std::string& api_version) {
     return "query($first: Int!, $after: String) { codeDiscountNodes(first: $first, after: $after) { "
            "nodes { id codeDiscount { __typename ... on DiscountCodeBasic { title usageLimit asyncUsageCount "
            "codes(first: 1) { nodes { code } } "
-           "customerGets { value { ... on DiscountAmount { amount { amount currencyCode } } } } " +
+           "customerGets { value { ... on DiscountAmount { amount { amount currencyCode } } } } "
+           "minimumRequirement { ... on DiscountMinimumSubtotal { greaterThanOrEqualToSubtotal { amount } } } " +
            selection + " { ... on DiscountCustomers { customers { id } } } } } } "
            "pageInfo { hasNextPage endCursor } } }";
 }

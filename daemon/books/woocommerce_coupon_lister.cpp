@@ -46,6 +46,9 @@ PlatformReward read_woocommerce_coupon(const nlohmann::json& c) {
     }
     const auto status = c.find("status");
     r.trashed = status != c.end() && status->is_string() && status->get<std::string>() == "trash";
+    if (const auto minimum = c.find("minimum_amount"); minimum != c.end() && minimum->is_string()) {
+        r.minimum = minimum->get<std::string>();
+    }
     r.usage_limit = int_field(c, "usage_limit");
     r.usage_count = int_field(c, "usage_count");
     if (c.contains("meta_data") && c["meta_data"].is_array()) {

@@ -204,6 +204,27 @@ TEST_CASE("Shopify cashback as discount codes: clean agrees, a deleted, an edite
     const auto* differs = &found->findings[2];
     CHECK(differs->detail.find("amount 99.00 instead of") != std::string::npos);
 
+    // A code's minimum order: the grant's agrees, none in the shop differs.
+    const std::string kept = h.db->execAndGet("SELECT grant_id FROM outbox WHERE json_extract(grant_body, '$.currency') = "
+                                              "'EUR' AND grant_id NOT IN ('" + gone + "', '" + edited + "') LIMIT 1")
+                                 .getString();
+    const std::string kept_code = column(h, kept, "json_extract(grant_body, '$.code')");
+    h.db->exec("UPDATE outbox SET grant_body = json_set(grant_body, '$.minimum_subtotal_minor', 2000) WHERE grant_id = '" +
+               kept + "'");
+    REQUIRE(fake.set_discount_minimum(kept_code, "20.0"));
+    const auto minimum_agrees = rewardd::books::reconcile(h.db, shopify_request(api, 25));
+    REQUIRE(minimum_agrees);
+    CHECK(kinds(minimum_agrees->findings) == kinds(found->findings));
+    REQUIRE(fake.set_discount_minimum(kept_code, ""));
+    const auto minimum_gone = rewardd::books::reconcile(h.db, shopify_request(api, 25));
+    REQUIRE(minimum_gone);
+    const auto minimum_differs = std::find_if(minimum_gone->findings.begin(), minimum_gone->findings.end(),
+                                              [&](const auto& f) { return f.subject == kept; });
+    REQUIRE(minimum_differs != minimum_gone->findings.end());
+    CHECK(finding_kind_id(minimum_differs->kind) == std::string("reward_differs"));
+    CHECK(minimum_differs->detail.find("minimum order none instead of 20.00") != std::string::npos);
+    REQUIRE(fake.set_discount_minimum(kept_code, "20.00"));
+
     // --fix: the lost delivery is queued again (addressed to the customer's Shopify id), the deleted
     // code re-queued; once delivered only what a person must decide remains.
     CHECK(rewardd::books::apply_repairs(h.db, found->findings, h.end + 60).size() == 2);

@@ -235,6 +235,27 @@ TEST_CASE("listing waits out a 429 and a differing coupon is reported with what 
     CHECK(fake.count("GET") == 2);
 }
 
+TEST_CASE("a code's minimum order is compared: the grant's minimum agrees, one edited in the shop differs") {
+    FakeWooCommerce fake(k_key, k_secret);
+    History h;
+    make_history(h, 500, fake.url());
+    redeem_some(h, 1);
+    REQUIRE(deliver_outbox(h) == 1);
+    const std::string code = h.db->execAndGet("SELECT json_extract(grant_body, '$.code') FROM outbox").getString();
+    // As delivered under a cart share of 50 %: the coupon carries twice its value as its minimum.
+    h.db->exec("UPDATE outbox SET grant_body = json_set(grant_body, '$.minimum_subtotal_minor', 1000)");
+    REQUIRE(fake.set_coupon_minimum(code, "10.00"));
+    const auto agrees = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE(agrees);
+    CHECK(kinds(agrees->findings).empty());
+
+    REQUIRE(fake.set_coupon_minimum(code, "0.00"));  // the merchant cleared it: any order may use the code
+    const auto cleared = rewardd::books::reconcile(h.db, request_for_woocommerce());
+    REQUIRE(cleared);
+    REQUIRE(kinds(cleared->findings) == std::multiset<std::string>{"reward_differs"});
+    CHECK(cleared->findings[0].detail.find("minimum order 0.00 instead of 10.00") != std::string::npos);
+}
+
 TEST_CASE("the command exits 1 with findings as JSON, 0 once everything agrees, and a GDPR erasure keeps it clean") {
     FakeWooCommerce fake(k_key, k_secret);
     History h;

@@ -514,6 +514,16 @@ void FakeShopify::release_hangs() {
     m_cv.notify_all();
 }
 
+namespace {
+
+// DiscountCodeBasic.minimumRequirement as read: a DiscountMinimumSubtotal's MoneyV2, or null for none.
+json minimum_requirement(const std::string& subtotal) {
+    if (subtotal.empty()) return nullptr;
+    return {{"greaterThanOrEqualToSubtotal", {{"amount", subtotal}, {"currencyCode", "EUR"}}}};
+}
+
+}  // namespace
+
 // codeDiscountNodes(first:, after:): nodes in code order; the cursor is the last code sent.
 json FakeShopify::discount_page(const json& vars) const {
     const int first = vars.value("first", 10);
@@ -532,6 +542,7 @@ json FakeShopify::discount_page(const json& vars) const {
                                            {"codes", {{"nodes", json::array({{{"code", d.code}}})}}},
                                            {"customerGets", {{"value", {{"amount", {{"amount", d.amount},
                                                                                     {"currencyCode", "EUR"}}}}}}},
+                                           {"minimumRequirement", minimum_requirement(d.minimum_subtotal)},
                                            {"context", {{"customers", customers}}}}}});
         last = it->first;
     }
@@ -573,6 +584,14 @@ bool FakeShopify::set_discount_amount(const std::string& code, const std::string
     const auto it = m_discounts.find(upper(code));
     if (it == m_discounts.end()) return false;
     it->second.amount = amount;
+    return true;
+}
+
+bool FakeShopify::set_discount_minimum(const std::string& code, const std::string& subtotal) {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_discounts.find(upper(code));
+    if (it == m_discounts.end()) return false;
+    it->second.minimum_subtotal = subtotal;
     return true;
 }
 

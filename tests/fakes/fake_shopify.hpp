@@ -75,6 +75,7 @@ public:
     bool use_discount(const std::string& code);
     void add_discount(const std::string& code, const std::string& title, const std::string& amount);
     bool set_discount_amount(const std::string& code, const std::string& amount);
+    bool set_discount_minimum(const std::string& code, const std::string& subtotal);  // "": none
     bool set_credit_amount(const std::string& transaction_id, const std::string& amount);  // as if credited so
     bool remove_credit(const std::string& transaction_id);  // as if it never reached the shop
     // A credit staff made in the Shopify admin (or a copy of one of rewardd's); returns its id.

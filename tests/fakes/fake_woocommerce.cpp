@@ -488,6 +488,18 @@ bool FakeWooCommerce::trash_coupon(const std::string& code) {
     return false;
 }
 
+bool FakeWooCommerce::set_coupon_minimum(const std::string& code, const std::string& minimum_amount) {
+    std::lock_guard lock(m_mutex);
+    for (auto& c : m_coupons) {
+        if (c.code != lower(code)) continue;
+        json doc = json::parse(c.body);
+        doc["minimum_amount"] = c.minimum_amount = minimum_amount;
+        c.body = doc.dump();
+        return true;
+    }
+    return false;
+}
+
 void FakeWooCommerce::list_trash_by_default(bool on) {
     std::lock_guard lock(m_mutex);
     m_list_trash = on;

@@ -76,6 +76,7 @@ public:
     // order that used it).
     bool delete_coupon(const std::string& code);
     bool trash_coupon(const std::string& code);
+    bool set_coupon_minimum(const std::string& code, const std::string& minimum_amount);  // edited in wp-admin
     bool use_coupon(const std::string& code, const std::string& email);
     // The next `n` coupon listings (GET) answer 429 with Retry-After: seconds.
     void rate_limit_next_lists(int n, int retry_after_s);
