@@ -4,7 +4,10 @@
  * and creates the coupon in WooCommerce a moment later (its outbox), so a code that does not
  * exist in WooCommerce yet is remembered (user meta) and applied the next time the cart is
  * loaded, classic or block-based (the Store API loads it too) — a local lookup, no call to
- * rewardd. Depends on WooCommerce's cart and coupon lookup.
+ * rewardd. A code with a minimum order (rewardd's cart share) is not even tried while the cart
+ * is below it: WooCommerce would refuse it with its "minimum spend" error on every cart load.
+ * The customer is told once, in our words, and the code goes in when the cart gets there.
+ * Depends on WooCommerce's cart, coupon lookup and notices, and on Money.
  *
  * @package Rewardd
  */
@@ -33,33 +36,44 @@ final class CartCoupon {
 	}
 
 	/**
-	 * Applies the code now when WooCommerce has it, else remembers it for the next cart load.
+	 * Applies the code now when WooCommerce has it and the cart reaches its minimum, else
+	 * remembers it for the next cart load.
 	 *
-	 * @param int    $user_id Customer.
-	 * @param string $code    Coupon code.
-	 * @return string 'applied', 'pending' (remembered) or 'no_cart'.
+	 * @param int    $user_id       Customer.
+	 * @param string $code          Coupon code.
+	 * @param int    $minimum_minor Smallest subtotal the code applies to (rewardd's
+	 *                              minimum_subtotal_minor), 0 for any.
+	 * @param string $currency      Currency of the minimum.
+	 * @return string 'applied', 'pending' (remembered), 'below_minimum' (remembered; the
+	 *                caller tells the customer) or 'no_cart'.
 	 */
-	public function apply_or_remember( int $user_id, string $code ): string {
+	public function apply_or_remember( int $user_id, string $code, int $minimum_minor = 0, string $currency = '' ): string {
 		$cart = self::open_cart();
 		if ( null === $cart || '' === $code ) {
 			return 'no_cart';
 		}
+		$pending = array(
+			'code'     => $code,
+			'until'    => time() + self::PENDING_SECONDS,
+			'minimum'  => max( 0, $minimum_minor ),
+			'currency' => strtoupper( $currency ),
+			'told'     => false,
+		);
+		if ( null !== self::shortfall_minor( $cart, $pending ) ) {
+			$pending['told'] = true; // The redemption's own message says it.
+			update_user_meta( $user_id, self::PENDING, $pending );
+			return 'below_minimum';
+		}
 		if ( self::apply( $cart, $code ) ) {
 			return 'applied';
 		}
-		update_user_meta(
-			$user_id,
-			self::PENDING,
-			array(
-				'code'  => $code,
-				'until' => time() + self::PENDING_SECONDS,
-			)
-		);
+		update_user_meta( $user_id, self::PENDING, $pending );
 		return 'pending';
 	}
 
 	/**
-	 * On cart load: applies the remembered code once the coupon exists in WooCommerce.
+	 * On cart load: applies the remembered code once the coupon exists in WooCommerce and the
+	 * cart reaches the code's minimum; below it, says once what the code needs.
 	 */
 	public function apply_pending(): void {
 		$user_id = get_current_user_id();
@@ -72,9 +86,67 @@ final class CartCoupon {
 			return;
 		}
 		$cart = self::open_cart();
-		if ( null !== $cart && self::apply( $cart, (string) $pending['code'] ) ) {
+		if ( null === $cart ) {
+			return;
+		}
+		$shortfall = self::shortfall_minor( $cart, $pending );
+		if ( null !== $shortfall ) {
+			$this->tell_minimum_once( $user_id, $pending, $shortfall );
+			return;
+		}
+		if ( self::apply( $cart, (string) $pending['code'] ) ) {
 			delete_user_meta( $user_id, self::PENDING );
 		}
+	}
+
+	/**
+	 * How much the cart lacks to reach the code's minimum, in minor units; null when it
+	 * reaches it or the code has none. Measured on get_displayed_subtotal(), the figure
+	 * WooCommerce checks a coupon's minimum spend against (WC_Discounts). A cart in another
+	 * currency than the code's (a currency switcher) is left to WooCommerce's own check.
+	 *
+	 * @param \WC_Cart             $cart    Cart.
+	 * @param array<string, mixed> $pending Remembered code (see apply_or_remember()).
+	 */
+	private static function shortfall_minor( $cart, array $pending ): ?int {
+		$minimum  = (int) ( $pending['minimum'] ?? 0 );
+		$currency = (string) ( $pending['currency'] ?? '' );
+		$shop     = function_exists( 'get_woocommerce_currency' ) ? strtoupper( get_woocommerce_currency() ) : '';
+		if ( $minimum <= 0 || '' === $currency || $shop !== $currency ) {
+			return null;
+		}
+		$shortfall = $minimum - Money::to_minor( (float) $cart->get_displayed_subtotal(), $currency );
+		return $shortfall > 0 ? $shortfall : null;
+	}
+
+	/**
+	 * Tells the customer, once per code, what it applies to and how much more the cart needs,
+	 * as a notice rather than an error: nothing is wrong, the code just waits. Not during a
+	 * Store API request: it clears notices other than errors without showing them, so the
+	 * next page the customer opens tells instead.
+	 *
+	 * @param int                  $user_id   Customer.
+	 * @param array<string, mixed> $pending   Remembered code.
+	 * @param int                  $shortfall What the cart lacks, in minor units.
+	 */
+	private function tell_minimum_once( int $user_id, array $pending, int $shortfall ): void {
+		$rest = WC() && method_exists( WC(), 'is_rest_api_request' ) && WC()->is_rest_api_request();
+		if ( ! empty( $pending['told'] ) || $rest || ! function_exists( 'wc_add_notice' ) ) {
+			return;
+		}
+		$currency = (string) $pending['currency'];
+		wc_add_notice(
+			sprintf(
+				/* translators: 1: coupon code, 2: minimum order, e.g. 60.00 EUR, 3: amount still missing */
+				esc_html__( 'Your reward code %1$s applies to orders from %2$s. Add %3$s more and it goes into your cart.', 'rewardd' ),
+				esc_html( (string) $pending['code'] ),
+				Money::format_html( (int) $pending['minimum'], $currency ),
+				Money::format_html( $shortfall, $currency )
+			),
+			'notice'
+		);
+		$pending['told'] = true;
+		update_user_meta( $user_id, self::PENDING, $pending );
 	}
 
 	/**

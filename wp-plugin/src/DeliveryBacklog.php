@@ -29,8 +29,9 @@ final class DeliveryBacklog {
 	const MAX_IDS = 100;
 
 	/**
-	 * "Modified since" starts this long before the first failure, for deliveries that waited
-	 * in WooCommerce's queue after the order changed.
+	 * "Modified since" starts this long before the time it is based on (see remember() and
+	 * disabled()), for the requests that were saving an order at that moment and for the
+	 * difference between PHP's clock and the dates stored with orders.
 	 */
 	const MARGIN_SECONDS = 600;
 
@@ -85,21 +86,30 @@ final class DeliveryBacklog {
 	}
 
 	/**
-	 * A failed delivery. Past MAX_IDS the resource is covered by "modified since" instead.
+	 * A failed delivery. Past MAX_IDS the resource is covered by "modified since" instead,
+	 * from when it changed: a delivery runs from WooCommerce's queue (Action Scheduler), where
+	 * it may have waited any length of time after the order changed (a busy queue, WP-Cron
+	 * only on visits), so the time of the failure, the first one's included, can be after the
+	 * order's last modification, and no fixed margin before it is sure to reach back that far.
+	 * The resource's own date is: "modified since" finds it by that very date, which only grows.
+	 * Never later than the first failure, for a resource whose date could not be read.
 	 *
-	 * @param int $webhook_id  Webhook id.
-	 * @param int $resource_id Order or user id.
-	 * @param int $now         Timestamp.
+	 * @param int      $webhook_id  Webhook id.
+	 * @param int      $resource_id Order or user id.
+	 * @param int      $now         Timestamp.
+	 * @param int|null $changed_at  When the resource last changed (an order's date_modified,
+	 *                              a user's registration), null if unknown.
 	 */
-	public function remember( int $webhook_id, int $resource_id, int $now ): void {
+	public function remember( int $webhook_id, int $resource_id, int $now, ?int $changed_at = null ): void {
 		$this->change(
-			static function ( array $state ) use ( $webhook_id, $resource_id, $now ) {
+			static function ( array $state ) use ( $webhook_id, $resource_id, $now, $changed_at ) {
 				$entry = $state['webhooks'][ $webhook_id ] ?? self::new_entry( $now );
 				if ( ! in_array( $resource_id, $entry['ids'], true ) ) {
 					if ( count( $entry['ids'] ) < self::MAX_IDS ) {
 						$entry['ids'][] = $resource_id;
 					} else {
-						$entry = self::resend_since( $entry, $entry['failing_since'] - self::MARGIN_SECONDS );
+						$since = min( $changed_at ?? $entry['failing_since'], $entry['failing_since'] );
+						$entry = self::resend_since( $entry, $since - self::MARGIN_SECONDS );
 					}
 				}
 				$state['webhooks'][ $webhook_id ] = $entry;
@@ -155,7 +165,9 @@ final class DeliveryBacklog {
 
 	/**
 	 * WooCommerce disabled the webhook: nothing is even attempted until it is active again,
-	 * so everything modified from then on has to be resent.
+	 * so everything modified from then on has to be resent. What changed before was queued
+	 * already, and those deliveries still run (WC_Webhook::deliver() does not look at the
+	 * status): when they fail, remember() covers them by their own dates.
 	 *
 	 * @param int $webhook_id Webhook id.
 	 * @param int $now        Timestamp.

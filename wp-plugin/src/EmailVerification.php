@@ -27,6 +27,12 @@ final class EmailVerification {
 	const QUERY    = 'rewardd_confirm';
 
 	/**
+	 * Query argument of the My Account login page carrying the link to come back to (see
+	 * render_way_back()); the name WooCommerce's login handler reads from its form.
+	 */
+	const REDIRECT = 'redirect';
+
+	/**
 	 * How long a link is valid.
 	 */
 	const TOKEN_SECONDS = DAY_IN_SECONDS;
@@ -43,6 +49,7 @@ final class EmailVerification {
 		add_action( 'wp_loaded', array( $this, 'handle_request' ), 20 );
 		add_action( 'wp_loaded', array( $this, 'handle_link' ), 20 );
 		add_action( 'profile_update', array( $this, 'forget_on_change' ), 10, 2 );
+		add_action( 'woocommerce_login_form', array( self::class, 'render_way_back' ) );
 	}
 
 	/**
@@ -90,7 +97,8 @@ final class EmailVerification {
 
 	/**
 	 * The link: confirms the address when the token is this user's, unused, unexpired and
-	 * was sent to the address the account has now. A visitor who is not logged in logs in first.
+	 * was sent to the address the account has now. A visitor who is not logged in logs in first
+	 * (login_url()) and comes back to the link.
 	 */
 	public function handle_link(): void {
 		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- the token is the proof.
@@ -100,10 +108,52 @@ final class EmailVerification {
 		}
 		$user = wp_get_current_user();
 		if ( ! $user->exists() ) {
-			wp_safe_redirect( wp_login_url( self::link( $token ) ) );
+			wp_safe_redirect( self::login_url( self::link( $token ) ) );
 			exit;
 		}
 		AccountForm::finish( (int) $user->ID, $this->confirm( $user, $token ) );
+	}
+
+	/**
+	 * Where a logged-out visitor logs in before the link is checked: on a shop, customers log
+	 * in on the My Account page, so there (with the link as REDIRECT to come back to), and on
+	 * wp-login.php only where the shop has no My Account page.
+	 *
+	 * @param string $back The link, to follow again once logged in.
+	 */
+	private static function login_url( string $back ): string {
+		$account = function_exists( 'wc_get_page_permalink' ) ? (string) wc_get_page_permalink( 'myaccount', '' ) : '';
+		if ( '' === $account ) {
+			return wp_login_url( $back );
+		}
+		return add_query_arg( self::REDIRECT, rawurlencode( $back ), $account );
+	}
+
+	/**
+	 * In WooCommerce's login form: the way back to the link. After a login WooCommerce goes to
+	 * the form's posted "redirect" (WC_Form_Handler::process_login, through wp_validate_redirect),
+	 * else to the page the form was on, and its My Account form has no such field: without this
+	 * the customer would land on My Account and have to find the mail again. Only a link of
+	 * this site that carries a token is passed on, so the field sends nobody anywhere else;
+	 * the link itself still checks user, token, expiry and address once they are logged in.
+	 */
+	public static function render_way_back(): void {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only a place to go back to.
+		$back = isset( $_GET[ self::REDIRECT ] ) ? wp_validate_redirect( esc_url_raw( wp_unslash( $_GET[ self::REDIRECT ] ) ), '' ) : '';
+		if ( '' === $back || '' === self::token_in( $back ) ) {
+			return;
+		}
+		echo '<input type="hidden" name="redirect" value="' . esc_url( $back ) . '">';
+	}
+
+	/**
+	 * The token a link carries, or ''.
+	 *
+	 * @param string $url Link.
+	 */
+	private static function token_in( string $url ): string {
+		parse_str( (string) wp_parse_url( $url, PHP_URL_QUERY ), $query );
+		return is_string( $query[ self::QUERY ] ?? null ) ? $query[ self::QUERY ] : '';
 	}
 
 	/**

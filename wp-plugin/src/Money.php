@@ -81,4 +81,14 @@ final class Money {
 		}
 		return esc_html( number_format_i18n( $decimal, $scale ) . ' ' . strtoupper( $currency ) );
 	}
+
+	/**
+	 * Minor units as plain text, as format_html() shows them, for a message escaped as a whole.
+	 *
+	 * @param int    $minor    Amount in minor units.
+	 * @param string $currency ISO 4217 code.
+	 */
+	public static function format_text( int $minor, string $currency ): string {
+		return trim( html_entity_decode( wp_strip_all_tags( self::format_html( $minor, $currency ) ), ENT_QUOTES, 'UTF-8' ) );
+	}
 }

@@ -204,9 +204,12 @@ final class Redemption {
 				'minimum'      => (int) ( $coupon['minimum_subtotal_minor'] ?? 0 ),
 			)
 		);
+		$minimum  = (int) ( $coupon['minimum_subtotal_minor'] ?? 0 );
+		$currency = (string) ( $coupon['currency'] ?? '' );
+		$cart     = $this->cart_coupon->apply_or_remember( (int) $user->ID, $code, $minimum, $currency );
 		return array(
 			'type'    => 'success',
-			'message' => self::success( $this->cart_coupon->apply_or_remember( (int) $user->ID, $code ), $code ),
+			'message' => self::success( $cart, $code, Money::format_text( $minimum, $currency ) ),
 		);
 	}
 
@@ -242,11 +245,15 @@ final class Redemption {
 	/**
 	 * The sentence for a code, by what happened with the cart.
 	 *
-	 * @param string $cart 'applied', 'pending' or 'no_cart' (CartCoupon).
-	 * @param string $code Coupon code.
+	 * @param string $cart    'applied', 'pending', 'below_minimum' or 'no_cart' (CartCoupon).
+	 * @param string $code    Coupon code.
+	 * @param string $minimum The code's minimum order, as text.
 	 */
-	private static function success( string $cart, string $code ): string {
+	private static function success( string $cart, string $code, string $minimum ): string {
 		switch ( $cart ) {
+			case 'below_minimum':
+				/* translators: 1: coupon code, 2: minimum order, e.g. 60.00 EUR */
+				return sprintf( __( 'Your code is %1$s. It applies to orders from %2$s and goes into your cart once yours reaches that.', 'rewardd' ), $code, $minimum );
 			case 'applied':
 				/* translators: %s: coupon code */
 				return sprintf( __( 'Your code %s has been applied to your cart.', 'rewardd' ), $code );

@@ -127,8 +127,29 @@ final class WebhookRecovery {
 			$this->backlog->refused( (int) $webhook_id, $resource_id, $code, time() );
 			return;
 		}
-		$this->backlog->remember( (int) $webhook_id, $resource_id, time() );
+		$this->backlog->remember( (int) $webhook_id, $resource_id, time(), self::changed_at( (int) $webhook_id, $resource_id ) );
 		$this->queue->schedule( self::JOB, self::BACKOFF_SECONDS[0], true );
+	}
+
+	/**
+	 * When a resource last changed, by the date changed_since() finds it again with: an
+	 * order's date_modified, a user's registration; null when it cannot be read (deleted).
+	 *
+	 * @param int $webhook_id  Webhook id.
+	 * @param int $resource_id Order or user id.
+	 */
+	private static function changed_at( int $webhook_id, int $resource_id ): ?int {
+		$webhook = wc_get_webhook( $webhook_id );
+		if ( ! $webhook ) {
+			return null;
+		}
+		if ( 'order' === $webhook->get_resource() ) {
+			$order    = wc_get_order( $resource_id );
+			$modified = $order ? $order->get_date_modified() : null;
+			return $modified ? $modified->getTimestamp() : null;
+		}
+		$user = get_userdata( $resource_id );
+		return $user ? (int) strtotime( $user->user_registered . ' UTC' ) : null;
 	}
 
 	/**

@@ -2,7 +2,8 @@
 /**
  * Test stub (not WooCommerce): WC()->cart with the cart item shape plugins read
  * (product_id, quantity, line_total after discounts and without tax) and apply_coupon(),
- * which only applies codes that exist as coupons.
+ * which only applies codes that exist as coupons and, like WooCommerce's WC_Discounts, refuses
+ * one whose minimum_amount is above get_displayed_subtotal() with an error notice.
  *
  * @package Rewardd\Tests
  */
@@ -72,11 +73,27 @@ class WC_Cart {
 	 */
 	public function apply_coupon( $code ) {
 		$code = strtolower( trim( (string) $code ) );
-		if ( '' === $code || in_array( $code, $this->applied_coupons, true ) || ! wc_get_coupon_id_by_code( $code ) ) {
+		$id   = '' === $code ? 0 : wc_get_coupon_id_by_code( $code );
+		if ( ! $id || in_array( $code, $this->applied_coupons, true ) ) {
+			return false;
+		}
+		$minimum = (float) get_post_meta( $id, 'minimum_amount', true );
+		if ( $minimum > 0 && $minimum > $this->get_displayed_subtotal() ) {
+			wc_add_notice( sprintf( 'The minimum spend for this coupon is %s.', wc_price( $minimum ) ), 'error' );
 			return false;
 		}
 		$this->applied_coupons[] = $code;
 		return true;
+	}
+
+	/**
+	 * The subtotal WooCommerce shows and checks a coupon's minimum spend against: lines before
+	 * discounts (the stub has no taxes).
+	 *
+	 * @return float
+	 */
+	public function get_displayed_subtotal() {
+		return (float) array_sum( array_column( $this->cart_contents, 'line_subtotal' ) );
 	}
 
 	/** @return string[] */

@@ -3,7 +3,8 @@
  * Test stub (not WooCommerce): an HPOS-style order with meta methods (get_meta,
  * update_meta_data, save), stored in {prefix}wc_orders and {prefix}wc_orders_meta, never in
  * post meta, so a plugin that reads or writes orders through post meta fails its tests.
- * save() stamps date_updated_gmt, HPOS's column behind date_modified (wc_get_orders).
+ * save() stamps date_updated_gmt, HPOS's column behind date_modified (wc_get_orders,
+ * get_date_modified()).
  *
  * @package Rewardd\Tests
  */
@@ -33,6 +34,13 @@ class WC_Order {
 	);
 
 	/**
+	 * date_updated_gmt as loaded, null for a new order.
+	 *
+	 * @var string|null
+	 */
+	protected $date_updated_gmt = null;
+
+	/**
 	 * Meta key => value, as it will be after save().
 	 *
 	 * @var array<string, mixed>
@@ -53,7 +61,8 @@ class WC_Order {
 		if ( ! $row ) {
 			return;
 		}
-		$this->id = (int) $row['id'];
+		$this->id               = (int) $row['id'];
+		$this->date_updated_gmt = $row['date_updated_gmt'];
 		foreach ( array_keys( $this->data ) as $key ) {
 			$this->data[ $key ] = $row[ $key ];
 		}
@@ -66,6 +75,15 @@ class WC_Order {
 	/** @return int */
 	public function get_id() {
 		return $this->id;
+	}
+
+	/**
+	 * When the order was last saved, as loaded; null for a new order.
+	 *
+	 * @return WC_DateTime|null
+	 */
+	public function get_date_modified() {
+		return null === $this->date_updated_gmt ? null : new WC_DateTime( $this->date_updated_gmt, new DateTimeZone( 'UTC' ) );
 	}
 
 	/** @param string $email E-mail. */

@@ -66,6 +66,15 @@ final class WooCommerce {
 	}
 
 	/**
+	 * Whether this is a REST API request, the Store API of the block cart included; as
+	 * WooCommerce decides it, by the request URI.
+	 */
+	public function is_rest_api_request(): bool {
+		$uri = isset( $_SERVER['REQUEST_URI'] ) ? (string) $_SERVER['REQUEST_URI'] : ''; // phpcs:ignore
+		return false !== strpos( $uri, trailingslashit( rest_get_url_prefix() ) );
+	}
+
+	/**
 	 * My Account endpoints, including extensions' (woocommerce_get_query_vars).
 	 *
 	 * @return array<string, string>

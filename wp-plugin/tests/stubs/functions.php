@@ -123,13 +123,19 @@ function wc_setcookie( $name, $value, $expire = 0, $secure = false, $httponly = 
 }
 
 /**
- * Permalink of a WooCommerce page.
+ * Permalink of a WooCommerce page; like WooCommerce (3.4+), $fallback (the home URL when null)
+ * when the shop has no such page.
  *
- * @param string $page myaccount.
+ * @param string      $page     myaccount.
+ * @param string|null $fallback URL when there is no page.
  */
-function wc_get_page_permalink( $page ) {
-	$id = (int) get_option( 'woocommerce_' . $page . '_page_id' );
-	return $id ? get_permalink( $id ) : home_url( '/' );
+function wc_get_page_permalink( $page, $fallback = null ) {
+	$id        = (int) get_option( 'woocommerce_' . $page . '_page_id' );
+	$permalink = $id > 0 ? get_permalink( $id ) : '';
+	if ( ! $permalink ) {
+		$permalink = null === $fallback ? home_url() : $fallback;
+	}
+	return apply_filters( 'woocommerce_get_' . $page . '_page_permalink', $permalink );
 }
 
 /**
@@ -187,19 +193,64 @@ function wc_get_coupon_id_by_code( $code ) {
 }
 
 /**
- * Test helper: a coupon as the REST API would create it.
+ * Test helper: a coupon as the REST API would create it (minimum_amount as post meta, the
+ * decimal string rewardd's outbox sends).
  *
- * @param string $code Code.
+ * @param string $code           Code.
+ * @param string $minimum_amount Minimum spend, '' for none.
  * @return int Coupon id.
  */
-function wc_stub_create_coupon( $code ) {
-	return (int) wp_insert_post(
+function wc_stub_create_coupon( $code, $minimum_amount = '' ) {
+	$id = (int) wp_insert_post(
 		array(
 			'post_type'   => 'shop_coupon',
 			'post_status' => 'publish',
 			'post_title'  => strtolower( trim( (string) $code ) ),
 		)
 	);
+	update_post_meta( $id, 'minimum_amount', (string) $minimum_amount );
+	return $id;
+}
+
+/**
+ * Adds a notice for the customer (WooCommerce keeps them in the session until shown).
+ *
+ * @param string $message HTML.
+ * @param string $type    success, notice or error.
+ */
+function wc_add_notice( $message, $type = 'success' ) {
+	$GLOBALS['wc_stub_notices'][ $type ][] = array(
+		'notice' => $message,
+		'data'   => array(),
+	);
+}
+
+/**
+ * Notices waiting to be shown, all or of one type.
+ *
+ * @param string $type Type, '' for all.
+ * @return array<mixed>
+ */
+function wc_get_notices( $type = '' ) {
+	$all = $GLOBALS['wc_stub_notices'] ?? array();
+	return '' === $type ? $all : ( $all[ $type ] ?? array() );
+}
+
+/**
+ * Number of notices waiting, all or of one type.
+ *
+ * @param string $type Type, '' for all.
+ */
+function wc_notice_count( $type = '' ) {
+	$notices = wc_get_notices( $type );
+	return '' === $type ? (int) array_sum( array_map( 'count', $notices ) ) : count( $notices );
+}
+
+/**
+ * Forgets the waiting notices.
+ */
+function wc_clear_notices() {
+	$GLOBALS['wc_stub_notices'] = array();
 }
 
 /** @return bool */

@@ -14,6 +14,7 @@ defined( 'ABSPATH' ) || exit;
 
 require_once __DIR__ . '/FeaturesUtil.php';
 require_once __DIR__ . '/class-wc-webhook.php';
+require_once __DIR__ . '/class-wc-datetime.php';
 require_once __DIR__ . '/class-wc-order.php';
 require_once __DIR__ . '/class-wc-product.php';
 require_once __DIR__ . '/class-wc-cart.php';

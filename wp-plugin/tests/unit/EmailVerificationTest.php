@@ -123,6 +123,46 @@ final class EmailVerificationTest extends TestCase {
 		$this->assertSame( '', get_user_meta( $liv->ID, 'rewardd_verified_email', true ), 'a link works once' );
 	}
 
+	public function test_what_happens_when_the_link_is_followed_while_logged_out(): void {
+		$liv = $this->unconfirmed( 'liv', 'liv@example.test' );
+		$this->press_confirm();
+		$token   = $this->token_in( $this->mails[0]['message'] );
+		$link    = add_query_arg( 'rewardd_confirm', $token, wc_get_account_endpoint_url( 'rewards' ) );
+		$account = wc_get_page_permalink( 'myaccount' );
+
+		wp_set_current_user( 0 );
+		$login = $this->follow( $token );
+		$this->assertSame( $account, remove_query_arg( 'redirect', $login ), 'customers log in on My Account, not on wp-login.php' );
+		parse_str( (string) wp_parse_url( $login, PHP_URL_QUERY ), $query );
+		$this->assertSame( $link, $query['redirect'] ?? null, 'with the link to come back to' );
+
+		// WooCommerce's login form on that page posts the way back; its login handler goes to
+		// the posted "redirect" through wp_validate_redirect (WC_Form_Handler::process_login).
+		$posted = $this->way_back_field( $query['redirect'] );
+		$this->assertSame( $link, wp_validate_redirect( $posted, $account ), 'back to the link after logging in' );
+		$this->assertSame( '', get_user_meta( $liv->ID, 'rewardd_verified_email', true ), 'nothing confirmed while logged out' );
+
+		wp_set_current_user( $liv->ID );
+		$this->assertSame( wc_get_account_endpoint_url( 'rewards' ), $this->follow( $token ) );
+		$this->assertSame( 'liv@example.test', get_user_meta( $liv->ID, 'rewardd_verified_email', true ), 'the link works once logged in' );
+		delete_user_meta( $liv->ID, 'rewardd_verified_email' );
+		$this->follow( $token );
+		$this->assertSame( '', get_user_meta( $liv->ID, 'rewardd_verified_email', true ), 'and still only once' );
+
+		$this->assertSame( '', $this->way_back_field( 'https://elsewhere.example/my-account/?rewardd_confirm=' . $token ), 'no way to another site' );
+		$this->assertSame( '', $this->way_back_field( $account ), 'nor to a page without a link' );
+
+		$page = get_option( 'woocommerce_myaccount_page_id' );
+		delete_option( 'woocommerce_myaccount_page_id' );
+		try {
+			wp_set_current_user( 0 );
+			$expected = wp_login_url( add_query_arg( 'rewardd_confirm', $token, wc_get_account_endpoint_url( 'rewards' ) ) );
+			$this->assertSame( $expected, $this->follow( $token ), 'wp-login.php where the shop has no My Account page' );
+		} finally {
+			update_option( 'woocommerce_myaccount_page_id', $page );
+		}
+	}
+
 	public function test_what_happens_when_a_wrong_expired_or_foreign_token_is_used(): void {
 		$liv = $this->unconfirmed( 'liv', 'liv@example.test' );
 		$this->press_confirm();
@@ -211,6 +251,28 @@ final class EmailVerificationTest extends TestCase {
 		} finally {
 			$_GET = array();
 		}
+	}
+
+	/**
+	 * The "redirect" field WooCommerce's login form posts, when the My Account page was opened
+	 * with ?redirect=$back; '' when the form has none.
+	 *
+	 * @param string $back Value of the query argument.
+	 */
+	private function way_back_field( string $back ): string {
+		$_GET = array( 'redirect' => $back );
+		try {
+			$form = $this->capture(
+				static function () {
+					do_action( 'woocommerce_login_form' );
+				}
+			);
+		} finally {
+			$_GET = array();
+		}
+		$fields = self::dom( $form )->query( '//input[@type="hidden"][@name="redirect"]' );
+		$this->assertLessThanOrEqual( 1, $fields->length );
+		return $fields->length ? (string) $fields->item( 0 )->getAttribute( 'value' ) : '';
 	}
 
 	/**

@@ -136,6 +136,34 @@ final class WebhookRecoveryTest extends TestCase {
 		$this->assertFalse( as_has_scheduled_action( self::JOB ) );
 	}
 
+	public function test_what_happens_when_an_order_waited_in_the_queue_before_failing_past_the_id_bound(): void {
+		add_filter(
+			'woocommerce_max_webhook_delivery_failures',
+			static function () {
+				return 1000;
+			}
+		);
+		$port     = PhpServer::free_port();
+		$webhooks = $this->connect_to( $port );
+		$id       = $webhooks['order.updated'];
+		// Changed 30 minutes ago; its delivery waited in Action Scheduler's queue all that time.
+		$waited = $this->order();
+		$this->set_modified( $waited, time() - 30 * MINUTE_IN_SECONDS );
+		for ( $i = 0; $i < 100; $i++ ) {
+			wc_deliver_webhook_async( $id, $this->order() );
+		}
+		wc_deliver_webhook_async( $id, $waited );
+		$entry = get_option( self::OPTION )['webhooks'][ $id ];
+		$this->assertCount( 100, $entry['ids'] );
+		$this->assertNotContains( $waited, $entry['ids'], 'past the bound: not remembered by its id' );
+
+		$this->start_rewardd( $port );
+		$this->run_jobs();
+
+		$this->assertContains( $waited, $this->delivered( 'order.updated' ), 'found by its own modification date, not the failure\'s' );
+		$this->assertFalse( as_has_scheduled_action( self::JOB ) );
+	}
+
 	public function test_what_happens_when_the_job_runs_while_rewardd_is_still_down(): void {
 		$port     = PhpServer::free_port();
 		$webhooks = $this->connect_to( $port );
@@ -263,6 +291,17 @@ final class WebhookRecoveryTest extends TestCase {
 		$order->set_billing_email( 'buyer@example.test' );
 		$order->set_status( 'processing' );
 		return (int) $order->save();
+	}
+
+	/**
+	 * Sets when an order was last modified, as if it was saved then.
+	 *
+	 * @param int $order     Order id.
+	 * @param int $timestamp When.
+	 */
+	private function set_modified( int $order, int $timestamp ): void {
+		global $wpdb;
+		$wpdb->update( "{$wpdb->prefix}wc_orders", array( 'date_updated_gmt' => gmdate( 'Y-m-d H:i:s', $timestamp ) ), array( 'id' => $order ) );
 	}
 
 	/**
