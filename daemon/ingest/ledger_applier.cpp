@@ -190,8 +190,10 @@ Result<bool> LedgerApplier::commit_used_codes(const std::vector<Event>& events, 
         if (commit->available_delta != 0) {  // a released code used after all: its points are taken again
             spdlog::warn("engine: code used after its release shop={} order={} code={} points={} (taken again)",
                          use.shop_id, use.order_id, use.code, -commit->available_delta);
-            if (auto r = walk_customer_entries(commit->customer, now, stats); !r) return r;
         }
+        // A commit is the customer's activity (inactivity expiry starts again) and, for a released
+        // code, takes points: their walk, its wake-up and its kept outlook follow it.
+        if (auto r = walk_customer_entries(commit->customer, now, stats); !r) return r;
     }
     return true;
 }

@@ -76,6 +76,19 @@ std::int64_t available_at(const RuleBook& book, const std::string& customer, con
     return available;
 }
 
+// The customer's expiry outlook with the reservation in their ledger, kept as the writer's walks
+// keep it (store/customer_outlook), so explain need not walk the ledger until their next order.
+// Only when the walk owes nothing more: it would write those entries, this does not.
+Result<bool> keep_outlook_after(SqliteStore& store, const RuleBook& book, const std::string& customer,
+                                const std::vector<LedgerEntry>& entries, const LedgerEntry& reserve, Timestamp now) {
+    if (!book.expiry_on()) return true;
+    std::vector<LedgerEntry> after = entries;
+    after.push_back(reserve);
+    const auto walked = walk_customer(book, customer, after, now);
+    if (!walked.new_entries.empty()) return true;
+    return store.keep_outlook(customer, {walked.expiring, now, book.latest().version});
+}
+
 Result<RedeemOutcome> validate(const RedeemRequest& r, const RuleBook& book, const Shop& shop,
                                const std::vector<LedgerEntry>& entries, Timestamp now) {
     const Rules& rules = book.at(now);
@@ -183,7 +196,11 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
             }
             if (auto m = ShopifyMetafieldQueue(*db).mark(r.customer_email, now * 1000); !m) return m.error();
         }
-        if (auto w = store.append_entry(reserve_entry(r, *o, in_force, now), now); !w) return w.error();
+        const LedgerEntry reserve = reserve_entry(r, *o, in_force, now);
+        if (auto w = store.append_entry(reserve, now); !w) return w.error();
+        if (auto kept = keep_outlook_after(store, rules, r.customer_email, *entries, reserve, now); !kept) {
+            return kept.error();
+        }
         if (auto q = outbox.enqueue(grant, now); !q) return q.error();
         if (r.expires_at) {  // the daemon's writer releases the points if no order used the code by then
             if (auto w = store.set_wakeup(code_expiry_wakeup(r.shop_id, o->code, *r.expires_at)); !w) return w.error();
