@@ -132,16 +132,18 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
         ++stats.conflicts;
         spdlog::warn("engine: exists_with_different_content key={} (kept the recorded entry)", key);
     }
-    std::set<std::string> customers;  // the order's customer, and a referrer the order rewarded
+    // The order's customer, a referrer the order rewarded, and whoever's code it used: each walked
+    // once, after everything the order wrote.
+    std::set<std::string> customers;
     if (!customer.empty()) customers.insert(customer);
     for (const auto& entry : outcome.new_entries) {
         if (auto r = write(entry, now, stats); !r) return r;
         if (!entry.customer.empty()) customers.insert(entry.customer);
     }
+    if (auto r = commit_used_codes(events, now, stats, customers); !r) return r;
     for (const auto& c : customers) {
         if (auto r = walk_customer_entries(c, now, stats); !r) return r;
     }
-    if (auto r = commit_used_codes(events, now, stats); !r) return r;
     if (outcome.next_release_at) return m_store.set_wakeup({order.first, order.second, *outcome.next_release_at});
     return m_store.clear_wakeup(order.first, order.second);
 }
@@ -170,7 +172,8 @@ std::vector<Event> LedgerApplier::parse_order_events(const std::vector<InboxEven
     return events;
 }
 
-Result<bool> LedgerApplier::commit_used_codes(const std::vector<Event>& events, Timestamp now, ApplyStats& stats) {
+Result<bool> LedgerApplier::commit_used_codes(const std::vector<Event>& events, Timestamp now, ApplyStats& stats,
+                                              std::set<std::string>& to_walk) {
     if (!m_code_lookup) return true;
     for (const auto& use : code_uses(events)) {
         auto issued = m_code_lookup(use.shop_id, use.code);
@@ -193,7 +196,7 @@ Result<bool> LedgerApplier::commit_used_codes(const std::vector<Event>& events, 
         }
         // A commit is the customer's activity (inactivity expiry starts again) and, for a released
         // code, takes points: their walk, its wake-up and its kept outlook follow it.
-        if (auto r = walk_customer_entries(commit->customer, now, stats); !r) return r;
+        to_walk.insert(commit->customer);
     }
     return true;
 }

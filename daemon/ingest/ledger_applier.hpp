@@ -110,8 +110,10 @@ private:
     void drop_kept_ledgers();
     // The stored events of an order, parsed (unreadable ones logged and left out).
     std::vector<Event> parse_order_events(const std::vector<InboxEvent>& stored);
-    // Commits the reservations of the redemption codes the order was paid with.
-    Result<bool> commit_used_codes(const std::vector<Event>& events, Timestamp now, ApplyStats& stats);
+    // Commits the reservations of the redemption codes the order was paid with; adds the customers
+    // it wrote for to `to_walk`.
+    Result<bool> commit_used_codes(const std::vector<Event>& events, Timestamp now, ApplyStats& stats,
+                                   std::set<std::string>& to_walk);
     // A code's expiry wake-up: releases its reservation unless an order used it.
     Result<bool> release_expired_code(const Wakeup& wakeup, Timestamp now, ApplyStats& stats);
     // Whom a referral code names among the customers the store knows; none when unknown.

@@ -80,11 +80,10 @@ std::int64_t available_at(const RuleBook& book, const std::string& customer, con
 // keep it (store/customer_outlook), so explain need not walk the ledger until their next order.
 // Only when the walk owes nothing more: it would write those entries, this does not.
 Result<bool> keep_outlook_after(SqliteStore& store, const RuleBook& book, const std::string& customer,
-                                const std::vector<LedgerEntry>& entries, const LedgerEntry& reserve, Timestamp now) {
+                                std::vector<LedgerEntry> entries, const LedgerEntry& reserve, Timestamp now) {
     if (!book.expiry_on()) return true;
-    std::vector<LedgerEntry> after = entries;
-    after.push_back(reserve);
-    const auto walked = walk_customer(book, customer, after, now);
+    entries.push_back(reserve);
+    const auto walked = walk_customer(book, customer, entries, now);
     if (!walked.new_entries.empty()) return true;
     return store.keep_outlook(customer, {walked.expiring, now, book.latest().version});
 }
@@ -198,7 +197,7 @@ Result<RedeemOutcome> redeem(std::shared_ptr<SQLite::Database> db, const RuleBoo
         }
         const LedgerEntry reserve = reserve_entry(r, *o, in_force, now);
         if (auto w = store.append_entry(reserve, now); !w) return w.error();
-        if (auto kept = keep_outlook_after(store, rules, r.customer_email, *entries, reserve, now); !kept) {
+        if (auto kept = keep_outlook_after(store, rules, r.customer_email, std::move(*entries), reserve, now); !kept) {
             return kept.error();
         }
         if (auto q = outbox.enqueue(grant, now); !q) return q.error();

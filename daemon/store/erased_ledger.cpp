@@ -6,18 +6,19 @@
 namespace rewardd {
 namespace {
 
-// A key starts at the text's start or after a ':'; inside an import id ("import-<source>-<e-mail>",
-// books/balance_import) also after a '-'. Nowhere else: "jo-ann@…" does not name "ann@…".
+// A key starts at the text's start or after a ':'; inside an import id also after a '-'.
 bool opens_segment(const std::string& text, std::size_t at) {
     if (at == 0 || text[at - 1] == ':') return true;
-    if (text[at - 1] != '-') return false;
     const auto colon = text.rfind(':', at - 1);
-    const std::size_t start = colon == std::string::npos ? 0 : colon + 1;
-    return text.compare(start, 7, "import-") == 0;
+    return opens_import_email(text, colon == std::string::npos ? 0 : colon + 1, at);
 }
 bool closes_segment(const std::string& text, std::size_t end) { return end == text.size() || text[end] == ':'; }
 
 }  // namespace
+
+bool opens_import_email(std::string_view text, std::size_t segment, std::size_t at) {
+    return at > segment && text[at - 1] == '-' && text.substr(segment).starts_with("import-");
+}
 
 void replace_customer_segment(std::string& text, const std::string& customer, const std::string& alias) {
     if (customer.empty()) return;

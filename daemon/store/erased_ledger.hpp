@@ -23,6 +23,11 @@ bool is_erasure_pseudonym(std::string_view email);
 // of the keys erased into it too.
 const char* customer_rows_sql(std::string_view customer);
 
+// Whether an e-mail may start at `at`, inside the segment of `text` that starts at `segment`, after
+// a '-': only in an import id ("import-<source>-<e-mail>", books/balance_import), the '-' joining
+// source and e-mail. Nowhere else: "jo-ann@…" does not name "ann@…".
+bool opens_import_email(std::string_view text, std::size_t segment, std::size_t at);
+
 // `text` with each whole segment `customer` (after the start or a ':', or the '-' before the
 // e-mail of an import id; up to the end or a ':') replaced by `alias`: "tier:<e-mail>:<time>",
 // "<shop>:referral:<e-mail>:welcome", "import-<source>-<e-mail>". A longer address that ends the

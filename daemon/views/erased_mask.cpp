@@ -7,16 +7,12 @@
 
 #include <string_view>
 
+#include "store/erased_ledger.hpp"
+
 namespace rewardd {
 namespace {
 
 bool is_boundary(char c) { return c == ':' || c == ' ' || c == ',' || c == ';' || c == '"' || c == '\'' || c == '\n'; }
-
-// Inside a segment an e-mail starts only after a '-' of an import id ("import-<source>-<e-mail>",
-// books/balance_import), as store/erased_ledger reads keys: "jo-ann@…" does not name "ann@…".
-bool opens_import_email(const std::string& text, std::size_t segment, std::size_t start) {
-    return text[start - 1] == '-' && text.compare(segment, 7, "import-") == 0;
-}
 
 }  // namespace
 

@@ -111,14 +111,8 @@ final class WebhookRecoveryTest extends TestCase {
 	}
 
 	public function test_what_happens_when_rewardd_stays_down_for_many_orders(): void {
-		add_filter(
-			'woocommerce_max_webhook_delivery_failures',
-			static function () {
-				return 1000;
-			}
-		);
 		$port     = PhpServer::free_port();
-		$webhooks = $this->connect_to( $port );
+		$webhooks = $this->connect_never_disabled( $port );
 		$orders   = array();
 		for ( $i = 0; $i < 130; $i++ ) {
 			$orders[] = $this->order();
@@ -137,14 +131,8 @@ final class WebhookRecoveryTest extends TestCase {
 	}
 
 	public function test_what_happens_when_an_order_waited_in_the_queue_before_failing_past_the_id_bound(): void {
-		add_filter(
-			'woocommerce_max_webhook_delivery_failures',
-			static function () {
-				return 1000;
-			}
-		);
 		$port     = PhpServer::free_port();
-		$webhooks = $this->connect_to( $port );
+		$webhooks = $this->connect_never_disabled( $port );
 		$id       = $webhooks['order.updated'];
 		// Changed 30 minutes ago; its delivery waited in Action Scheduler's queue all that time.
 		$waited = $this->order();
@@ -256,6 +244,23 @@ final class WebhookRecoveryTest extends TestCase {
 		$this->assertFalse( as_has_scheduled_action( self::JOB ) );
 		\Rewardd\JobQueue::cancel( self::JOB );
 		$this->assertFalse( wp_next_scheduled( self::JOB ) );
+	}
+
+	/**
+	 * Connects as connect_to() does, with WooCommerce told never to disable the webhooks (tests
+	 * of many failures in a row, past the id bound).
+	 *
+	 * @param int $port Where rewardd will listen.
+	 * @return array<string, int> Webhook ids by topic.
+	 */
+	private function connect_never_disabled( int $port ): array {
+		add_filter(
+			'woocommerce_max_webhook_delivery_failures',
+			static function () {
+				return 1000;
+			}
+		);
+		return $this->connect_to( $port );
 	}
 
 	/**
