@@ -22,7 +22,11 @@ AdminApi::AdminApi(std::unique_ptr<HttpClient> transport, AdminOptions options, 
       graphql(*http, tokens, options, clock, std::move(sleep)) {}
 
 std::shared_ptr<AdminApi> make_admin_api(AdminOptions options) {
-    return std::make_shared<AdminApi>(std::make_unique<CurlHttpClient>(), std::move(options), wall_ms,
+    return make_admin_api(std::move(options), std::make_unique<CurlHttpClient>());
+}
+
+std::shared_ptr<AdminApi> make_admin_api(AdminOptions options, std::unique_ptr<HttpClient> transport) {
+    return std::make_shared<AdminApi>(std::move(transport), std::move(options), wall_ms,
                                       [](std::int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); });
 }
 

@@ -20,5 +20,7 @@ struct AdminApi {
 
 // libcurl transport, the wall clock and a real sleep.
 std::shared_ptr<AdminApi> make_admin_api(AdminOptions options);
+// The same over the given transport.
+std::shared_ptr<AdminApi> make_admin_api(AdminOptions options, std::unique_ptr<HttpClient> transport);
 
 }  // namespace rewardd::shopify

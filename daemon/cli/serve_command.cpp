@@ -27,6 +27,7 @@
 #include "rewards/redemption_codes.hpp"
 #include "http/metrics_route.hpp"
 #include "http/request_id.hpp"
+#include "net/http_relay.hpp"
 
 namespace rewardd {
 namespace {
@@ -41,6 +42,26 @@ HttpServer* g_server = nullptr;
 void on_signal(int) {
     if (g_server) g_server->stop();  // cpp-httplib's stop() only flips flags and shuts the socket
 }
+
+// Outgoing HTTP goes through rewardd-http helpers when the helper sits beside this binary, so the
+// daemon never loads libcurl (net/http_relay.hpp); otherwise libcurl runs in-process.
+class OutgoingHttp {
+public:
+    OutgoingHttp() {
+        if (const auto helper = relay_helper_beside_executable()) {
+            m_relay = std::make_shared<HttpRelay>(*helper);
+        } else {
+            spdlog::warn("rewardd: no rewardd-http beside this binary; outgoing HTTP loads libcurl in-process");
+        }
+    }
+    std::unique_ptr<HttpClient> client() const {
+        if (m_relay) return std::make_unique<RelayHttpClient>(m_relay);
+        return std::make_unique<CurlHttpClient>();
+    }
+
+private:
+    std::shared_ptr<HttpRelay> m_relay;
+};
 
 int serve(const ServeOptions& o) {
     auto config = o.context.config();
@@ -101,13 +122,14 @@ int serve(const ServeOptions& o) {
     // Outbox: rewards committed with their ledger entries, delivered to shops by one worker.
     auto outbox_db = open_database(db_options);
     if (!outbox_db) return fail(outbox_db.error());
+    const OutgoingHttp outgoing_http;
     OutboxWorker outbox(*outbox_db,
                         {{config->outbox_retry_base_ms, config->outbox_retry_max_ms,
                           static_cast<int>(config->outbox_attempts_max)},
                          config->outbox_poll_interval_ms},
                         unix_ms_now);
     outbox.add_deliverer(std::make_unique<WooCommerceCouponDeliverer>(
-        WooCommerceRest(std::make_shared<CurlHttpClient>(), config->platform_timeout_ms, now_utc)));
+        WooCommerceRest(outgoing_http.client(), config->platform_timeout_ms, now_utc)));
     writer.set_entry_hook(daemon_entry_hook(*writer_db));
     // Redemption codes used by orders commit their reservations; expired ones are released.
     writer.set_code_lookup(outbox_code_lookup(*writer_db));
@@ -119,13 +141,13 @@ int serve(const ServeOptions& o) {
         if (!catalog_db) return fail(catalog_db.error());
         category_fetcher.emplace(
             *catalog_db,
-            WooCommerceRest(std::make_shared<CurlHttpClient>(), config->platform_timeout_ms, now_utc),
+            WooCommerceRest(outgoing_http.client(), config->platform_timeout_ms, now_utc),
             RetryPolicy{config->outbox_retry_base_ms, config->outbox_retry_max_ms,
                         static_cast<int>(config->outbox_attempts_max)},
             std::chrono::milliseconds(config->outbox_poll_interval_ms), now_utc);
     }
     // Shopify out: discount codes and store credit through the Admin API; subscriptions kept.
-    auto shopify_api = shopify::make_admin_api(shopify_admin_options(*config));
+    auto shopify_api = shopify::make_admin_api(shopify_admin_options(*config), outgoing_http.client());
     outbox.add_deliverer(std::make_unique<shopify::ShopifyRewardDeliverer>(shopify_api, now_utc));
     auto keeper_db = open_database(db_options);
     if (!keeper_db) return fail(keeper_db.error());

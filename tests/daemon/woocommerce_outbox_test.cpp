@@ -1,7 +1,9 @@
 // End to end: grants in the outbox delivered by the real daemon to a fake WooCommerce shop as
-// coupons, exactly once, through failures, lost answers, a parked key and a crash.
+// coupons, exactly once, through failures, lost answers, a parked key and a crash; sent by the
+// daemon's rewardd-http helper.
 #include "daemon/woocommerce_support.hpp"
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 using namespace rewardd;
@@ -101,4 +103,49 @@ TEST_CASE("a daemon killed mid-delivery delivers after restart, still exactly on
     DaemonProcess restarted(dir.str(), {"--config", config});
     REQUIRE(wait_status(dir.str(), "redeem-5", "delivered"));
     CHECK(fake.coupons().size() == 1);
+}
+
+namespace {
+
+// The daemon's child processes, whichever of its threads started them.
+std::vector<pid_t> children_of(int pid) {
+    std::vector<pid_t> children;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+        std::ifstream in(task.path() / "children");
+        for (pid_t child = 0; in >> child;) children.push_back(child);
+    }
+    return children;
+}
+
+std::string process_file(pid_t pid, const std::string& name) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/" + name);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Exited: no such process, or a zombie left for whoever adopted it.
+bool exited(pid_t pid) {
+    const std::string stat = process_file(pid, "stat");
+    const auto close = stat.rfind(')');
+    return stat.empty() || (close != std::string::npos && stat.compare(close + 1, 3, " Z ") == 0);
+}
+
+}  // namespace
+
+TEST_CASE("the daemon delivers through its rewardd-http helper, never maps libcurl, and its helper ends with it") {
+    FakeWooCommerce fake(k_key, k_consumer_secret);
+    TempDir dir;
+    add_woo_shop(dir.str(), fake.url());
+    DaemonProcess daemon(dir.str(), {"--config", fast_config(dir)});
+    enqueue(dir.str(), test_grant("redeem-relay"));
+    REQUIRE(wait_status(dir.str(), "redeem-relay", "delivered"));
+    CHECK(fake.coupons().size() == 1);
+    CHECK(process_file(daemon.pid(), "maps").find("libcurl") == std::string::npos);
+    const auto children = children_of(daemon.pid());
+    REQUIRE(children.size() == 1);
+    const pid_t helper = children[0];
+    CHECK(process_file(helper, "comm") == "rewardd-http\n");
+    CHECK(process_file(helper, "maps").find("libcurl") != std::string::npos);
+
+    daemon.kill_hard();  // the helper sees its socket close and exits on its own
+    CHECK(eventually([&] { return exited(helper); }));
 }

@@ -2,7 +2,6 @@
 // fake shops after an unload, nothing is closed under a request in flight, the unloader thread
 // closes it after its (here injected, short) delay, and concurrent requests survive forced unloads.
 #include <doctest/doctest.h>
-#include <dlfcn.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,9 +13,12 @@
 #include "net/curl_library.hpp"
 #include "net/http_client.hpp"
 #include "outbox/woocommerce_rest.hpp"
+#include "net/outgoing_http_support.hpp"
 #include "support/daemon_process.hpp"
 
 using namespace rewardd;
+using rewardd::test::eventually;
+using rewardd::test::libcurl_mapped;
 using namespace std::chrono_literals;
 
 namespace {
@@ -31,21 +33,6 @@ WooCommerceRest rest_through(std::shared_ptr<HttpClient> http) {
 std::string coupon_body(const std::string& code) {
     return R"({"code":")" + code + R"(","amount":"5.00","discount_type":"fixed_cart","meta_data":[{"key":"rewardd_grant_id","value":")" +
            code + R"("}]})";
-}
-
-// Whether the process has libcurl mapped: dlopen with RTLD_NOLOAD finds only a loaded library.
-bool libcurl_mapped() {
-    void* handle = dlopen("libcurl.so.4", RTLD_LAZY | RTLD_NOLOAD);
-    if (handle) dlclose(handle);
-    return handle != nullptr;
-}
-
-bool eventually(const std::function<bool()>& ready) {
-    for (int i = 0; i < 400; ++i) {
-        if (ready()) return true;
-        std::this_thread::sleep_for(25ms);
-    }
-    return false;
 }
 
 // A local server answering GET /ping with "pong": plain http, or https with a self-signed
