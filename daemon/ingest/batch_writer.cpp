@@ -6,7 +6,9 @@
 // group commit and the ledger catches up after it.
 #include "batch_writer.hpp"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -195,6 +197,16 @@ std::size_t BatchWriter::apply_limit(std::chrono::steady_clock::time_point last_
     return std::min(k_apply_slice, m_options.apply_batch_max);
 }
 
+// glibc keeps freed memory in each thread's arena; malloc_trim hands the free pages of every arena
+// back to the system, which is what makes the shed show in the daemon's resident memory.
+void BatchWriter::shed_when_idle() {
+    m_applier.shed_kept();
+    sqlite3_db_release_memory(m_db->getHandle());
+    malloc_trim(0);
+    std::lock_guard lock(m_mutex);
+    ++m_stats.idle_sheds;
+}
+
 // A write that needs disk space and the write lock, so a full disk or a held lock shows here.
 void BatchWriter::probe() {
     auto written = m_store->write_transaction([&]() -> Result<bool> {
@@ -228,11 +240,15 @@ void BatchWriter::run() {
     auto apply_at = steady_clock::now();  // also when the next probe of a failed store is due
     auto last_applied = steady_clock::now();
     auto last_commit = steady_clock::now() - k_intake_linger;
+    auto last_work = steady_clock::now();  // the last commit or apply that did something
+    bool shed = false;                      // since last_work
     bool more_to_apply = true;            // a restart applies whatever was stored and not yet applied
     for (;;) {
         const auto linger_until = last_commit + k_intake_linger;
         const bool apply_due = m_healthy && more_to_apply && steady_clock::now() >= std::max(apply_at, linger_until);
+        const auto shed_at = last_work + milliseconds(m_options.idle_shed_after_ms);
         auto wake_at = next_release_check;
+        if (!shed) wake_at = std::min(wake_at, shed_at);
         if (!m_healthy) wake_at = std::min(wake_at, apply_at);
         if (m_healthy && more_to_apply) wake_at = std::min(wake_at, std::max(apply_at, linger_until));
         bool stopping = false;
@@ -240,6 +256,8 @@ void BatchWriter::run() {
         if (!group.empty()) {
             commit_group(group);
             last_commit = steady_clock::now();
+            last_work = last_commit;
+            shed = false;
             more_to_apply = true;
             if (!m_healthy) apply_at = steady_clock::now() + retry;
         }
@@ -255,6 +273,10 @@ void BatchWriter::run() {
         if (limit > 0) {
             const Applied applied = apply_some(limit);
             last_applied = steady_clock::now();
+            if (applied == Applied::some) {
+                last_work = last_applied;
+                shed = false;
+            }
             more_to_apply = applied != Applied::none;
             if (applied == Applied::failed) {
                 apply_at = steady_clock::now() + retry;
@@ -267,6 +289,10 @@ void BatchWriter::run() {
                 spdlog::warn("engine: releasing due points failed error={}", r.error().message);
             }
             next_release_check = steady_clock::now() + milliseconds(m_options.release_check_interval_ms);
+        }
+        if (!shed && !more_to_apply && steady_clock::now() >= shed_at) {
+            shed_when_idle();
+            shed = true;
         }
         if (stopping && !more_to_apply) return;
     }

@@ -27,6 +27,10 @@ struct BatchWriterOptions {
     std::size_t apply_batch_max = 512;
     std::int64_t release_check_interval_ms = 1000;
     std::int64_t storage_retry_ms = 250;  // how often a failed store is probed until it recovers
+    // Nothing committed or applied for this long: the writer gives back what it keeps for bursts
+    // (the applier's kept ledgers and parsed events, its connection's page cache) and the heap
+    // they freed, so that an idle daemon stays small after a busy hour.
+    std::int64_t idle_shed_after_ms = 30000;
 };
 
 struct BatchStats {
@@ -34,6 +38,7 @@ struct BatchStats {
     std::uint64_t events_committed = 0;
     std::uint64_t largest_batch = 0;
     std::uint64_t failed_batches = 0;
+    std::uint64_t idle_sheds = 0;  // times the writer gave its caches back (once per idle spell)
 };
 
 class BatchWriter {
@@ -92,6 +97,7 @@ private:
     std::size_t apply_limit(std::chrono::steady_clock::time_point last_applied,
                             std::chrono::steady_clock::time_point last_commit) const;
     void probe();
+    void shed_when_idle();
     void use_sync(int level);
     void record(const std::deque<Pending>& group, const Outcome& result, std::chrono::steady_clock::duration took);
 

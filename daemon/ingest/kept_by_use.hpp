@@ -49,6 +49,12 @@ public:
         m_kept.clear();
         m_spent = 0;
     }
+    // Empties it and hands back its memory too (clear() keeps the hash table's buckets).
+    void release() {
+        std::unordered_map<Key, Slot, Hash>().swap(m_kept);
+        m_spent = 0;
+    }
+    std::size_t size() const { return m_kept.size(); }
 
     // Back within the budget, down to three quarters of it, so the sort below runs once in many
     // batches, not in every one.

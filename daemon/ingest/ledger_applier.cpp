@@ -318,6 +318,13 @@ Result<bool> LedgerApplier::in_batch(const std::function<Result<bool>()>& work) 
     return done;
 }
 
+void LedgerApplier::shed_kept() {
+    m_ledgers.release();
+    m_order_entries.release();
+    m_parsed.release();
+    m_ledgers_mark.reset();
+}
+
 void LedgerApplier::drop_kept_ledgers() {
     m_ledgers.clear();
     m_order_entries.clear();

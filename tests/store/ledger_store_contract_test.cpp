@@ -8,9 +8,11 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include "core/history_generator.hpp"
 #include "core/referral_code.hpp"
+#include "ingest/batch_writer.hpp"
 #include "ingest/ledger_applier.hpp"
 #include "ingest/referral_index.hpp"
 #include "adapters/neutral/event_json.hpp"
@@ -300,6 +302,64 @@ struct PaidThenRefunded {
                 t0 + 120};
     }
 };
+
+// What an idle writer sheds to give memory back after a burst is only a cache: an applier that gave
+// back everything it kept between the order's payment and its refund writes the same ledger as one
+// that kept it all.
+TEST_CASE("an applier that shed what it kept writes what it would have written") {
+    const auto engine = std::make_shared<const RewardEngine>(RuleBook{{Rules{}}});
+    const PaidThenRefunded history;
+    auto run = [&](bool shed) {
+        SqliteFixture f;
+        LedgerApplier applier(*f.store, engine);
+        REQUIRE(f.store->append_events({stored(history.paid())}).ok());
+        REQUIRE(applier.apply_next(100, history.t0).ok());
+        REQUIRE(applier.kept_count() > 0);
+        if (shed) {
+            applier.shed_kept();
+            CHECK(applier.kept_count() == 0);
+        }
+        REQUIRE(f.store->append_events({stored(history.refund())}).ok());
+        REQUIRE(applier.apply_next(100, history.t0 + 120).ok());
+        auto entries = f.store->all_entries();
+        REQUIRE(entries.ok());
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        for (const auto& e : *entries) out.emplace_back(e.key, e.pending_delta + e.available_delta);
+        return out;
+    };
+    const auto shed = run(true);
+    CHECK(shed.size() == 2);  // the earn and the refund's claw-back
+    CHECK(shed == run(false));
+}
+
+// The daemon's writer sheds once nothing has been committed or applied for its idle delay (30 s;
+// here 100 ms), once per idle spell, and takes events as before afterwards.
+TEST_CASE("an idle writer gives back what it keeps once per idle spell and applies as before afterwards") {
+    const PaidThenRefunded history;
+    SqliteFixture f;
+    auto db = open_database({(f.dir / "rewardd.db").string(), Durability::full});
+    REQUIRE(db.ok());
+    BatchWriterOptions options;
+    options.idle_shed_after_ms = 100;
+    BatchWriter writer(*db, std::make_shared<const RewardEngine>(RuleBook{{Rules{}}}), options,
+                       [&] { return history.t0 + 200; });
+    writer.start();
+    auto sheds_reach = [&](std::uint64_t n) {
+        for (int i = 0; i < 500 && writer.stats().idle_sheds < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return writer.stats().idle_sheds == n;
+    };
+    REQUIRE(writer.submit(stored(history.paid())).get().ok());
+    REQUIRE(sheds_reach(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    CHECK(writer.stats().idle_sheds == 1);  // not again at every wake-up of the same spell
+
+    REQUIRE(writer.submit(stored(history.refund())).get().ok());
+    REQUIRE(sheds_reach(2));
+    writer.stop();
+    auto entries = f.store->all_entries();
+    REQUIRE(entries.ok());
+    CHECK(entries->size() == 2);  // the earn, then the refund's claw-back, applied after the shed
+}
 
 // The applier keeps orders' entries between batches, as it keeps ledgers. An entry written outside
 // it under a key the order's walk writes next (here its refund's claw-back, on another connection)
