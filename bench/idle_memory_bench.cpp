@@ -1,11 +1,16 @@
 // Idle memory benchmark: resident memory of `rewardd serve` idle with a fresh data folder, and of
-// one that has delivered a reward to a (fake, local) WooCommerce shop and then sat idle past
-// libcurl's unload delay, the state a working shop spends its quiet hours in. VmRSS is read as
-// startup_bench reads it: one second after the first 200 on /readyz (fresh), and one second after
-// the delay (delivered). Each run prints whether libcurl is mapped (/proc/PID/maps).
+// one that has delivered a reward to a (fake, local) WooCommerce shop and then sat idle past its
+// outgoing-HTTP helper's exit delay (net/http_relay.hpp), the state a working shop spends its
+// quiet hours in. With --orders N the second daemon first takes N signed WooCommerce order.updated
+// webhooks (completed orders of 50 customers, 8 connections), so its idle state includes the
+// intake's and the engine's pages too.
+// VmRSS is read as startup_bench reads it: one second after the first 200 on /readyz (fresh), and
+// one second after the delay (delivered). Each reading also gives the daemon's child processes
+// (its rewardd-http helpers: their number and summed VmRSS) and whether the daemon itself maps
+// libcurl (/proc/PID/maps).
 // With --smaps DIR, each reading also copies /proc/PID/smaps to DIR (fresh.smaps, delivered.smaps,
 // idle.smaps; the last run's) for a per-library comparison.
-// Usage: idle_memory_bench [--runs R] [--rewardd PATH] [--smaps DIR]
+// Usage: idle_memory_bench [--runs R] [--orders N] [--rewardd PATH] [--smaps DIR]
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,9 +22,13 @@
 #include <thread>
 #include <vector>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "bench/load_generator.hpp"
 #include "bench/process_stats.hpp"
 #include "fakes/fake_woocommerce.hpp"
-#include "net/curl_library.hpp"
+#include "net/http_relay.hpp"
 #include "outbox/outbox_store.hpp"
 #include "rewards/grant_code.hpp"
 #include "store/database.hpp"
@@ -34,7 +43,10 @@ namespace {
 const std::string k_key = "ck_bench_0123456789";
 const std::string k_secret = "cs_bench_0123456789";
 
+const std::string k_webhook_secret = "bench-webhook-secret";
+
 std::string g_smaps_dir;  // --smaps
+std::size_t g_orders = 0;  // --orders
 
 // VmRSS now, and a copy of smaps named `what` when --smaps was given.
 long read_rss(int pid, const std::string& what) {
@@ -43,6 +55,30 @@ long read_rss(int pid, const std::string& what) {
         std::ofstream(g_smaps_dir + "/" + what + ".smaps") << in.rdbuf();
     }
     return proc_status_kib(pid, "VmRSS");
+}
+
+// The daemon's child processes (its helpers), whichever thread started them: how many, and their
+// VmRSS summed.
+struct Children {
+    int count = 0;
+    long rss_kib = 0;
+};
+
+Children children_of(int pid) {
+    Children out;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+        std::ifstream in(task.path() / "children");
+        for (int child = 0; in >> child;) {
+            ++out.count;
+            out.rss_kib += proc_status_kib(child, "VmRSS");
+        }
+    }
+    return out;
+}
+
+std::string children_text(int pid) {
+    const Children c = children_of(pid);
+    return std::to_string(c.count) + " helper(s) " + std::to_string(c.rss_kib) + " KiB";
 }
 
 bool libcurl_mapped(int pid) {
@@ -55,8 +91,9 @@ bool libcurl_mapped(int pid) {
 }
 
 // `rewardd serve` on a free port, its output discarded; returns once /readyz answers 200.
-pid_t serve(const std::string& binary, const std::string& data) {
+pid_t serve(const std::string& binary, const std::string& data, int* port_out = nullptr) {
     const int port = test::free_port();
+    if (port_out) *port_out = port;
     const pid_t pid = fork();
     if (pid == 0) {
         freopen("/dev/null", "w", stdout);
@@ -102,10 +139,29 @@ bool enqueue(const std::string& data, const std::string& grant_id) {
     return db && OutboxStore(*db).enqueue(g, 1700000000);
 }
 
+// N distinct completed orders as signed WooCommerce deliveries, all answered 2xx; false otherwise.
+bool take_orders(int port, std::size_t n) {
+    if (n == 0) return true;
+    auto order = nlohmann::json::parse(
+        test::read_file(std::string(REWARDD_FIXTURES_DIR) + "/woocommerce/wc-webhook-order-updated-completed.json"));
+    std::vector<Request> requests;
+    for (std::size_t i = 0; i < n; ++i) {
+        order["id"] = 5000000 + i;
+        order["billing"]["email"] = "customer" + std::to_string(i % 50) + "@example.test";
+        std::string body = order.dump();
+        httplib::Headers h{{"X-WC-Webhook-Topic", "order.updated"}, {"X-WC-Webhook-Signature", test::sign(k_webhook_secret, body)},
+                           {"X-WC-Webhook-ID", "2"}, {"X-WC-Webhook-Delivery-ID", std::to_string(i + 1)}};
+        requests.push_back({"/webhooks/woocommerce/wc1", std::move(h), std::move(body)});
+    }
+    const LoadResult load = run_load(port, requests, 8);
+    return load.answered_2xx == n;
+}
+
 struct Run {
     long fresh_kib = 0;
-    long delivered_kib = 0;  // just after the delivery, libcurl loaded
-    long idle_kib = 0;       // past the unload delay
+    long delivered_kib = 0;  // just after the delivery, its helper still running
+    long idle_kib = 0;       // past the helper's exit delay
+    long idle_children_kib = 0;
 };
 
 long fresh_idle_kib(const std::string& binary) {
@@ -113,7 +169,8 @@ long fresh_idle_kib(const std::string& binary) {
     const pid_t pid = serve(binary, dir.str());
     std::this_thread::sleep_for(1s);
     const long rss = read_rss(pid, "fresh");
-    std::printf("  fresh: %ld KiB, libcurl %s, ", rss, libcurl_mapped(pid) ? "mapped" : "not mapped");
+    std::printf("  fresh: %ld KiB, libcurl %s, %s, ", rss, libcurl_mapped(pid) ? "mapped" : "not mapped",
+                children_text(pid).c_str());
     std::printf("exit %d\n", stop(pid));
     return rss;
 }
@@ -122,21 +179,25 @@ long fresh_idle_kib(const std::string& binary) {
 Run after_delivery(const std::string& binary, Run run) {
     test::FakeWooCommerce fake(k_key, k_secret);
     test::TempDir dir;
-    const auto added = test::run_rewardd({"shop", "add", "wc1", "--platform", "woocommerce", "--secret", "bench-webhook-secret",
+    const auto added = test::run_rewardd({"shop", "add", "wc1", "--platform", "woocommerce", "--secret", k_webhook_secret,
                                           "--url", fake.url(), "--consumer-key", k_key, "--consumer-secret", k_secret,
                                           "--data", dir.str()});
     if (added.exit_code != 0) return std::fprintf(stderr, "%s", added.err.c_str()), run;
-    const pid_t pid = serve(binary, dir.str());
+    int port = 0;
+    const pid_t pid = serve(binary, dir.str(), &port);
+    if (!take_orders(port, g_orders)) return std::fprintf(stderr, "orders were not all answered 2xx\n"), stop(pid), run;
     if (!enqueue(dir.str(), "bench-1")) return stop(pid), run;
     for (int i = 0; i < 600 && outbox_status(dir.str(), "bench-1") != "delivered"; ++i) std::this_thread::sleep_for(50ms);
     if (outbox_status(dir.str(), "bench-1") != "delivered") return stop(pid), run;
     run.delivered_kib = read_rss(pid, "delivered");
-    std::printf("  delivered: %ld KiB, libcurl %s; waiting %lld s\n", run.delivered_kib,
-                libcurl_mapped(pid) ? "mapped" : "not mapped",
-                static_cast<long long>(CurlLibrary::k_idle_unload_after.count() + 1));
-    std::this_thread::sleep_for(CurlLibrary::k_idle_unload_after + 1s);
+    std::printf("  delivered: %ld KiB, libcurl %s, %s; waiting %lld s\n", run.delivered_kib,
+                libcurl_mapped(pid) ? "mapped" : "not mapped", children_text(pid).c_str(),
+                static_cast<long long>(HttpRelay::k_idle_exit_after.count() + 1));
+    std::this_thread::sleep_for(HttpRelay::k_idle_exit_after + 1s);
     run.idle_kib = read_rss(pid, "idle");
-    std::printf("  idle after delivery: %ld KiB, libcurl %s, ", run.idle_kib, libcurl_mapped(pid) ? "mapped" : "not mapped");
+    run.idle_children_kib = children_of(pid).rss_kib;
+    std::printf("  idle after delivery: %ld KiB, libcurl %s, %s, ", run.idle_kib,
+                libcurl_mapped(pid) ? "mapped" : "not mapped", children_text(pid).c_str());
     std::printf("exit %d, coupons %zu\n", stop(pid), fake.coupons().size());
     return run;
 }
@@ -163,9 +224,10 @@ int main(int argc, char** argv) {
         if (key == "--runs") runs = std::stoi(argv[i + 1]);
         else if (key == "--rewardd") binary = argv[i + 1];
         else if (key == "--smaps") g_smaps_dir = argv[i + 1];
+        else if (key == "--orders") g_orders = std::stoul(argv[i + 1]);
     }
     setvbuf(stdout, nullptr, _IOLBF, 0);  // nothing buffered for the forked children to repeat
-    std::printf("rewardd: %s\n", binary.c_str());
+    std::printf("rewardd: %s, %zu orders before the delivery\n", binary.c_str(), g_orders);
     std::vector<Run> results;
     for (int i = 0; i < runs; ++i) {
         std::printf("run %d\n", i + 1);
@@ -178,6 +240,7 @@ int main(int argc, char** argv) {
     std::printf("median of %d runs:\n", runs);
     print_median("fresh, idle", results, &Run::fresh_kib);
     print_median("just after one delivery", results, &Run::delivered_kib);
-    print_median("idle past the unload delay", results, &Run::idle_kib);
+    print_median("idle past the helper's delay", results, &Run::idle_kib);
+    print_median("its helpers then", results, &Run::idle_children_kib);
     return 0;
 }
