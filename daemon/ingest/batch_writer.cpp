@@ -248,8 +248,11 @@ void BatchWriter::run() {
         const bool apply_due = m_healthy && more_to_apply && steady_clock::now() >= std::max(apply_at, linger_until);
         const auto shed_at = last_work + milliseconds(m_options.idle_shed_after_ms);
         auto wake_at = next_release_check;
-        if (!shed) wake_at = std::min(wake_at, shed_at);
-        if (!m_healthy) wake_at = std::min(wake_at, apply_at);
+        // Only when a shed can happen: a past shed_at would otherwise spin the loop while the
+        // store is failing or events wait.
+        const bool shed_possible = !shed && m_healthy && !more_to_apply;
+        if (shed_possible) wake_at = std::min(wake_at, shed_at);
+        if (!m_healthy) wake_at = apply_at;  // the next probe: no release check runs meanwhile
         if (m_healthy && more_to_apply) wake_at = std::min(wake_at, std::max(apply_at, linger_until));
         bool stopping = false;
         auto group = next_group(!apply_due, wake_at, stopping);

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <SQLiteCpp/Database.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -359,6 +360,41 @@ TEST_CASE("an idle writer gives back what it keeps once per idle spell and appli
     auto entries = f.store->all_entries();
     REQUIRE(entries.ok());
     CHECK(entries->size() == 2);  // the earn, then the refund's claw-back, applied after the shed
+}
+
+// While the store fails (here: locked by another connection), the writer sleeps between its probes,
+// however long it lasts: neither a release check nor the idle shed falling due meanwhile may turn
+// its loop into a spin. A spinning loop burns a whole core for the second measured; a sleeping one
+// a few milliseconds.
+TEST_CASE("a writer whose store fails sleeps between its probes, past its release checks and idle delay") {
+    const PaidThenRefunded history;
+    SqliteFixture f;
+    auto db = open_database({(f.dir / "rewardd.db").string(), Durability::full, 50});
+    REQUIRE(db.ok());
+    BatchWriterOptions options;
+    options.idle_shed_after_ms = 10;
+    options.release_check_interval_ms = 20;
+    BatchWriter writer(*db, std::make_shared<const RewardEngine>(RuleBook{{Rules{}}}), options,
+                       [&] { return history.t0 + 200; });
+    writer.start();
+    auto locker = open_database({(f.dir / "rewardd.db").string(), Durability::full});
+    REQUIRE(locker.ok());
+    (*locker)->exec("BEGIN EXCLUSIVE");
+    CHECK_FALSE(writer.submit(stored(history.paid())).get().ok());
+    CHECK_FALSE(writer.healthy());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both have fallen due by now
+    auto cpu_seconds = [] {
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    };
+    const double before = cpu_seconds();
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    CHECK(cpu_seconds() - before < 0.3);
+    (*locker)->exec("ROLLBACK");
+    for (int i = 0; i < 500 && !writer.healthy(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(writer.healthy());
+    writer.stop();
 }
 
 // The applier keeps orders' entries between batches, as it keeps ledgers. An entry written outside
