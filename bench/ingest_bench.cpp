@@ -74,9 +74,11 @@ std::vector<Request> paid_orders(std::size_t n, std::int64_t first_id) {
 
 // A data folder with the shop registered and a config: `extra` lines appended.
 std::string prepare(const TempDir& dir, const Options& o, const std::string& extra) {
+    // The Admin API on a loopback port nothing listens on: the daemon's token and subscription
+    // calls fail at once and locally instead of reaching for the real domain.
     const auto r = test::run_rewardd({"shop", "add", "s1", "--platform", "shopify", "--secret", "legacy-bench-secret",
                                       "--domain", k_domain, "--client-id", "bench-client", "--client-secret", k_secret,
-                                      "--data", dir.str()});
+                                      "--api-base", "http://127.0.0.1:1", "--data", dir.str()});
     if (r.exit_code != 0) throw std::runtime_error("shop add failed: " + r.err);
     const std::string config = dir.str() + "/rewardd.toml";
     std::ofstream(config) << "access_log_level = \"off\"\nhttp_threads = " << o.threads << "\n" << extra;
