@@ -57,11 +57,25 @@ long read_rss(int pid, const std::string& what) {
     return proc_status_kib(pid, "VmRSS");
 }
 
+// A process's private memory (its pages no other process maps: Private_Clean + Private_Dirty of
+// /proc/PID/smaps_rollup), in KiB. Most of a helper's VmRSS is shared library pages.
+long private_kib(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+    long total = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("Private_Clean:", 0) == 0 || line.rfind("Private_Dirty:", 0) == 0) {
+            total += std::stol(line.substr(line.find(':') + 1));
+        }
+    }
+    return total;
+}
+
 // The daemon's child processes (its helpers), whichever thread started them: how many, and their
-// VmRSS summed.
+// VmRSS and private memory summed.
 struct Children {
     int count = 0;
     long rss_kib = 0;
+    long private_kib = 0;
 };
 
 Children children_of(int pid) {
@@ -71,6 +85,7 @@ Children children_of(int pid) {
         for (int child = 0; in >> child;) {
             ++out.count;
             out.rss_kib += proc_status_kib(child, "VmRSS");
+            out.private_kib += private_kib(child);
         }
     }
     return out;
@@ -78,7 +93,8 @@ Children children_of(int pid) {
 
 std::string children_text(int pid) {
     const Children c = children_of(pid);
-    return std::to_string(c.count) + " helper(s) " + std::to_string(c.rss_kib) + " KiB";
+    return std::to_string(c.count) + " helper(s) " + std::to_string(c.rss_kib) + " KiB (private " +
+           std::to_string(c.private_kib) + " KiB)";
 }
 
 bool libcurl_mapped(int pid) {
