@@ -6,8 +6,8 @@
 // intake's and the engine's pages too.
 // VmRSS is read as startup_bench reads it: one second after the first 200 on /readyz (fresh), and
 // one second after the delay (delivered). Each reading also gives the daemon's child processes
-// (its rewardd-http helpers: their number and summed VmRSS) and whether the daemon itself maps
-// libcurl (/proc/PID/maps).
+// (its rewardd-http helpers: their number, summed VmRSS and private memory) and whether the
+// daemon itself maps libcurl (/proc/PID/maps).
 // With --smaps DIR, each reading also copies /proc/PID/smaps to DIR (fresh.smaps, delivered.smaps,
 // idle.smaps; the last run's) for a per-library comparison.
 // Usage: idle_memory_bench [--runs R] [--orders N] [--rewardd PATH] [--smaps DIR]
