@@ -28,19 +28,25 @@ bool AccessTokens::fresh(const AccessToken& token, std::int64_t now_ms) const {
     return now_ms < token.expires_at_ms;
 }
 
+bool AccessTokens::cached(const Shop& shop, AccessToken& token) {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_cache.find(shop.id);
+    if (it == m_cache.end() || !fresh(it->second, m_clock())) return false;
+    token = it->second;
+    return true;
+}
+
 CallOutcome AccessTokens::get(const Shop& shop, AccessToken& token) {
     if (credential_kind(shop) == CredentialKind::static_token) {
         token = {setting(shop, "token"), "", 0};
         return CallOutcome::success();
     }
-    {
-        std::lock_guard lock(m_mutex);
-        const auto it = m_cache.find(shop.id);
-        if (it != m_cache.end() && fresh(it->second, m_clock())) {
-            token = it->second;
-            return CallOutcome::success();
-        }
-    }
+    if (cached(shop, token)) return CallOutcome::success();
+    // One fetch at a time: the senders that missed the cache together (the outbox worker, the
+    // subscription keeper and the metafield writer at start-up, or after a 401) wait for the first
+    // one's token instead of each asking Shopify for another.
+    std::lock_guard fetching(m_fetching);
+    if (cached(shop, token)) return CallOutcome::success();
     return fetch(shop, token);
 }
 

@@ -36,11 +36,13 @@ public:
 
 private:
     bool fresh(const AccessToken& token, std::int64_t now_ms) const;
+    bool cached(const Shop& shop, AccessToken& token);  // a fresh cached token into `token`
 
     HttpClient& m_http;
     AdminOptions m_options;
     MsClock m_clock;
     std::mutex m_mutex;
+    std::mutex m_fetching;  // held by get() while it fetches (never by m_mutex's holders)
     std::map<std::string, AccessToken> m_cache;  // by shop id
     std::map<std::string, std::int64_t> m_issued_at_ms;
 };

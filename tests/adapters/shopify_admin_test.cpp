@@ -2,7 +2,10 @@
 // throttle pacing arithmetic, and the reward mutations compared with the fixtures.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <deque>
+#include <thread>
 #include <fstream>
 #include <random>
 #include <set>
@@ -67,6 +70,32 @@ TEST_CASE("a client credentials token is reused, then renewed shortly before it 
     REQUIRE(tokens.get(dev_dashboard_shop(), t).ok());
     CHECK(t.value == "tok-2");
     CHECK(http.requests.size() == 2);
+}
+
+// Senders that miss the cache at the same time (at start-up, or after a 401) share one fetch: a
+// second token would make the first one's holder meet a 401 it need not have met.
+TEST_CASE("threads missing the token cache together share one token request") {
+    struct SlowTokenEndpoint final : HttpClient {
+        std::atomic<int> requests{0};
+        HttpResponse send(const HttpRequest&) override {
+            const int n = ++requests;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the others arrive meanwhile
+            return ok_json({{"access_token", "tok-" + std::to_string(n)}, {"expires_in", 86399}});
+        }
+    };
+    SlowTokenEndpoint http;
+    AccessTokens tokens(http, {}, [] { return std::int64_t{1'000'000}; });
+    std::vector<std::string> seen(4);
+    std::vector<std::thread> senders;
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        senders.emplace_back([&, i] {
+            AccessToken t;
+            if (tokens.get(dev_dashboard_shop(), t).ok()) seen[i] = t.value;
+        });
+    }
+    for (auto& sender : senders) sender.join();
+    CHECK(http.requests == 1);
+    CHECK(seen == std::vector<std::string>(4, "tok-1"));
 }
 
 TEST_CASE("a 401 from the Admin API renews the token once and repeats the call") {
