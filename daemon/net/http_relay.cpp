@@ -72,9 +72,7 @@ HttpResponse HttpRelay::send(const HttpRequest& request, const CurlOptions& opti
         helper = take(response.error_message);
         if (!helper) break;
         if (!write_frame(helper->fd, frame)) {
-            ::close(helper->fd);
-            reap(helper->pid);
-            forget(helper->pid);
+            end(*helper, false);
             response.error_message = "rewardd-http (pid " + std::to_string(helper->pid) + ") had exited";
             helper.reset();
         }
@@ -92,10 +90,7 @@ HttpResponse HttpRelay::send(const HttpRequest& request, const CurlOptions& opti
         give_back(*helper);
         return std::move(*decoded);
     }
-    ::kill(helper->pid, SIGKILL);
-    ::close(helper->fd);
-    reap(helper->pid);
-    forget(helper->pid);
+    end(*helper, true);
     const std::string who = "rewardd-http (pid " + std::to_string(helper->pid) + ")";
     response.error = read == FrameRead::timed_out ? TransportError::timeout : TransportError::other;
     response.error_message = read == FrameRead::timed_out ? who + " did not answer in time; killed"
@@ -120,9 +115,7 @@ std::optional<HttpRelay::Helper> HttpRelay::take(std::string& error) {
         }
     }
     for (const Helper& helper : gone) {
-        ::close(helper.fd);
-        reap(helper.pid);
-        forget(helper.pid);
+        end(helper, false);
     }
     if (taken) return taken;
     return start(error);
@@ -182,6 +175,13 @@ void HttpRelay::give_back(Helper helper) {
     m_changed.notify_all();
 }
 
+void HttpRelay::end(const Helper& helper, bool kill_first) {
+    if (kill_first) ::kill(helper.pid, SIGKILL);
+    ::close(helper.fd);
+    reap(helper.pid);
+    forget(helper.pid);
+}
+
 void HttpRelay::forget(pid_t pid) {
     {
         std::lock_guard lock(m_mutex);
@@ -212,9 +212,7 @@ void HttpRelay::run_reaper() {
         const Helper helper = *oldest;
         m_idle.erase(oldest);
         lock.unlock();
-        ::close(helper.fd);
-        reap(helper.pid);
-        forget(helper.pid);
+        end(helper, false);
         lock.lock();
         if (m_running.empty()) malloc_trim(0);
     }

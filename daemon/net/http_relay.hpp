@@ -66,6 +66,8 @@ private:
     std::optional<Helper> take(std::string& error);
     std::optional<Helper> start(std::string& error);
     void give_back(Helper helper);
+    // Closes its socket (killing it first when asked), reaps it and forgets it.
+    void end(const Helper& helper, bool kill_first);
     void forget(pid_t pid);
     void run_reaper();
 
