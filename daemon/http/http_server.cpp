@@ -6,6 +6,7 @@
 #include "http/json_response.hpp"
 #include "http/request_id.hpp"
 #include "http/utf8_check.hpp"
+#include "http/worker_pool.hpp"
 
 namespace rewardd {
 namespace {
@@ -44,8 +45,10 @@ std::unique_ptr<httplib::Server> make_server(const HttpOptions& options) {
 
 HttpServer::HttpServer(HttpOptions options, EventIntake& intake, std::function<bool()> ready)
     : m_options(std::move(options)), m_intake(intake), m_ready(std::move(ready)), m_server(make_server(m_options)) {
-    const int threads = m_options.threads;
-    m_server->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    m_server->new_task_queue = [threads = static_cast<std::size_t>(m_options.threads),
+                                idle_exit = std::chrono::milliseconds(m_options.worker_idle_exit_ms)] {
+        return new WorkerPool(threads, idle_exit);
+    };
     m_server->set_payload_max_length(m_options.body_bytes_max);
     m_server->set_read_timeout(10, 0);
     m_server->set_write_timeout(10, 0);

@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,11 +17,14 @@ namespace rewardd {
 struct HttpOptions {
     std::string host = "127.0.0.1";
     int port = 8080;
-    int threads = 8;
+    int threads = 8;  // at most; started as connections come (http/worker_pool.hpp)
     std::size_t body_bytes_max = 1048576;
     std::string access_log_level = "info";
     std::string tls_cert;  // PEM paths; both set: HTTPS (cpp-httplib's OpenSSL server)
     std::string tls_key;
+    // A worker with no connection for this long ends. Well under the writer's idle shed (30 s),
+    // so the shed's malloc_trim finds the ended workers' freed blocks.
+    std::int64_t worker_idle_exit_ms = 5000;
 };
 
 class HttpServer {
