@@ -2,6 +2,9 @@
 #include "http_server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 #include "http/json_response.hpp"
 #include "http/request_id.hpp"
@@ -10,6 +13,9 @@
 
 namespace rewardd {
 namespace {
+
+// Connections the kernel completes and holds for the accepting thread (capped by somaxconn).
+constexpr int k_listen_backlog = 512;
 
 // The pattern of the route handling this thread's request (set by the route wrappers below,
 // read by the access log), so /metrics counts by pattern, never by raw path.
@@ -63,6 +69,12 @@ HttpServer::HttpServer(HttpOptions options, EventIntake& intake, std::function<b
     // platform's answer deadline. After 1 s quiet the connection is closed and the worker freed; a
     // busy sender's next request comes long before that.
     m_server->set_keep_alive_timeout(1);
+    // Remembers the listening socket (the last one httplib configures is the one it binds), so
+    // that bind() can give it a deeper accept queue.
+    m_server->set_socket_options([this](socket_t sock) {
+        httplib::default_socket_options(sock);
+        m_listen_socket = sock;
+    });
     const auto level = spdlog::level::from_str(m_options.access_log_level);
     // Every request gets its id before routing, so the handler's log lines carry it too.
     m_server->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -128,6 +140,12 @@ bool HttpServer::bind() {
     if (!m_server->bind_to_port(m_options.host.c_str(), m_options.port)) {
         spdlog::error("http: cannot listen on {}:{}", m_options.host, m_options.port);
         return false;
+    }
+    // httplib listens with a backlog of 5. A platform opening more connections at once than that,
+    // while the accepting thread starts a worker, had its SYNs dropped: the sender retried after
+    // TCP's 1 s, or failed. Listening again on a listening socket only changes its backlog.
+    if (::listen(m_listen_socket, k_listen_backlog) != 0) {
+        spdlog::warn("http: cannot deepen the accept queue errno={}", errno);
     }
     return true;
 }

@@ -52,6 +52,7 @@ private:
     std::function<bool()> m_ready;
     std::unique_ptr<httplib::Server> m_server;  // an httplib::SSLServer when TLS is configured
     metrics::HttpMetrics* m_metrics = nullptr;
+    socket_t m_listen_socket = INVALID_SOCKET;
 };
 
 }  // namespace rewardd

@@ -4,6 +4,14 @@
 // finds every worker held by idle keep-alive connections and times out.
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -20,6 +28,40 @@ std::size_t thread_count(int pid) {
     std::size_t n = 0;
     for ([[maybe_unused]] const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) ++n;
     return n;
+}
+
+// A connection started without waiting; -1 when no socket could be made.
+int start_connect(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (fd < 0) return -1;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);  // EINPROGRESS
+    return fd;
+}
+
+// Whether the kernel completed the handshake within `ms`.
+bool established_within(int fd, int ms) {
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, ms) != 1) return false;
+    int error = 0;
+    socklen_t length = sizeof error;
+    return ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
+}
+
+// Sends a GET /healthz that closes the connection and reads the whole answer (up to `ms`).
+std::string healthz_over(int fd, int ms) {
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    ::fcntl(fd, F_SETFL, 0);
+    timeval timeout{ms / 1000, (ms % 1000) * 1000};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return {};
+    std::string answer;
+    char buffer[1024];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
+    return answer;
 }
 
 }  // namespace
@@ -73,4 +115,29 @@ TEST_CASE("the daemon's HTTP workers end once their senders have gone quiet, and
     auto res = daemon.client().Get("/healthz");
     REQUIRE(res);
     CHECK(res->status == 200);
+}
+
+// httplib listens with a backlog of 5: when more senders connect at once than the accepting thread
+// takes in time, the kernel drops their SYNs and each waits for TCP's retry (1 s) or fails. The
+// daemon is stopped (SIGSTOP) so that nothing is accepted; what the kernel holds meanwhile is
+// the backlog.
+TEST_CASE("senders connecting at once while the daemon cannot accept are held in its accept queue, not dropped") {
+    TempDir dir;
+    const std::string config = dir.str() + "/rewardd.toml";
+    std::ofstream(config) << "http_threads = 2\naccess_log_level = \"off\"\n";
+    DaemonProcess daemon(dir.str(), {"--config", config});
+    constexpr int k_senders = 24;
+    REQUIRE(::kill(daemon.pid(), SIGSTOP) == 0);
+    std::vector<int> fds;
+    for (int i = 0; i < k_senders; ++i) fds.push_back(start_connect(daemon.port()));
+    int established = 0;
+    for (const int fd : fds) established += fd >= 0 && established_within(fd, 300) ? 1 : 0;
+    REQUIRE(::kill(daemon.pid(), SIGCONT) == 0);
+    CHECK(established == k_senders);
+    int answered = 0;
+    for (const int fd : fds) {
+        if (fd >= 0 && healthz_over(fd, 10000).rfind("HTTP/1.1 200", 0) == 0) ++answered;
+        if (fd >= 0) ::close(fd);
+    }
+    CHECK(answered == established);
 }
