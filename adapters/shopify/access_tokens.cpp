@@ -50,9 +50,10 @@ CallOutcome AccessTokens::get(const Shop& shop, AccessToken& token) {
     return fetch(shop, token);
 }
 
-void AccessTokens::invalidate(const Shop& shop) {
+void AccessTokens::invalidate(const Shop& shop, const std::string& refused_value) {
     std::lock_guard lock(m_mutex);
-    m_cache.erase(shop.id);
+    const auto it = m_cache.find(shop.id);
+    if (it != m_cache.end() && it->second.value == refused_value) m_cache.erase(it);
 }
 
 CallOutcome AccessTokens::fetch(const Shop& shop, AccessToken& token) {

@@ -30,7 +30,10 @@ public:
     // A token that is still good for a while: the cached one, or a fresh one from Shopify.
     CallOutcome get(const Shop& shop, AccessToken& token);
     // Forgets the cached token after Shopify refused it (401), so the next get() fetches anew.
-    void invalidate(const Shop& shop);
+    // Only when the cache still holds the refused value: two senders refused together must not
+    // make the second throw away the token the first one just fetched (a newer token may end the
+    // older one's life, so a needless fetch can cost a delivery in flight a 401).
+    void invalidate(const Shop& shop, const std::string& refused_value);
     // Asks the token endpoint now, bypassing the cache (shop add / shop check).
     CallOutcome fetch(const Shop& shop, AccessToken& token);
 

@@ -140,7 +140,7 @@ GraphqlClient::Step GraphqlClient::send_once(const Shop& shop, const std::string
                      why.substr(0, 200));
     }
     if (response.status == 401) {
-        m_tokens.invalidate(shop);
+        m_tokens.invalidate(shop, token.value);
         outcome = CallOutcome::auth_failed("Admin API refused the access token (401)");
         return may_renew ? Step::again : Step::done;
     }

@@ -98,6 +98,29 @@ TEST_CASE("threads missing the token cache together share one token request") {
     CHECK(seen == std::vector<std::string>(4, "tok-1"));
 }
 
+// Two senders refused with the same token: the first forgets it and fetches a new one; the
+// second's late word about the old token must not throw the new one away.
+TEST_CASE("a late 401 for a token already replaced leaves the newer token cached") {
+    ScriptedHttp http;
+    AccessTokens tokens(http, {}, [] { return std::int64_t{1'000'000}; });
+    http.answers.push_back(ok_json({{"access_token", "tok-1"}, {"expires_in", 86399}}));
+    http.answers.push_back(ok_json({{"access_token", "tok-2"}, {"expires_in", 86399}}));
+    http.answers.push_back(ok_json({{"access_token", "tok-3"}, {"expires_in", 86399}}));
+    AccessToken t;
+    REQUIRE(tokens.get(dev_dashboard_shop(), t).ok());
+    CHECK(t.value == "tok-1");
+    tokens.invalidate(dev_dashboard_shop(), "tok-1");  // the first sender's 401
+    REQUIRE(tokens.get(dev_dashboard_shop(), t).ok());
+    CHECK(t.value == "tok-2");
+    tokens.invalidate(dev_dashboard_shop(), "tok-1");  // the second sender's, about the same old token
+    REQUIRE(tokens.get(dev_dashboard_shop(), t).ok());
+    CHECK(t.value == "tok-2");
+    CHECK(http.requests.size() == 2);
+    tokens.invalidate(dev_dashboard_shop(), "tok-2");  // the current token refused: renewed
+    REQUIRE(tokens.get(dev_dashboard_shop(), t).ok());
+    CHECK(t.value == "tok-3");
+}
+
 TEST_CASE("a 401 from the Admin API renews the token once and repeats the call") {
     AdminApi api(std::make_unique<ScriptedHttp>(), {}, [] { return 0; }, [](std::int64_t) {});
     auto& scripted = static_cast<ScriptedHttp&>(*api.http);
