@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "support/daemon_process.hpp"
+#include "support/recent_dates.hpp"
 
 namespace rewardd::test {
 
@@ -39,12 +40,12 @@ inline void add_custom_shop(const std::string& data, const std::string& id) {
 }
 
 inline std::string paid_event(const std::string& id, const std::string& order, std::int64_t total) {
-    return nlohmann::json{{"id", id}, {"type", "order.paid"}, {"occurred_at", "2026-11-22T10:00:00Z"},
+    return as_recent(nlohmann::json{{"id", id}, {"type", "order.paid"}, {"occurred_at", "2026-11-22T10:00:00Z"},
                           {"order", {{"id", order}, {"currency", "NOK"},
                                      {"customer", {{"id", "77"}, {"email", "kari@example.com"}}},
                                      {"lines", {{{"id", "l1"}, {"product_id", "p1"}, {"quantity", 1}, {"total", total}}}},
                                      {"discount", 0}, {"tax", 0}, {"shipping", 0}, {"total", total}}}}
-        .dump();
+        .dump());  // paid yesterday: still pending by the real clock
 }
 
 inline httplib::Result post_signed_event(const DaemonProcess& d, const std::string& shop, const std::string& secret,

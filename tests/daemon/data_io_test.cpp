@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "support/daemon_process.hpp"
+#include "support/recent_dates.hpp"
 #include "views/export_rows.hpp"
 
 using namespace rewardd::test;
@@ -23,11 +24,11 @@ namespace {
 const std::string k_secret = "export-secret-0123456789";
 
 std::string paid(const std::string& order, const std::string& email, std::int64_t total) {
-    return json{{"id", "paid-" + order}, {"type", "order.paid"}, {"occurred_at", "2026-11-22T10:00:00Z"},
+    return as_recent(json{{"id", "paid-" + order}, {"type", "order.paid"}, {"occurred_at", "2026-11-22T10:00:00Z"},
                 {"order", {{"id", order}, {"currency", "EUR"}, {"customer", {{"id", ""}, {"email", email}}},
                            {"lines", {{{"id", "l1"}, {"product_id", "p1"}, {"quantity", 1}, {"total", total}}}},
                            {"discount", 0}, {"tax", 0}, {"shipping", 0}, {"total", total}}}}
-        .dump();
+                         .dump());  // paid yesterday: still pending by the real clock
 }
 
 // Starts a daemon on `data`, posts three paid orders (two customers) and waits for the ledger.
@@ -82,7 +83,7 @@ TEST_CASE("export streams customers, ledger and events as JSON Lines and CSV wit
     REQUIRE(ledger.size() == 3);
     CHECK(ledger[0]["key"] == "s:order:1:earn:l1");
     CHECK(ledger[0]["pending_delta"] == 123);
-    CHECK(ledger[0]["effective_at"] == "2026-11-22T10:00:00Z");
+    CHECK(ledger[0]["effective_at"] == as_recent("2026-11-22T10:00:00Z"));
 
     const auto events = jsonl(run_rewardd({"export", "events", "--format", "jsonl", "--data", dir.str()}).out);
     REQUIRE(events.size() == 3);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/daemon_process.hpp"
+#include "support/recent_dates.hpp"
 
 using namespace rewardd::test;
 using nlohmann::json;
@@ -14,12 +15,12 @@ namespace {
 const std::string k_secret = "demo-secret-0123456789";
 
 std::string paid_event(const std::string& id, const std::string& order, std::int64_t total) {
-    return json{{"id", id}, {"type", "order.paid"}, {"occurred_at", "2026-11-22T10:00:00Z"},
+    return as_recent(json{{"id", id}, {"type", "order.paid"}, {"occurred_at", "2026-11-22T10:00:00Z"},
                 {"order", {{"id", order}, {"currency", "NOK"},
                            {"customer", {{"id", "77"}, {"email", "Kari@example.com"}}},
                            {"lines", {{{"id", "l1"}, {"product_id", "p1"}, {"quantity", 1}, {"total", total}}}},
                            {"discount", 0}, {"tax", 0}, {"shipping", 0}, {"total", total}}}}
-        .dump();
+                         .dump());  // paid yesterday: still pending by the real clock
 }
 
 httplib::Result post_event(const DaemonProcess& d, const std::string& body, const std::string& secret = k_secret,

@@ -1,5 +1,8 @@
 // End to end: the real WooCommerce 7.9 deliveries (bodies and signatures byte for byte) into the
 // real daemon; the ledger read back from its database.
+#include <fstream>
+#include <vector>
+
 #include "daemon/shopify_support.hpp"
 #include "woocommerce/capture.hpp"
 
@@ -14,6 +17,17 @@ using rewardd::test::woocommerce::Capture;
 using rewardd::test::woocommerce::read_capture;
 
 namespace {
+
+// The captured deliveries are signed as recorded, so their dates (November 2026) stay as they are.
+// The ordering and restore tests compare ledgers made while the order's points are pending; with the
+// default 14 days those points are released at once once that is past, and then when the release
+// check runs between deliveries decides what a later refund takes from (pending or available).
+// A long pending period keeps them pending, as they were when the deliveries were recorded.
+std::vector<std::string> pending_long_config(const TempDir& dir) {
+    const std::string config = dir.str() + "/rewardd.toml";
+    std::ofstream(config) << "[rules]\npending_days = 3650\n";
+    return {"--config", config};
+}
 
 const std::string k_secret = "test-webhook-secret";
 const std::string k_ada = "ada@example.test";
@@ -117,14 +131,14 @@ TEST_CASE("repeated and reordered deliveries leave the same ledger as the orderl
     add_shop(orderly.str());
     add_shop(shuffled.str());
     {
-        DaemonProcess daemon(orderly.str());
+        DaemonProcess daemon(orderly.str(), pending_long_config(orderly));
         for (const auto& name : k_orderly) {
             REQUIRE(post_capture(daemon, name)->status == 200);
             wait_applied(orderly.str());
         }
     }
     {
-        DaemonProcess daemon(shuffled.str());
+        DaemonProcess daemon(shuffled.str(), pending_long_config(shuffled));
         for (const char* name : {"006-order.updated.http", "003-order.created.http", "006-order.updated.http",
                                  "005-order.updated.http", "003-order.created.http", "007-order.updated.http",
                                  "004-order.updated.http", "007-order.updated.http"}) {
@@ -187,7 +201,7 @@ std::string restored_at(std::string body, const std::string& modified) {
 TEST_CASE("a trashed order restored from the trash counts again, and trashed again is reversed again") {
     TempDir dir;
     add_shop(dir.str());
-    DaemonProcess daemon(dir.str());
+    DaemonProcess daemon(dir.str(), pending_long_config(dir));
     const std::string body = read_capture("003-order.created.http").body;
     REQUIRE(post_capture(daemon, "003-order.created.http")->status == 200);
     wait_applied(dir.str());
@@ -229,7 +243,7 @@ TEST_CASE("a restore delivered before its deletion leaves the same ledger as the
     const std::string restored = restored_at(read_capture("003-order.created.http").body, "2026-11-22T11:00:00");
     const auto run = [&](const TempDir& dir, bool swapped) {
         add_shop(dir.str());
-        DaemonProcess daemon(dir.str());
+        DaemonProcess daemon(dir.str(), pending_long_config(dir));
         REQUIRE(post_capture(daemon, "003-order.created.http")->status == 200);
         wait_applied(dir.str());
         if (swapped) REQUIRE(post_signed(daemon, "order.restored", restored)->status == 200);
