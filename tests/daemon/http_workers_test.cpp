@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -68,9 +67,7 @@ std::string healthz_over(int fd, int ms) {
 
 TEST_CASE("a sender finding every worker held by idle keep-alive connections is answered within the platforms' 5 s") {
     TempDir dir;
-    const std::string config = dir.str() + "/rewardd.toml";
-    std::ofstream(config) << "http_threads = 2\naccess_log_level = \"off\"\n";
-    DaemonProcess daemon(dir.str(), {"--config", config});
+    DaemonProcess daemon(dir.str(), config_args(dir, "http_threads = 2\naccess_log_level = \"off\"\n"));
     std::vector<httplib::Client> idle;
     for (int i = 0; i < 2; ++i) {
         idle.push_back(daemon.client());
@@ -95,9 +92,7 @@ TEST_CASE("a sender finding every worker held by idle keep-alive connections is 
 // gives their memory back); a fixed pool would keep all of them for the daemon's lifetime.
 TEST_CASE("the daemon's HTTP workers end once their senders have gone quiet, and start again for new ones") {
     TempDir dir;
-    const std::string config = dir.str() + "/rewardd.toml";
-    std::ofstream(config) << "http_threads = 6\naccess_log_level = \"off\"\n";
-    DaemonProcess daemon(dir.str(), {"--config", config});
+    DaemonProcess daemon(dir.str(), config_args(dir, "http_threads = 6\naccess_log_level = \"off\"\n"));
     const auto busy_burst = [&] {
         std::vector<httplib::Client> senders;
         for (int i = 0; i < 4; ++i) {
@@ -123,9 +118,7 @@ TEST_CASE("the daemon's HTTP workers end once their senders have gone quiet, and
 // the backlog.
 TEST_CASE("senders connecting at once while the daemon cannot accept are held in its accept queue, not dropped") {
     TempDir dir;
-    const std::string config = dir.str() + "/rewardd.toml";
-    std::ofstream(config) << "http_threads = 2\naccess_log_level = \"off\"\n";
-    DaemonProcess daemon(dir.str(), {"--config", config});
+    DaemonProcess daemon(dir.str(), config_args(dir, "http_threads = 2\naccess_log_level = \"off\"\n"));
     constexpr int k_senders = 24;
     REQUIRE(::kill(daemon.pid(), SIGSTOP) == 0);
     std::vector<int> fds;

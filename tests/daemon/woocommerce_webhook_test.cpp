@@ -1,6 +1,5 @@
 // End to end: the real WooCommerce 7.9 deliveries (bodies and signatures byte for byte) into the
 // real daemon; the ledger read back from its database.
-#include <fstream>
 #include <vector>
 
 #include "daemon/shopify_support.hpp"
@@ -24,9 +23,7 @@ namespace {
 // check runs between deliveries decides what a later refund takes from (pending or available).
 // A long pending period keeps them pending, as they were when the deliveries were recorded.
 std::vector<std::string> pending_long_config(const TempDir& dir) {
-    const std::string config = dir.str() + "/rewardd.toml";
-    std::ofstream(config) << "[rules]\npending_days = 3650\n";
-    return {"--config", config};
+    return config_args(dir, "[rules]\npending_days = 3650\n");
 }
 
 const std::string k_secret = "test-webhook-secret";

@@ -29,6 +29,12 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(m_path, ec);
 }
 
+std::vector<std::string> config_args(const TempDir& dir, const std::string& toml) {
+    const std::string path = dir.str() + "/rewardd.toml";
+    std::ofstream(path) << toml;
+    return {"--config", path};
+}
+
 int free_port() {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};

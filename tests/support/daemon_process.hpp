@@ -24,6 +24,9 @@ private:
 
 int free_port();
 
+// Writes `toml` as DIR/rewardd.toml and gives the daemon's arguments that load it.
+std::vector<std::string> config_args(const TempDir& dir, const std::string& toml);
+
 struct CommandResult {
     int exit_code = -1;
     std::string out;
