@@ -14,12 +14,12 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include "bench/ceiling_server.hpp"
 #include "bench/load_generator.hpp"
 #include "bench/process_stats.hpp"
+#include "daemon/metrics_support.hpp"
 #include "faults/shopify_history.hpp"
 #include "support/daemon_process.hpp"
 
@@ -99,25 +99,18 @@ void print_row(const Row& row) {
                 requests > 0 ? row.server_cpu_seconds * 1e6 / requests : 0.0);
 }
 
-// A sample's value from Prometheus text (the first line that starts with `name `), 0 if absent.
-double metric(const std::string& text, const std::string& name) {
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-    }
-    return 0;
-}
-
 // The single writer's share of the load, from the daemon's own metrics: how many group commits,
 // how full, how long each took (fsync included) and how much of the load's wall time they filled.
 // A writer busy nearly all the time says the commits, not the request threads, set the pace.
-void print_writer(const std::string& name, int port, double load_seconds) {
-    httplib::Client client("127.0.0.1", port);
-    const auto res = client.Get("/metrics");
-    if (!res || res->status != 200) return;
-    const double groups = metric(res->body, "rewardd_ingest_batch_events_count");
-    const double events = metric(res->body, "rewardd_ingest_batch_events_sum");
-    const double commit_s = metric(res->body, "rewardd_ingest_commit_seconds_sum");
+void print_writer(const std::string& name, const DaemonProcess& daemon, double load_seconds) {
+    const test::Samples s = test::scrape(daemon);
+    const auto value = [&](const std::string& key) {
+        const std::string v = test::sample(s, key);
+        return v.empty() ? 0.0 : std::stod(v);
+    };
+    const double groups = value("rewardd_ingest_batch_events_count");
+    const double events = value("rewardd_ingest_batch_events_sum");
+    const double commit_s = value("rewardd_ingest_commit_seconds_sum");
     if (groups <= 0 || load_seconds <= 0) return;
     std::fprintf(stderr, "%s: writer %.0f group commits, %.1f events each, %.2f ms per commit, busy %.0f %% of the load\n",
                  name.c_str(), groups, events / groups, commit_s * 1000 / groups, 100 * commit_s / load_seconds);
@@ -133,7 +126,7 @@ Row run_rewardd(const std::string& name, const Options& o, const std::string& ex
     const double cpu_before = proc_cpu_seconds(daemon.pid());
     Row row{name, run_load(daemon.port(), requests, o.connections, rate)};
     row.server_cpu_seconds = proc_cpu_seconds(daemon.pid()) - cpu_before;
-    print_writer(name, daemon.port(), row.load.seconds);
+    print_writer(name, daemon, row.load.seconds);
     const long peak_kib = proc_status_kib(daemon.pid(), "VmHWM");
     std::fprintf(stderr, "%s: RSS idle %.1f MiB, peak under load %.1f MiB\n", name.c_str(), mib(idle_kib), mib(peak_kib));
     daemon.stop_gracefully();
