@@ -60,10 +60,12 @@ private:
     std::shared_ptr<SQLite::Database> m_db;
 };
 
-// A batch as the daemon applied it: the events up to `seq_to`, at `applied_at` (apply_log).
+// A batch as the daemon applied it: the events up to `seq_to`, at `applied_at` (apply_log), its
+// orders taken in `order` (by order id before schema v9).
 struct AppliedBatch {
     std::int64_t seq_to = 0;
     Timestamp applied_at = 0;
+    BatchOrder order = BatchOrder::arrival;
 };
 
 // Everything the replay takes from the source, copied in one transaction while it is attached:
@@ -91,9 +93,13 @@ std::vector<AppliedBatch> stage(SQLite::Database& replay, SQLite::Database& sour
         replay.exec("INSERT INTO product_categories SELECT * FROM src.product_categories");
         // Erased customers' former keys: the referral codes made from them name the pseudonym.
         replay.exec("INSERT INTO erased_customers SELECT * FROM src.erased_customers");
-        SQLite::Statement log(replay, "SELECT seq_to, applied_at FROM src.apply_log WHERE seq_to <= "
+        SQLite::Statement log(replay, "SELECT seq_to, applied_at, seq_to <= (SELECT by_order_id_through FROM "
+                                      "src.apply_order_change WHERE id = 1) FROM src.apply_log WHERE seq_to <= "
                                       "(SELECT seq FROM src.apply_cursor WHERE id = 1) ORDER BY seq_to");
-        while (log.executeStep()) batches.push_back({log.getColumn(0).getInt64(), log.getColumn(1).getInt64()});
+        while (log.executeStep()) {
+            const auto order = log.getColumn(2).getInt() != 0 ? BatchOrder::order_id : BatchOrder::arrival;
+            batches.push_back({log.getColumn(0).getInt64(), log.getColumn(1).getInt64(), order});
+        }
         tx.commit();
     }
     replay.exec("DETACH DATABASE src");
@@ -203,8 +209,10 @@ Result<bool> replay_ledger(SQLite::Database& source, const RuleBook& rules, cons
             if (auto r = history.lay_outside_by(t); !r) return r.error();
             const auto received = receive_until(*replay, batch.seq_to, t);
             if (received == 0) continue;
+            applier.set_batch_order(batch.order);
             if (auto a = applier.apply_next(received, t); !a) return a.error();
         }
+        applier.set_batch_order(BatchOrder::arrival);  // what was not applied yet, as the daemon will
         if (auto r = history.lay_outside_by(std::numeric_limits<Timestamp>::max()); !r) return r.error();
         receive_until(*replay, std::numeric_limits<std::int64_t>::max(), options.now);
         if (auto a = applier.apply_all(1024, options.now); !a) return a.error();

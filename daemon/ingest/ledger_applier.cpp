@@ -48,14 +48,18 @@ Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
         auto events = m_store.events_after(*cursor, limit);
         if (!events) return events.error();
         if (events->empty()) return true;
-        std::set<OrderRef> orders;  // each order once per batch, however many of its events came
+        // Each order once per batch, however many of its events came, in the batch's order.
+        std::set<OrderRef> seen;
+        std::vector<OrderRef> orders;
         for (const auto& stored : *events) {
             if (!stored.order_id.empty()) {
-                orders.insert({stored.shop_id, stored.order_id});
+                OrderRef order{stored.shop_id, stored.order_id};
+                if (seen.insert(order).second) orders.push_back(std::move(order));
             } else if (auto r = apply_other(stored, now, stats); !r) {
                 return r;
             }
         }
+        if (m_batch_order == BatchOrder::order_id) std::sort(orders.begin(), orders.end());
         for (const auto& order : orders) {
             if (auto r = apply_order(order, now, stats); !r) return r;
         }

@@ -33,6 +33,16 @@ struct IssuedCode {
 // the code, in the same transaction as its reserve entry).
 Wakeup code_expiry_wakeup(const std::string& shop_id, const std::string& code, Timestamp expires_at);
 
+// The order in which a batch's orders meet the ledger. Under tiers it matters: an order earns at
+// the tier its customer's other orders in the ledger give, so a customer's later order applied
+// before their earlier one of the same batch earns at the tier before both and settles later.
+enum class BatchOrder {
+    // Each order at its first event in the batch: an orderly delivery meets the ledger in business order.
+    arrival,
+    // By shop and order id as text ("1000" before "999"): how rewardd took them before schema v9.
+    order_id,
+};
+
 struct ApplyStats {
     std::size_t events = 0;
     std::size_t entries_written = 0;
@@ -52,6 +62,8 @@ public:
     Result<ApplyStats> release_due(std::size_t limit, Timestamp now);
     // Applies everything waiting (the CLI uses this after writing an adjustment).
     Result<ApplyStats> apply_all(std::size_t batch, Timestamp now);
+    // Only a replay of batches that an older rewardd applied sets anything but `arrival`.
+    void set_batch_order(BatchOrder order) { m_batch_order = order; }
 
     // Called for every entry newly written, inside the batch's transaction (a due cashback
     // enqueues its grant beside it); an error rolls the whole batch back.
@@ -130,6 +142,7 @@ private:
     OrderPreparer m_order_preparer;
     CodeLookup m_code_lookup;
     ReferralIndex m_referrals;
+    BatchOrder m_batch_order = BatchOrder::arrival;
     // What a kept ledger counts toward the budget: its entries, and one for itself, so customers
     // with empty ledgers (orders still waiting) do not pile up uncounted.
     struct LedgerCost {

@@ -39,7 +39,8 @@ struct History {
 };
 
 // How a test's events reach the applier: all stored first, then applied in batches at h.end (each
-// batch's orders in id order), or each applied as it arrives, wake-ups due first, as the writer does.
+// batch's orders as their events arrived), or each applied as it arrives, wake-ups due first, as the
+// writer does.
 enum class Arrival { stored_then_applied, as_received };
 
 // The data folder's database with `shop` and `rules` (version 1) in it.

@@ -41,7 +41,60 @@ std::vector<rewardd::books::Finding> findings_of(History& h) {
     return report->findings;
 }
 
+// Stores `log` and applies it at once as rewardd applied batches before schema v9 (each batch's
+// orders by order id), then marks those batches as the v9 migration would have found them.
+void apply_as_before_v9(History& h, const std::vector<GeneratedEvent>& log) {
+    h.end = log.back().received_at + 60 * k_day;
+    SqliteStore store(h.db);
+    LedgerApplier applier(store, std::make_shared<RewardEngine>(*RuleRepository(h.db).load()));
+    applier.set_batch_order(BatchOrder::order_id);
+    store_events(*h.db, log);
+    REQUIRE(applier.apply_all(1024, h.end));
+    REQUIRE(applier.release_due(100000, h.end));
+    h.db->exec("UPDATE apply_order_change SET by_order_id_through = (SELECT seq FROM apply_cursor WHERE id = 1)");
+}
+
+std::string earn_rate(SQLite::Database& db, const std::string& order_id) {
+    SQLite::Statement q(db, "SELECT rate FROM ledger WHERE order_id = ? AND kind = 'earn_pending' ORDER BY seq");
+    q.bind(1, order_id);
+    REQUIRE(q.executeStep());
+    return q.getColumn(0).getString();
+}
+
+// A customer's order 999 lifts her to silver; her order 1000, paid a day later, comes in the same
+// batch ("1000" sorts before "999" as text).
+std::vector<GeneratedEvent> two_orders_in_one_batch() {
+    const Order first = rules_order("999", {line("l1", 100000)}, "kari@example.com", "EUR");
+    const Order next = rules_order("1000", {line("l1", 20000)}, "kari@example.com", "EUR");
+    return {{in_shop(paid("999-paid", k_t0, first)), k_t0},
+            {in_shop(paid("1000-paid", k_t0 + k_day, next)), k_t0 + k_day}};
+}
+
 }  // namespace
+
+TEST_CASE("a customer's orders in one batch meet the ledger in the order they arrived") {
+    History h;
+    open_history(h, woocommerce_shop(), bronze_silver());
+    apply_log(h, two_orders_in_one_batch());  // stored, then applied in one batch
+    REQUIRE(h.db->execAndGet("SELECT COUNT(*) FROM apply_log").getInt() == 1);
+    CHECK(earn_rate(*h.db, "1000").find("tier silver") != std::string::npos);
+    CHECK(settle_entries(*h.db) == 0);
+    // 200.00 EUR at silver's x1.5, all of it released: none lost to a tier learnt too late.
+    CHECK(h.db->execAndGet("SELECT SUM(available_delta) FROM ledger WHERE order_id = '1000'").getInt() == 300);
+    CHECK(findings_of(h).empty());
+}
+
+TEST_CASE("batches an older rewardd applied by order id reconcile as it applied them") {
+    History h;
+    open_history(h, woocommerce_shop(), bronze_silver());
+    apply_as_before_v9(h, two_orders_in_one_batch());
+    // The case under test happened: order 1000 met the ledger first and earned at bronze.
+    REQUIRE(earn_rate(*h.db, "1000").find("tier") == std::string::npos);
+    CHECK(findings_of(h).empty());
+    // Replayed in arrival order instead, 1000 earns at silver: the recorded ledger would show as changed.
+    h.db->exec("UPDATE apply_order_change SET by_order_id_through = 0");
+    CHECK_FALSE(findings_of(h).empty());
+}
 
 TEST_CASE("a late earlier order settled at release reconciles clean, as the daemon applied it") {
     const Order a = rules_order("a", {line("l1", 100000)}, "kari@example.com", "EUR");  // 1000.00: silver next

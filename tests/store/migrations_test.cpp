@@ -56,3 +56,19 @@ TEST_CASE("ledger rows are append-only: UPDATE and DELETE are refused by the dat
     CHECK((*db)->execAndGet("SELECT available_delta FROM ledger").getInt() == 5);
     std::filesystem::remove_all(path.parent_path());
 }
+
+TEST_CASE("v9 marks the batches applied before it as taken by order id, a new database none") {
+    const auto path = temp_db();
+    {
+        auto db = open_database({path.string()});
+        REQUIRE(db.ok());
+        CHECK((*db)->execAndGet("SELECT by_order_id_through FROM apply_order_change").getInt() == 0);
+        // Back to v8, with 42 events applied by then.
+        (*db)->exec("DROP TABLE apply_order_change; UPDATE apply_cursor SET seq = 42; PRAGMA user_version = 8");
+    }
+    auto db = open_database({path.string()});
+    REQUIRE(db.ok());
+    CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == latest_schema_version());
+    CHECK((*db)->execAndGet("SELECT by_order_id_through FROM apply_order_change").getInt() == 42);
+    std::filesystem::remove_all(path.parent_path());
+}
