@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/history_generator.hpp"
+#include "core/mixed_history.hpp"
 #include "core/referral_code.hpp"
 #include "ingest/batch_writer.hpp"
 #include "ingest/ledger_applier.hpp"
@@ -229,6 +230,34 @@ TEST_CASE_TEMPLATE("the applier in batches builds the same ledger as a rebuild, 
         if (e.customer == "c1@example.com") add_to_balance(from_map, e);
     }
     CHECK(sum == from_map);
+}
+
+// Under tiers an order earns at the tier its customer's orders already in the ledger give, so the
+// order in which a batch's orders meet the ledger shows in the points. A stored history applied
+// (all at one late time, so nothing waits for a release) in batches of 1, 37 or everything at once
+// must give one ledger: a batch takes its orders as their events arrived.
+TEST_CASE_TEMPLATE("under tiers, a history applied in batches of any size gives one ledger", F, SqliteFixture,
+                   MemoryFixture) {
+    auto log = rewardd::test::generate_history(2000, 42, 100);  // about 20 orders a customer
+    for (auto& g : log) g.event.shop_id = "s1";
+    const Timestamp end = log.back().received_at + 60 * k_seconds_per_day;
+    auto engine = std::make_shared<const RewardEngine>(rewardd::test::mixed_rules());
+    std::vector<std::map<std::string, LedgerEntry>> ledgers;
+    for (const std::size_t batch : {std::size_t{1}, std::size_t{37}, log.size()}) {
+        CAPTURE(batch);
+        F f;
+        for (const auto& g : log) REQUIRE(f.store->append_events({stored(g)}).ok());
+        LedgerApplier applier(*f.store, engine);
+        REQUIRE(applier.apply_all(batch, end).ok());
+        auto entries = f.store->all_entries();
+        REQUIRE(entries.ok());
+        std::map<std::string, LedgerEntry> by_key;
+        for (auto& e : *entries) by_key.emplace(e.key, e);
+        REQUIRE(by_key.size() > log.size());
+        ledgers.push_back(std::move(by_key));
+    }
+    CHECK(ledgers[0] == ledgers[2]);
+    CHECK(ledgers[1] == ledgers[2]);
 }
 
 // The applier keeps customers' ledgers between batches. An entry it did not write itself (a
