@@ -48,20 +48,25 @@ Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
         auto events = m_store.events_after(*cursor, limit);
         if (!events) return events.error();
         if (events->empty()) return true;
-        // Each order once per batch, however many of its events came, in the batch's order.
+        // The batch's steps: an order-less event (a registration, an adjustment) where it came, each
+        // order once where its first event came, however many of its events the batch holds.
         std::set<OrderRef> seen;
-        std::vector<OrderRef> orders;
+        std::vector<std::pair<const InboxEvent*, OrderRef>> steps;  // (the event, or null and the order)
         for (const auto& stored : *events) {
-            if (!stored.order_id.empty()) {
-                OrderRef order{stored.shop_id, stored.order_id};
-                if (seen.insert(order).second) orders.push_back(std::move(order));
-            } else if (auto r = apply_other(stored, now, stats); !r) {
-                return r;
+            if (stored.order_id.empty()) {
+                steps.emplace_back(&stored, OrderRef{});
+            } else if (OrderRef order{stored.shop_id, stored.order_id}; seen.insert(order).second) {
+                steps.emplace_back(nullptr, std::move(order));
             }
         }
-        if (m_batch_order == BatchOrder::order_id) std::sort(orders.begin(), orders.end());
-        for (const auto& order : orders) {
-            if (auto r = apply_order(order, now, stats); !r) return r;
+        if (m_batch_order == BatchOrder::order_id) {  // before v9: order-less events first, then orders by id
+            std::stable_sort(steps.begin(), steps.end(), [](const auto& a, const auto& b) {
+                if ((a.first == nullptr) != (b.first == nullptr)) return a.first != nullptr;
+                return a.first == nullptr && a.second < b.second;
+            });
+        }
+        for (const auto& [other, order] : steps) {
+            if (auto r = other ? apply_other(*other, now, stats) : apply_order(order, now, stats); !r) return r;
         }
         stats.events = events->size();
         return m_store.set_applied_cursor(events->back().seq, now);

@@ -33,13 +33,15 @@ struct IssuedCode {
 // the code, in the same transaction as its reserve entry).
 Wakeup code_expiry_wakeup(const std::string& shop_id, const std::string& code, Timestamp expires_at);
 
-// The order in which a batch's orders meet the ledger. Under tiers it matters: an order earns at
-// the tier its customer's other orders in the ledger give, so a customer's later order applied
-// before their earlier one of the same batch earns at the tier before both and settles later.
+// The order in which a batch's events meet the ledger. It shows in the points: under tiers an order
+// earns at the tier its customer's orders already in the ledger give, and a referral code is
+// resolved among the customers known by then (a registration later in the batch does not count).
 enum class BatchOrder {
-    // Each order at its first event in the batch: an orderly delivery meets the ledger in business order.
+    // As they arrived, each order at its first event in the batch: a batch of any size writes what
+    // the same events one by one would, and an orderly delivery meets the ledger in business order.
     arrival,
-    // By shop and order id as text ("1000" before "999"): how rewardd took them before schema v9.
+    // Before schema v9: the order-less events (registrations, adjustments) first, then the orders by
+    // shop and order id as text ("1000" before "999").
     order_id,
 };
 

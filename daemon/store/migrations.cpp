@@ -138,10 +138,11 @@ CREATE TABLE customer_outlooks (
   walked_at INTEGER NOT NULL, expiring TEXT NOT NULL) WITHOUT ROWID;
 )SQL";
 
-// v9: the applier takes a batch's orders in the order their events arrived; before, it took them
-// by order id as text, so a customer's order "1000" met the ledger before their order "999" of the
-// same batch and earned at the tier before it. The batches applied so far (up to the cursor when
-// this ran) stay replayed the old way (ingest/ledger_applier.hpp, BatchOrder).
+// v9: the applier takes a batch's events in the order they arrived. Before, it took the order-less
+// ones first and then the orders by order id as text, so a customer's order "1000" met the ledger
+// before their order "999" of the same batch and earned at the tier before it. The batches applied
+// so far (up to the cursor when this ran) stay replayed the old way (ingest/ledger_applier.hpp,
+// BatchOrder).
 constexpr const char* k_v9 = R"SQL(
 CREATE TABLE apply_order_change (id INTEGER PRIMARY KEY CHECK (id = 1), by_order_id_through INTEGER NOT NULL);
 INSERT INTO apply_order_change (id, by_order_id_through) SELECT 1, seq FROM apply_cursor WHERE id = 1;

@@ -506,6 +506,43 @@ TEST_CASE("an applier keeping parsed events reads a body an erasure rewrote betw
     CHECK(claw_back->second == "erased-1@erased.invalid");
 }
 
+// A registration that arrives after an order carrying the new customer's code, in the same batch,
+// is not known to that order: the batch writes what the two events one by one would (refused).
+TEST_CASE_TEMPLATE("a batch's events meet the ledger as they arrived, registrations among orders", F, SqliteFixture,
+                   MemoryFixture) {
+    Rules rules;
+    rules.referral = {200, 500};
+    const Timestamp t0 = 1795341600;
+    auto order = rewardd::test::make_order("k1", "NOK", {{"l1", 10000}}, 0, 0, 0, "kari@example.com");
+    order.referral_code = referral_code("shop1", "anna@example.com");
+    Event registration;
+    registration.shop_id = "shop1";
+    registration.id = "reg-anna";
+    registration.type = EventType::customer_created;
+    registration.occurred_at = t0 + 60;
+    registration.customer = CustomerRef{"", "anna@example.com"};
+    const std::vector<InboxEvent> arrived = {
+        stored({rewardd::test::order_event(EventType::order_paid, "paid-k1", t0, order), t0}),
+        {0, "shop1", "reg-anna", "customer.created", "", t0 + 60, t0 + 60, event_to_json(registration)}};
+    std::vector<std::vector<std::string>> decisions;
+    for (const std::size_t batch : {std::size_t{1}, std::size_t{2}}) {
+        CAPTURE(batch);
+        F f;
+        REQUIRE(f.store->append_events(arrived).ok());
+        LedgerApplier applier(*f.store, std::make_shared<const RewardEngine>(RuleBook{{rules}}));
+        REQUIRE(applier.apply_all(batch, t0 + 120).ok());
+        const auto entries = f.store->customer_entries("kari@example.com");
+        REQUIRE(entries.ok());
+        std::vector<std::string> keys;
+        for (const auto& e : *entries) {
+            if (e.kind == EntryKind::referral_reward || e.kind == EntryKind::referral_refused) keys.push_back(e.key);
+        }
+        decisions.push_back(keys);
+    }
+    CHECK(decisions[0] == std::vector<std::string>{"shop1:referral:kari@example.com:refused:k1"});
+    CHECK(decisions[1] == decisions[0]);
+}
+
 TEST_CASE_TEMPLATE("the applier resolves a referral code among the customers the store knows", F, SqliteFixture,
                    MemoryFixture) {
     F f;
