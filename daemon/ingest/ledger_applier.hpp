@@ -37,8 +37,10 @@ Wakeup code_expiry_wakeup(const std::string& shop_id, const std::string& code, T
 // earns at the tier its customer's orders already in the ledger give, and a referral code is
 // resolved among the customers known by then (a registration later in the batch does not count).
 enum class BatchOrder {
-    // As they arrived, each order at its first event in the batch: a batch of any size writes what
-    // the same events one by one would, and an orderly delivery meets the ledger in business order.
+    // As they arrived, each order once, at its first event in the batch (with all of its events
+    // stored by then): a customer's orders of one batch meet the ledger in the order they came, as
+    // in batches of one. (An order with several events in the batch is applied at the first only,
+    // so a fact of another order arriving between them is met later than in batches of one.)
     arrival,
     // Before schema v9: the order-less events (registrations, adjustments) first, then the orders by
     // shop and order id as text ("1000" before "999").

@@ -234,9 +234,10 @@ TEST_CASE_TEMPLATE("the applier in batches builds the same ledger as a rebuild, 
 
 // The order in which a batch's events meet the ledger shows in the points: under tiers an order
 // earns at the tier its customer's orders already in the ledger give, and a referral code resolves
-// among the customers known by then. A stored history applied (all at one late time, so nothing
-// waits for a release) in batches of 1, 37 or everything at once must give one ledger: a batch
-// takes its events as they arrived.
+// among the customers known by then. This stored history, applied (all at one late time, so
+// nothing waits for a release) in batches of 1, 37 or everything at once, gives one ledger: a batch
+// takes its events as they arrived. (Not every history would: an order with several events in one
+// batch is applied at its first, so a fact of another order arriving between them comes later.)
 TEST_CASE_TEMPLATE("under a program's rules, a history applied in batches of any size gives one ledger", F,
                    SqliteFixture, MemoryFixture) {
     // A program's history (registrations, adjustments, referrals, refunds), its events only.
