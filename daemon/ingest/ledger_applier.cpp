@@ -60,10 +60,8 @@ Result<ApplyStats> LedgerApplier::apply_next(std::size_t limit, Timestamp now) {
             }
         }
         if (m_batch_order == BatchOrder::order_id) {  // before v9: order-less events first, then orders by id
-            std::stable_sort(steps.begin(), steps.end(), [](const auto& a, const auto& b) {
-                if ((a.first == nullptr) != (b.first == nullptr)) return a.first != nullptr;
-                return a.first == nullptr && a.second < b.second;
-            });
+            const auto orders = std::stable_partition(steps.begin(), steps.end(), [](const auto& s) { return s.first; });
+            std::sort(orders, steps.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
         }
         for (const auto& [other, order] : steps) {
             if (auto r = other ? apply_other(*other, now, stats) : apply_order(order, now, stats); !r) return r;

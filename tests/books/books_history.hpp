@@ -52,14 +52,15 @@ inline void open_history(History& h, const Shop& shop, const Rules& rules) {
     REQUIRE(RuleRepository(h.db).ensure(rules, 0, 1767225600));
 }
 
-// An event log stored and applied as the daemon applies it; `hook` sees every entry written.
-// h.end is 60 days after the last event arrived.
+// An event log stored and applied as the daemon applies it (`order`: as an older one did); `hook`
+// sees every entry written. h.end is 60 days after the last event arrived.
 inline void apply_log(History& h, const std::vector<GeneratedEvent>& log, LedgerApplier::EntryHook hook = {},
-                      Arrival arrival = Arrival::stored_then_applied) {
+                      Arrival arrival = Arrival::stored_then_applied, BatchOrder order = BatchOrder::arrival) {
     REQUIRE(!log.empty());
     h.end = log.back().received_at + 60 * k_seconds_per_day;
     SqliteStore store(h.db);
     LedgerApplier applier(store, std::make_shared<RewardEngine>(*RuleRepository(h.db).load()));
+    applier.set_batch_order(order);
     if (hook) applier.set_entry_hook(std::move(hook));
     if (arrival == Arrival::as_received) {
         for (const auto& g : log) {

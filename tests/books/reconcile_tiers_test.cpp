@@ -44,13 +44,7 @@ std::vector<rewardd::books::Finding> findings_of(History& h) {
 // Stores `log` and applies it at once as rewardd applied batches before schema v9 (each batch's
 // orders by order id), then marks those batches as the v9 migration would have found them.
 void apply_as_before_v9(History& h, const std::vector<GeneratedEvent>& log) {
-    h.end = log.back().received_at + 60 * k_day;
-    SqliteStore store(h.db);
-    LedgerApplier applier(store, std::make_shared<RewardEngine>(*RuleRepository(h.db).load()));
-    applier.set_batch_order(BatchOrder::order_id);
-    store_events(*h.db, log);
-    REQUIRE(applier.apply_all(1024, h.end));
-    REQUIRE(applier.release_due(100000, h.end));
+    apply_log(h, log, {}, Arrival::stored_then_applied, BatchOrder::order_id);
     h.db->exec("UPDATE apply_order_change SET by_order_id_through = (SELECT seq FROM apply_cursor WHERE id = 1)");
 }
 

@@ -17,7 +17,7 @@
 #include "ingest/batch_writer.hpp"
 #include "ingest/ledger_applier.hpp"
 #include "ingest/referral_index.hpp"
-#include "adapters/neutral/event_json.hpp"
+#include "http/inbox_event.hpp"
 #include "store/database.hpp"
 #include "store/memory_store.hpp"
 #include "store/privacy_store.hpp"
@@ -69,10 +69,7 @@ LedgerEntry entry(const std::string& key, std::int64_t points) {
     return e;
 }
 
-InboxEvent stored(const rewardd::test::GeneratedEvent& g) {
-    const Event& e = g.event;
-    return {0, e.shop_id, e.id, event_type_id(e.type), e.order->id, e.occurred_at, g.received_at, event_to_json(e)};
-}
+InboxEvent stored(const rewardd::test::GeneratedEvent& g) { return to_inbox(g.event, g.received_at); }
 
 }  // namespace
 
@@ -244,10 +241,7 @@ TEST_CASE_TEMPLATE("under a program's rules, a history applied in batches of any
     const auto history = rewardd::test::generate_mixed_history(2000, 42, 100);  // about 20 events a customer
     std::vector<InboxEvent> log;
     for (const auto& step : history.steps) {
-        if (step.kind != rewardd::test::StepKind::event) continue;
-        const Event& e = step.event;
-        log.push_back({0, e.shop_id, e.id, event_type_id(e.type), e.order ? e.order->id : "", e.occurred_at, step.at,
-                       event_to_json(e)});
+        if (step.kind == rewardd::test::StepKind::event) log.push_back(to_inbox(step.event, step.at));
     }
     const Timestamp end = log.back().received_at + 60 * k_seconds_per_day;
     auto engine = std::make_shared<const RewardEngine>(history.rules);
@@ -532,7 +526,7 @@ TEST_CASE_TEMPLATE("a batch's events meet the ledger as they arrived, registrati
     registration.customer = CustomerRef{"", "anna@example.com"};
     const std::vector<InboxEvent> arrived = {
         stored({rewardd::test::order_event(EventType::order_paid, "paid-k1", t0, order), t0}),
-        {0, "shop1", "reg-anna", "customer.created", "", t0 + 60, t0 + 60, event_to_json(registration)}};
+        to_inbox(registration, t0 + 60)};
     std::vector<std::vector<std::string>> decisions;
     for (const std::size_t batch : {std::size_t{1}, std::size_t{2}}) {
         CAPTURE(batch);
