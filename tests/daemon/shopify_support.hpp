@@ -83,12 +83,16 @@ inline std::string ledger_fingerprint(const std::string& data) {
     return out;
 }
 
+// Polls `ready` until it holds, for up to 20 s. Every caller waits for something that must happen,
+// so a passing run never waits the limit; it is generous because CI runs the suite two tests at a
+// time on two cores, where a daemon's outbox or applier can fall seconds behind a quiet machine.
 inline bool eventually(const std::function<bool()>& ready) {
-    for (int i = 0; i < 200; ++i) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    for (;;) {
         if (ready()) return true;
+        if (std::chrono::steady_clock::now() > until) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
-    return false;
 }
 
 // Waits until every stored event is applied to the ledger.
