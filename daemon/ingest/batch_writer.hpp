@@ -39,6 +39,7 @@ struct BatchStats {
     std::uint64_t largest_batch = 0;
     std::uint64_t failed_batches = 0;
     std::uint64_t idle_sheds = 0;  // times the writer gave its caches back (once per idle spell)
+    std::uint64_t loop_threads = 1;  // threads the writer's loop has run on: a new one after each shed
 };
 
 class BatchWriter {
@@ -88,7 +89,9 @@ private:
 
     void enqueue(Pending pending);
 
-    void run();
+    enum class Ended { stopped, shed };
+    void supervise();
+    Ended run(bool after_shed);
     std::deque<Pending> next_group(bool idle, std::chrono::steady_clock::time_point wake_at, bool& stopping);
     void commit_group(std::deque<Pending>& group);
     Result<std::vector<Appended>> write_group(const std::deque<Pending>& group);

@@ -27,6 +27,10 @@ StatementCache::Use StatementCache::use(const std::string& sql) {
     return Use(*slot.statement, &slot.busy);
 }
 
+void StatementCache::clear() {
+    std::erase_if(m_slots, [](const auto& slot) { return !slot.second.busy; });
+}
+
 StatementCache::Use prepare(SQLite::Database& db, StatementCache* cache, const std::string& sql) {
     if (cache) return cache->use(sql);
     return StatementCache::Use(std::make_unique<SQLite::Statement>(db, sql));

@@ -41,6 +41,10 @@ public:
     // the first is still open gets its own short-lived statement rather than disturbing it.
     Use use(const std::string& sql);
 
+    // Finalizes every compiled statement not in use; the next use compiles it again. For an owner
+    // going idle: a burst's compiled statements lie spread over the heap it grew.
+    void clear();
+
 private:
     struct Slot {
         std::unique_ptr<SQLite::Statement> statement;

@@ -385,9 +385,13 @@ TEST_CASE("an idle writer gives back what it keeps once per idle spell and appli
     REQUIRE(sheds_reach(1));
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     CHECK(writer.stats().idle_sheds == 1);  // not again at every wake-up of the same spell
+    // The loop moved to a new thread at the shed (so that the old one's cache of freed blocks
+    // went back to its arena before the trim), and only then: the new loop is still in the spell.
+    CHECK(writer.stats().loop_threads == 2);
 
     REQUIRE(writer.submit(stored(history.refund())).get().ok());
     REQUIRE(sheds_reach(2));
+    CHECK(writer.stats().loop_threads == 3);
     writer.stop();
     auto entries = f.store->all_entries();
     REQUIRE(entries.ok());
