@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -28,15 +29,19 @@ std::string points(std::int64_t n) { return (n > 0 ? "+" : "") + std::to_string(
 // The entry's UTC date. Formatting a timestamp (snprintf) was the story's largest cost in libc,
 // and a long ledger has many entries on each of a few hundred days, told out of date order (an
 // order's paragraph spans weeks): the days told are kept in a small table by day number. Per
-// thread, so the story stays pure.
+// thread, so the story stays pure; on the heap, made by the first story a thread tells, because
+// static thread-local storage is set up (zeroed, so resident) for every thread the daemon starts,
+// and this table's 20 KB there made every HTTP worker's and idle thread's stack that much bigger.
 std::string day(Timestamp t) {
     struct Day {
         std::int64_t number = INT64_MIN;
         std::string text;
     };
-    thread_local std::array<Day, 512> days;
+    using Days = std::array<Day, 512>;
+    thread_local std::unique_ptr<Days> days;
+    if (!days) days = std::make_unique<Days>();
     const std::int64_t number = t >= 0 ? t / k_seconds_per_day : -((-t + k_seconds_per_day - 1) / k_seconds_per_day);
-    Day& slot = days[static_cast<std::uint64_t>(number) % days.size()];
+    Day& slot = (*days)[static_cast<std::uint64_t>(number) % days->size()];
     if (slot.number != number) {
         slot.text = format_timestamp(t).substr(0, 10);
         slot.number = number;

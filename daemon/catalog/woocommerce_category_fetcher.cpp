@@ -99,7 +99,8 @@ void WooCommerceCategoryFetcher::fetch(const WantedProduct& product, Timestamp n
                       product.product_id, attempts, outcome.detail);
         return;
     }
-    static thread_local std::mt19937_64 random{std::random_device{}()};
+    // Small: static thread-local storage is set up for every thread the daemon starts.
+    thread_local std::minstd_rand random{std::random_device{}()};
     const auto delay_ms = retry_delay_ms(m_retry, attempts, random(), outcome.retry_after_ms);
     m_catalog.retry_later(product, now + (delay_ms + 999) / 1000, outcome.detail, now);
     spdlog::warn("catalog: shop={} product={} attempt={} failed: {}", product.shop_id, product.product_id, attempts,

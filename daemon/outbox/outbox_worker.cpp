@@ -115,7 +115,8 @@ void OutboxWorker::attempt(const OutboxItem& item, std::int64_t now_ms) {
                       grant.shop_id, why);
         written = m_store.park(item.id, why, now);
     } else {
-        static thread_local std::mt19937_64 random{std::random_device{}()};
+        // Small: static thread-local storage is set up for every thread the daemon starts.
+        thread_local std::minstd_rand random{std::random_device{}()};
         const auto delay = retry_delay_ms(m_options.retry, attempts, random(), outcome.retry_after_ms);
         spdlog::warn("outbox: attempt failed, retrying id={} grant={} attempt={} in_ms={} reason={}", item.id,
                      grant.grant_id, attempts, delay, outcome.detail);
