@@ -26,8 +26,8 @@ void WorkerPool::enqueue(std::function<void()> fn) {
 // and the next connection tries to start one again.
 void WorkerPool::start_worker() {
     try {
-        std::thread t([this] { work(); });
-        const auto id = t.get_id();
+        auto t = std::make_unique<StackThread>([this] { work(); });
+        const auto id = t->id();
         m_live.emplace(id, std::move(t));
     } catch (const std::system_error& e) {
         spdlog::warn("http: cannot start a worker thread live={} error={}", m_live.size(), e.what());
@@ -44,11 +44,16 @@ void WorkerPool::work() {
             --m_idle;
             if (m_jobs.empty()) {
                 // Idle for m_idle_exit, or shutting down with nothing left: this worker ends. At
-                // shutdown, shutdown() joins it; otherwise the next enqueue (or shutdown) does.
+                // shutdown, shutdown() joins it; otherwise the next worker to end, the next
+                // enqueue or shutdown does. It joins the workers that ended before it.
                 if (!woken && !m_shutdown) {
-                    auto self = m_live.find(std::this_thread::get_id());
+                    std::vector<std::unique_ptr<StackThread>> before;
+                    before.swap(m_ended);
+                    auto self = m_live.find(pthread_self());
                     m_ended.push_back(std::move(self->second));
                     m_live.erase(self);
+                    lock.unlock();
+                    for (auto& t : before) t->join();
                 }
                 return;
             }
@@ -60,29 +65,34 @@ void WorkerPool::work() {
 }
 
 void WorkerPool::join_ended() {
-    std::vector<std::thread> ended;
+    std::vector<std::unique_ptr<StackThread>> ended;
     {
         std::lock_guard lock(m_mutex);
         ended.swap(m_ended);
     }
-    for (auto& t : ended) t.join();
+    for (auto& t : ended) t->join();
 }
 
 void WorkerPool::shutdown() {
-    std::map<std::thread::id, std::thread> live;
+    std::map<pthread_t, std::unique_ptr<StackThread>> live;
     {
         std::lock_guard lock(m_mutex);
         m_shutdown = true;
         live.swap(m_live);
     }
     m_ready.notify_all();
-    for (auto& [id, t] : live) t.join();
+    for (auto& [id, t] : live) t->join();
     join_ended();
 }
 
 std::size_t WorkerPool::live_threads() const {
     std::lock_guard lock(m_mutex);
     return m_live.size();
+}
+
+std::size_t WorkerPool::unjoined_threads() const {
+    std::lock_guard lock(m_mutex);
+    return m_ended.size();
 }
 
 std::size_t WorkerPool::idle_threads() const {

@@ -2,8 +2,9 @@
 // `idle_exit` with nothing to do. httplib's own pool starts all its threads up front and keeps
 // them for the daemon's lifetime, and each kept thread holds what its busiest moment left behind:
 // its touched stack pages and glibc's per-thread cache of freed blocks (tcache), which no
-// malloc_trim gives back. A thread that ends gives both back (its stack is advised away, its
-// cache returns to the arena that the writer's idle shed trims), so an idle daemon holds no worker.
+// malloc_trim gives back. A thread that ends gives both back (its cache returns to the arena that
+// the writer's idle shed trims, and its stack, mapped for it alone, is unmapped once it is joined:
+// by the next worker to end, so an idle daemon holds at most one ended worker's stack).
 #pragma once
 
 #include <httplib.h>
@@ -14,9 +15,11 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
+
+#include "http/stack_thread.hpp"
 
 namespace rewardd {
 
@@ -33,6 +36,7 @@ public:
 
     std::size_t live_threads() const;
     std::size_t idle_threads() const;  // live and waiting for a job
+    std::size_t unjoined_threads() const;  // ended, stack still mapped until joined
 
 private:
     void work();
@@ -44,8 +48,8 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_ready;
     std::deque<std::function<void()>> m_jobs;
-    std::map<std::thread::id, std::thread> m_live;
-    std::vector<std::thread> m_ended;  // returned from work(), not yet joined
+    std::map<pthread_t, std::unique_ptr<StackThread>> m_live;
+    std::vector<std::unique_ptr<StackThread>> m_ended;  // returned from work(), not yet joined
     std::size_t m_idle = 0;
     bool m_shutdown = false;
 };

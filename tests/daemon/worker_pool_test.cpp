@@ -75,6 +75,23 @@ TEST_CASE("a worker idle past its exit delay ends, and the next job starts one a
     CHECK(pool.live_threads() == 1);
 }
 
+// Each worker has a stack of its own, unmapped when it is joined; glibc would keep the stacks of
+// ended threads, partly resident, for reuse. The workers of a burst end together, each joining
+// those that ended before it, so an idle pool keeps at most one ended worker unjoined.
+TEST_CASE("workers that end are joined by the next to end, so an idle pool keeps at most one unjoined") {
+    WorkerPool pool(4, 150ms);
+    Gate gate;
+    std::atomic<int> done{0};
+    for (int i = 0; i < 4; ++i) pool.enqueue([&] { gate.wait(), ++done; });
+    REQUIRE(eventually([&] { return gate.waiting() == 4; }));
+    gate.open();
+    REQUIRE(eventually([&] { return done == 4 && pool.live_threads() == 0; }));
+    CHECK(pool.unjoined_threads() == 1);
+    pool.enqueue([&] { ++done; });  // the next job's enqueue joins the last one
+    REQUIRE(eventually([&] { return done == 5; }));
+    CHECK(pool.unjoined_threads() == 0);
+}
+
 TEST_CASE("a job arriving while a worker is idle runs on it rather than on a new one") {
     WorkerPool pool(4, 10s);
     std::atomic<int> done{0};

@@ -1,0 +1,35 @@
+// A thread on a stack mapped for it alone, unmapped when the thread is joined. glibc keeps the
+// stacks of ended threads for reuse (up to 40 MiB of them), each with its top pages still
+// resident; the HTTP workers end whenever they sit idle, so an idle daemon held one such stack for
+// every worker its busiest moment started.
+#pragma once
+
+#include <pthread.h>
+
+#include <cstddef>
+#include <functional>
+
+namespace rewardd {
+
+class StackThread {
+public:
+    // Starts `fn` on a new thread; throws std::system_error when the system refuses one.
+    explicit StackThread(std::function<void()> fn);
+    StackThread(const StackThread&) = delete;
+    StackThread& operator=(const StackThread&) = delete;
+    ~StackThread();  // joins, if not joined yet
+
+    // Waits for the thread to end, then unmaps its stack.
+    void join();
+    pthread_t id() const { return m_id; }
+
+private:
+    static void* run(void* self);
+
+    std::function<void()> m_fn;
+    void* m_stack = nullptr;
+    pthread_t m_id{};
+    bool m_joinable = false;
+};
+
+}  // namespace rewardd
