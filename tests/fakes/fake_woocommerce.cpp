@@ -173,13 +173,14 @@ int FakeWooCommerce::outage_answers(Outage outage) const {
 
 // True when the request met the outage and has been dealt with. A hanging creation is left to
 // create_coupon (it creates, then holds the answer).
-bool FakeWooCommerce::meet_outage(const httplib::Request& req, httplib::Response& res) {
+bool FakeWooCommerce::meet_outage(const httplib::Request& req, httplib::Response& res, Outage* met) {
     Outage outage;
     {
         std::lock_guard lock(m_mutex);
         outage = m_outage;
         if (outage != Outage::none) ++m_outage_answers[outage];
     }
+    if (met) *met = outage;
     switch (outage) {
     case Outage::none:
         return false;
@@ -306,7 +307,8 @@ FakeCoupon FakeWooCommerce::store_locked(const std::string& code, const std::str
 }
 
 void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Response& res) {
-    if (meet_outage(req, res)) return;
+    Outage met = Outage::none;
+    if (meet_outage(req, res, &met)) return;
     std::string auth;
     int rate_limited_after = 0;
     {
@@ -343,6 +345,7 @@ void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Respon
                 lock.unlock();
                 send_wc_error(res, 400, "woocommerce_rest_empty_coupon_code", "The coupon code cannot be empty.");
             } else if (taken) {
+                if (met == Outage::hanging) return never_answer(lock, req, res, auth);
                 lock.unlock();
                 res.status = 400;
                 res.set_content(read_file(std::string(REWARDD_FIXTURES_DIR) +
@@ -353,15 +356,9 @@ void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Respon
                 if (m_hold_ms > 0) {
                     m_released_cv.wait_for(lock, std::chrono::milliseconds(m_hold_ms), [this] { return m_released; });
                 }
-                if (m_outage == Outage::hanging) {
-                    // The answer never comes: once let go, the connection is reset unanswered.
-                    m_released_cv.wait_for(lock, std::chrono::seconds(30), [this] { return m_released; });
-                    lock.unlock();
-                    reset_connection(req);
-                    res.status = 500;  // written to /dev/null
-                    record(req, auth, res.status);
-                    return;
-                }
+                // (the outage the request met: a test ending the outage while this request is
+                // under way must not turn it into an answer)
+                if (met == Outage::hanging) return never_answer(lock, req, res, auth);
                 const bool lose = m_lose_answers > 0;
                 if (lose) --m_lose_answers;
                 lock.unlock();
@@ -375,6 +372,17 @@ void FakeWooCommerce::create_coupon(const httplib::Request& req, httplib::Respon
             }
         }
     }
+    record(req, auth, res.status);
+}
+
+// A hanging shop took the request (and carried it out) but its answer never comes: once let go,
+// the connection is reset unanswered.
+void FakeWooCommerce::never_answer(std::unique_lock<std::mutex>& lock, const httplib::Request& req,
+                                   httplib::Response& res, const std::string& auth) {
+    m_released_cv.wait_for(lock, std::chrono::seconds(30), [this] { return m_released; });
+    lock.unlock();
+    reset_connection(req);
+    res.status = 500;  // written to /dev/null
     record(req, auth, res.status);
 }
 
@@ -418,6 +426,7 @@ void FakeWooCommerce::list_coupons(const httplib::Request& req, httplib::Respons
 
 // GET /coupons/<id>: the coupon whatever its status; 404 as WC_REST_CRUD_Controller answers it.
 void FakeWooCommerce::get_coupon(const httplib::Request& req, httplib::Response& res) {
+    if (meet_outage(req, res)) return;
     std::string auth;
     if (authenticate(req, res, auth)) {
         const int id = std::atoi(req.matches[1].str().c_str());
@@ -437,6 +446,7 @@ void FakeWooCommerce::get_coupon(const httplib::Request& req, httplib::Response&
 
 // GET /products/<id>: the product document's fields rewardd reads (id, name, categories[]).
 void FakeWooCommerce::get_product(const httplib::Request& req, httplib::Response& res) {
+    if (meet_outage(req, res)) return;
     std::string auth;
     if (authenticate(req, res, auth)) {
         const int id = std::atoi(req.matches[1].str().c_str());

@@ -40,7 +40,8 @@ enum class Outage {
     none,
     server_error,  // 503, nothing created
     rate_limited,  // 429 with Retry-After: 1
-    hanging,       // a creation is carried out, then the answer never comes (the client times out)
+    hanging,       // a creation is carried out, then the answer never comes (the client times out); no
+                   // request is answered, a repeated creation's duplicate error included
     resetting,     // the connection is reset (TCP RST) before anything is read
 };
 
@@ -93,12 +94,16 @@ public:
 
 private:
     bool authenticate(const httplib::Request& req, httplib::Response& res, std::string& kind);
-    bool meet_outage(const httplib::Request& req, httplib::Response& res);
+    // `met`, when given, receives the outage the request met: a request that met one is dealt
+    // with by it even if the test sets another meanwhile.
+    bool meet_outage(const httplib::Request& req, httplib::Response& res, Outage* met = nullptr);
     void create_coupon(const httplib::Request& req, httplib::Response& res);
     void list_coupons(const httplib::Request& req, httplib::Response& res);
     void get_coupon(const httplib::Request& req, httplib::Response& res);
     void get_product(const httplib::Request& req, httplib::Response& res);
     void record(const httplib::Request& req, const std::string& auth, int status);
+    void never_answer(std::unique_lock<std::mutex>& lock, const httplib::Request& req, httplib::Response& res,
+                      const std::string& auth);
     FakeCoupon store_locked(const std::string& code, const std::string& amount, const std::string& grant_id,
                             const std::string& request_body);
 
