@@ -88,8 +88,8 @@ TEST_CASE("workers that end are joined by the next to end, so an idle pool keeps
     REQUIRE(eventually([&] { return done == 4 && pool.live_threads() == 0; }));
     CHECK(pool.unjoined_threads() == 1);
     pool.enqueue([&] { ++done; });  // the next job's enqueue joins the last one
+    CHECK(pool.unjoined_threads() == 0);  // (checked before the new worker can idle out in turn)
     REQUIRE(eventually([&] { return done == 5; }));
-    CHECK(pool.unjoined_threads() == 0);
 }
 
 TEST_CASE("a job arriving while a worker is idle runs on it rather than on a new one") {
