@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <system_error>
 
 namespace rewardd {
 namespace {
@@ -55,7 +56,14 @@ void BatchWriter::supervise() {
     bool after_shed = false;
     for (;;) {
         Ended ended = Ended::stopped;
-        std::thread([&] { ended = run(after_shed); }).join();
+        try {
+            std::thread([&] { ended = run(after_shed); }).join();
+        } catch (const std::system_error& e) {
+            // No new thread to be had (a thread limit, say): the loop runs on this one instead, and
+            // only this spell's cache stays behind.
+            spdlog::warn("engine: cannot start the writer's loop on a new thread, running it here error={}", e.what());
+            ended = run(after_shed);
+        }
         if (ended == Ended::stopped) return;
         malloc_trim(0);
         std::lock_guard lock(m_mutex);
