@@ -68,7 +68,6 @@ void BatchWriter::supervise() {
         malloc_trim(0);
         std::lock_guard lock(m_mutex);
         ++m_stats.idle_sheds;
-        ++m_stats.loop_threads;
         after_shed = true;
     }
 }

@@ -39,7 +39,6 @@ struct BatchStats {
     std::uint64_t largest_batch = 0;
     std::uint64_t failed_batches = 0;
     std::uint64_t idle_sheds = 0;  // times the writer gave its caches back (once per idle spell)
-    std::uint64_t loop_threads = 1;  // threads the writer's loop has run on: a new one after each shed
 };
 
 class BatchWriter {
