@@ -14,6 +14,8 @@
 #include <chrono>
 #include <system_error>
 
+#include "store/wal_write_gathering.hpp"
+
 namespace rewardd {
 namespace {
 
@@ -230,6 +232,7 @@ void BatchWriter::shed_when_idle() {
     m_applier.shed_kept();
     m_store->statements().clear();
     sqlite3_db_release_memory(m_db->getHandle());
+    release_idle_wal_buffers();
 }
 
 // A write that needs disk space and the write lock, so a full disk or a held lock shows here.

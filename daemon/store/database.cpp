@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "migrations.hpp"
+#include "wal_write_gathering.hpp"
 
 namespace rewardd {
 namespace {
@@ -16,9 +17,13 @@ namespace {
 // page or not; the daemon holds ten connections. Without the bulk allocation, pages are allocated
 // one at a time as a connection reads them; cache_size limits are unchanged. Must run before
 // SQLite initialises; if something in the process already did, SQLite refuses and nothing changes.
+// Then the WAL-gathering VFS (wal_write_gathering.hpp); registering it initialises SQLite.
 void configure_sqlite_once() {
     static std::once_flag once;
-    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0); });
+    std::call_once(once, [] {
+        sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
+        install_wal_write_gathering();
+    });
 }
 
 }  // namespace
