@@ -3,15 +3,19 @@
 // frame header are non-zero only in the last frame of a commit.
 //
 // When gathered bytes reach the file:
-// - as soon as a commit's last frame is complete, so a commit at any `synchronous` level leaves
-//   its frames in the file before SQLite publishes them in the WAL index (other connections
-//   read frames by their own descriptors, found through that index);
+// - at a commit frame's header, with everything gathered before it, and at the page that follows
+//   it: a commit at any `synchronous` level leaves its frames in the file before SQLite publishes
+//   them in the WAL index (other connections read frames by their own descriptors, found through
+//   that index). The header goes out on its own because SQLite also rewrites frame headers in
+//   place, without their pages (when a transaction rewrote a frame, it recomputes the checksums of
+//   the frames after it, the commit frame last), and nothing need follow that write;
 // - before anything that reads or measures the file, syncs, truncates it or closes it;
 // - when a write does not continue the gathered run (SQLite rewriting a frame in place), or
 //   would make the run longer than k_run_max.
 // So a commit still returns only after its frames were written (and, with synchronous=FULL,
-// synced). Bytes gathered but not yet written when the process dies belong to a transaction
-// that had not committed; SQLite's recovery ignores such frames as it ignores torn ones.
+// synced), in two writes instead of two per frame. Bytes gathered but not yet written when the
+// process dies belong to a transaction that had not committed; SQLite's recovery ignores such
+// frames as it ignores torn ones.
 #include "wal_write_gathering.hpp"
 
 #include <sqlite3.h>
@@ -34,7 +38,7 @@ struct Gathering {
     std::mutex mutex;
     std::vector<char> bytes;  // not yet written, from `offset` on
     sqlite3_int64 offset = 0;
-    bool commit_header_seen = false;  // the last write was a commit frame's header
+    bool commit_page_next = false;  // the last write was a commit frame's header
     Gathering* prev = nullptr;
     Gathering* next = nullptr;
 };
@@ -85,7 +89,6 @@ int write_out(WalFile* f) {
     g_written.fetch_add(1, std::memory_order_relaxed);
     const int rc = f->inner->pMethods->xWrite(f->inner, g.bytes.data(), static_cast<int>(g.bytes.size()), g.offset);
     g.bytes.clear();
-    g.commit_header_seen = false;
     return rc;
 }
 
@@ -109,11 +112,12 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
         return f->inner->pMethods->xWrite(f->inner, data, amount, offset);
     }
     if (g.bytes.empty()) g.offset = offset;
-    const bool completes_commit = g.commit_header_seen;
     const auto* bytes = static_cast<const char*>(data);
     g.bytes.insert(g.bytes.end(), bytes, bytes + size);
-    g.commit_header_seen = is_commit_header(data, amount);
-    return completes_commit ? write_out(f) : SQLITE_OK;
+    const bool commit_header = is_commit_header(data, amount);
+    const bool now = commit_header || g.commit_page_next;
+    g.commit_page_next = commit_header;
+    return now ? write_out(f) : SQLITE_OK;
 }
 
 int wal_close(sqlite3_file* file) {
@@ -267,12 +271,13 @@ void release_idle_wal_buffers() {
     }
 }
 
-std::size_t wal_buffer_bytes_reserved() {
+WalBuffers wal_buffers() {
     std::lock_guard lock(g_open_mutex);
-    std::size_t total = 0;
+    WalBuffers total;
     for (Gathering* g = g_open; g; g = g->next) {
         std::lock_guard file_lock(g->mutex);
-        total += g->bytes.capacity();
+        total.reserved += g->bytes.capacity();
+        total.unwritten += g->bytes.size();
     }
     return total;
 }

@@ -1,4 +1,4 @@
-// A SQLite VFS that gathers the writes to write-ahead-log files into one write per commit.
+// A SQLite VFS that gathers the writes to write-ahead-log files into two writes per commit.
 // SQLite writes each WAL frame as two calls (its 24-byte header, then the page), so a commit of
 // 23 pages costs 46 pwrite calls before its fsync; on this VM that was 120–150 µs of a commit
 // cycle of about 1 ms. The VFS wraps the platform's default one and becomes the default; only
@@ -19,8 +19,12 @@ bool install_wal_write_gathering();
 // so an idle daemon keeps none of them. Safe from any thread.
 void release_idle_wal_buffers();
 
-// Bytes the gathering buffers hold reserved now, over all open WAL files (for tests).
-std::size_t wal_buffer_bytes_reserved();
+// The gathering buffers of all open WAL files now, in bytes (for tests).
+struct WalBuffers {
+    std::size_t reserved = 0;   // allocated
+    std::size_t unwritten = 0;  // gathered and not yet in the file
+};
+WalBuffers wal_buffers();
 
 // Writes SQLite asked of WAL files, and writes that reached them, since the process started.
 struct WalWriteCounts {
