@@ -113,7 +113,12 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
     }
     if (g.bytes.empty()) g.offset = offset;
     const auto* bytes = static_cast<const char*>(data);
-    g.bytes.insert(g.bytes.end(), bytes, bytes + size);
+    try {
+        g.bytes.insert(g.bytes.end(), bytes, bytes + size);
+    } catch (const std::bad_alloc&) {  // this write fails, so does its transaction: nothing of it is kept
+        g.bytes.clear();
+        return SQLITE_IOERR_NOMEM;
+    }
     const bool commit_header = is_commit_header(data, amount);
     const bool now = commit_header || g.commit_page_next;
     g.commit_page_next = commit_header;
