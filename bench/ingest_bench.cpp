@@ -4,12 +4,16 @@
 //   rewardd  rewardd as configured by default (group commit)
 //   ceiling  the same HTTP stack, HMAC check and payload mapping, answering without storing
 // then rewardd paced at a fixed rate for its latency, and its resident memory idle and under load.
-// Usage: ingest_bench [--requests N] [--connections C] [--rate R] [--threads T] [--only MODE]
+// The three are taken in turn for several rounds (--rounds, default 3), and the ratios are the
+// medians of each round's own: on a VM whose fsync speed drifts by the minute, a mode measured
+// alone in a fast or a slow minute would otherwise decide the ratio.
+// Usage: ingest_bench [--requests N] [--connections C] [--rate R] [--threads T] [--rounds K] [--only MODE]
 // (--only naive|rewardd|ceiling|paced runs that one alone, e.g. to profile it)
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -38,6 +42,7 @@ struct Options {
     int connections = 8;
     int threads = 8;
     double rate = 5000;
+    int rounds = 3;
     std::string only;  // empty: every mode
 };
 
@@ -50,6 +55,7 @@ Options parse_options(int argc, char** argv) {
         else if (key == "--connections") o.connections = std::stoi(value);
         else if (key == "--threads") o.threads = std::stoi(value);
         else if (key == "--rate") o.rate = std::stod(value);
+        else if (key == "--rounds") o.rounds = std::max(1, std::stoi(value));
         else if (key == "--only") o.only = value;
         else throw std::runtime_error("unknown option " + key);
     }
@@ -91,6 +97,21 @@ struct Row {
     LoadResult load;
     double server_cpu_seconds = 0;  // the server process's CPU (all threads) during the load
 };
+
+void print_header() {
+    std::printf("%-9s %10s %9s %9s %9s %7s %11s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed", "server µs/r");
+}
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+// The round whose throughput is the middle one, with its own latencies and CPU.
+Row median_row(std::vector<Row> rows) {
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.load.per_second() < b.load.per_second(); });
+    return rows[rows.size() / 2];
+}
 
 void print_row(const Row& row) {
     const double requests = static_cast<double>(row.load.answered_2xx + row.load.failed);
@@ -160,7 +181,7 @@ int main(int argc, char** argv) {
                 o.requests, o.connections, o.threads);
     const auto paced_count = static_cast<std::size_t>(o.rate * 4);
     if (!o.only.empty()) {  // one mode alone, e.g. under a profiler
-        std::printf("%-9s %10s %9s %9s %9s %7s %11s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed", "server µs/r");
+        print_header();
         if (o.only == "naive") print_row(run_rewardd("naive", o, "intake_batch_events_max = 1\n", 1000000));
         else if (o.only == "rewardd") print_row(run_rewardd("rewardd", o, "", 1000000));
         else if (o.only == "ceiling") print_row(run_ceiling(o, 1000000));
@@ -168,16 +189,28 @@ int main(int argc, char** argv) {
         else throw std::runtime_error("unknown mode " + o.only);
         return 0;
     }
-    std::vector<Row> rows;
-    rows.push_back(run_rewardd("naive", o, "intake_batch_events_max = 1\n", 1000000));
-    rows.push_back(run_rewardd("rewardd", o, "", 1000000));
-    rows.push_back(run_ceiling(o, 1000000));
-    std::printf("%-9s %10s %9s %9s %9s %7s %11s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed", "server µs/r");
-    for (const auto& row : rows) print_row(row);
-    std::printf("rewardd / naive = %.2fx, rewardd / ceiling = %.2fx\n", rows[1].load.per_second() / rows[0].load.per_second(),
-                rows[1].load.per_second() / rows[2].load.per_second());
+    std::vector<std::vector<Row>> by_mode(3);  // naive, rewardd, ceiling: one row per round
+    std::vector<double> over_naive, over_ceiling;
+    for (int round = 1; round <= o.rounds; ++round) {
+        const std::vector<Row> rows{run_rewardd("naive", o, "intake_batch_events_max = 1\n", 1000000),
+                                    run_rewardd("rewardd", o, "", 1000000), run_ceiling(o, 1000000)};
+        std::printf("round %d of %d:\n", round, o.rounds);
+        print_header();
+        for (std::size_t m = 0; m < rows.size(); ++m) {
+            print_row(rows[m]);
+            by_mode[m].push_back(rows[m]);
+        }
+        over_naive.push_back(rows[1].load.per_second() / rows[0].load.per_second());
+        over_ceiling.push_back(rows[1].load.per_second() / rows[2].load.per_second());
+        std::printf("rewardd / naive = %.2fx, rewardd / ceiling = %.2fx\n\n", over_naive.back(), over_ceiling.back());
+    }
+    std::printf("median of %d rounds (each mode's middle round by req/s; ratios: the middle of the rounds' own):\n",
+                o.rounds);
+    print_header();
+    for (auto& rows : by_mode) print_row(median_row(rows));
+    std::printf("rewardd / naive = %.2fx, rewardd / ceiling = %.2fx\n", median(over_naive), median(over_ceiling));
     std::printf("\nrewardd paced at %.0f/s (%zu requests, latency from the scheduled send time):\n", o.rate, paced_count);
-    std::printf("%-9s %10s %9s %9s %9s %7s %11s\n", "mode", "req/s", "p50 ms", "p99 ms", "2xx", "failed", "server µs/r");
+    print_header();
     print_row(run_rewardd("paced", o, "", 1000000, o.rate, paced_count));
     return 0;
 }
