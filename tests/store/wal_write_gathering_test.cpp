@@ -72,8 +72,8 @@ TEST_CASE("a commit reaches the WAL file in two writes and other connections rea
         CHECK(after.written - before.written == 2);  // the frames through the commit header, its page
         CHECK(wal_buffers().unwritten == 0);
 
-        // Without the write at the commit's last frame, a reader at synchronous=OFF or NORMAL
-        // would find the frames the WAL index names missing from the file.
+        // Without the writes at the commit frame, a reader at synchronous=OFF or NORMAL would
+        // find the frames the WAL index names missing from the file.
         CHECK(total_length(reader) == 100 + 20 * 3000);
         CHECK(reader.execAndGet("SELECT COUNT(*) FROM t").getInt() == 21);
     }
@@ -105,7 +105,7 @@ TEST_CASE("a transaction bigger than the page cache, with spilled and rewritten 
         CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
         CHECK(total_length(db) == 2000 * 1500 + 667);
     }
-    auto again = open_raw(tmp.path());  // recovered from the WAL by a new connection
+    auto again = open_raw(tmp.path());  // after the last connection closed: SQLite checkpointed the WAL then
     CHECK(total_length(again) == 2000 * 1500 + 667);
     again.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     CHECK(again.execAndGet("PRAGMA integrity_check").getString() == "ok");
