@@ -104,12 +104,9 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
     g_asked.fetch_add(1, std::memory_order_relaxed);
     const auto size = static_cast<std::size_t>(amount);
     const bool continues = offset == g.offset + static_cast<sqlite3_int64>(g.bytes.size());
+    // (A single write is at most a frame header or a page, 64 KiB at most, so it always fits a run.)
     if (!g.bytes.empty() && (!continues || g.bytes.size() + size > k_run_max)) {
         if (const int rc = write_out(f); rc != SQLITE_OK) return rc;
-    }
-    if (size > k_run_max) {
-        g_written.fetch_add(1, std::memory_order_relaxed);
-        return f->inner->pMethods->xWrite(f->inner, data, amount, offset);
     }
     if (g.bytes.empty()) g.offset = offset;
     const auto* bytes = static_cast<const char*>(data);
@@ -234,12 +231,7 @@ int forward_last_error(sqlite3_vfs* vfs, int size, char* out) {
     return inner_vfs(vfs)->xGetLastError(inner_vfs(vfs), size, out);
 }
 int forward_current_time_int64(sqlite3_vfs* vfs, sqlite3_int64* out) {
-    sqlite3_vfs* inner = inner_vfs(vfs);
-    if (inner->iVersion >= 2 && inner->xCurrentTimeInt64) return inner->xCurrentTimeInt64(inner, out);
-    double days = 0;
-    const int rc = inner->xCurrentTime(inner, &days);
-    *out = static_cast<sqlite3_int64>(days * 86400000.0);
-    return rc;
+    return inner_vfs(vfs)->xCurrentTimeInt64(inner_vfs(vfs), out);
 }
 
 }  // namespace
@@ -262,7 +254,8 @@ bool install_wal_write_gathering() {
         vfs.xSleep = forward_sleep;
         vfs.xCurrentTime = forward_current_time;
         vfs.xGetLastError = forward_last_error;
-        vfs.xCurrentTimeInt64 = forward_current_time_int64;
+        // Without it SQLite asks xCurrentTime instead, as it would the default VFS.
+        if (inner->iVersion >= 2 && inner->xCurrentTimeInt64) vfs.xCurrentTimeInt64 = forward_current_time_int64;
         return sqlite3_vfs_register(&vfs, 1) == SQLITE_OK;
     }();
     return installed;

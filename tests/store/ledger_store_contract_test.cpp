@@ -5,12 +5,12 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <random>
-#include <atomic>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 
