@@ -88,24 +88,41 @@ Result<OrderLine> read_line(const json& obj, const std::string& path) {
     return line;
 }
 
-// "codes": the discount codes the order used; optional, each a non-empty string.
-Result<std::vector<std::string>> read_codes(const json& obj) {
-    std::vector<std::string> codes;
-    const auto it = obj.find("codes");
-    if (it == obj.end() || it->is_null()) return codes;
-    if (!it->is_array() || it->size() > k_max_codes) {
-        return field_error(ErrorCode::invalid_field, "order.codes", "must be an array of at most " +
-                                                                        std::to_string(k_max_codes) + " codes");
+// `order.<key>`: an optional array of at most `count_max` non-empty strings of at most `bytes_max`
+// bytes each (`what` names an element in the error).
+Result<std::vector<std::string>> read_strings(const json& obj, const char* key, std::size_t count_max,
+                                              std::size_t bytes_max, const std::string& what) {
+    std::vector<std::string> out;
+    const std::string path = std::string("order.") + key;
+    const auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return out;
+    if (!it->is_array() || it->size() > count_max) {
+        return field_error(ErrorCode::invalid_field, path,
+                           "must be an array of at most " + std::to_string(count_max) + " " + what);
     }
     for (std::size_t i = 0; i < it->size(); ++i) {
         const json& c = (*it)[i];
-        if (!c.is_string() || c.get<std::string>().empty() || c.get<std::string>().size() > k_max_code_bytes) {
-            return field_error(ErrorCode::invalid_field, "order.codes[" + std::to_string(i) + "]",
-                               "must be a non-empty string of at most " + std::to_string(k_max_code_bytes) + " bytes");
+        if (!c.is_string() || c.get<std::string>().empty() || c.get<std::string>().size() > bytes_max) {
+            return field_error(ErrorCode::invalid_field, path + "[" + std::to_string(i) + "]",
+                               "must be a non-empty string of at most " + std::to_string(bytes_max) + " bytes");
         }
-        codes.push_back(c.get<std::string>());
+        out.push_back(c.get<std::string>());
     }
-    return codes;
+    return out;
+}
+
+// "presentment": the buyer's currency and the order's total in it, when not the shop's.
+Result<std::optional<Order::Presentment>> read_presentment(const json& obj) {
+    const auto it = obj.find("presentment");
+    if (it == obj.end() || it->is_null()) return std::optional<Order::Presentment>{};
+    if (!it->is_object()) return field_error(ErrorCode::invalid_field, "order.presentment", "must be an object");
+    Order::Presentment p;
+    TRY_ASSIGN(p.currency, read_text(*it, "currency", "order.presentment.currency", true));
+    if (!currency_exponent(p.currency)) {
+        return field_error(ErrorCode::unknown_currency, "order.presentment.currency", "unknown ISO 4217 currency");
+    }
+    TRY_ASSIGN(p.total_minor, read_amount(*it, "total", "order.presentment.total", true));
+    return std::optional<Order::Presentment>{std::move(p)};
 }
 
 Result<Order> read_order(const json& obj) {
@@ -136,7 +153,10 @@ Result<Order> read_order(const json& obj) {
     std::string referral;
     TRY_ASSIGN(referral, read_text(obj, "referral_code", "order.referral_code", false));
     if (!referral.empty()) order.referral_code = referral;
-    TRY_ASSIGN(order.codes, read_codes(obj));
+    // The discount codes the order used; lines that earn nothing by nature (gift cards bought).
+    TRY_ASSIGN(order.codes, read_strings(obj, "codes", k_max_codes, k_max_code_bytes, "codes"));
+    TRY_ASSIGN(order.presentment, read_presentment(obj));
+    TRY_ASSIGN(order.non_earning_lines, read_strings(obj, "non_earning_lines", k_max_lines, k_max_text, "line ids"));
     return order;
 }
 
@@ -145,6 +165,10 @@ Result<Refund> read_refund(const json& obj) {
     Refund refund;
     TRY_ASSIGN(refund.id, read_text(obj, "id", "refund.id", true));
     TRY_ASSIGN(refund.amount_minor, read_amount(obj, "amount", "refund.amount", true));
+    TRY_ASSIGN(refund.currency, read_text(obj, "currency", "refund.currency", false));
+    if (!refund.currency.empty() && !currency_exponent(refund.currency)) {
+        return field_error(ErrorCode::unknown_currency, "refund.currency", "unknown ISO 4217 currency");
+    }
     if (const auto it = obj.find("lines"); it != obj.end() && !it->is_null()) {
         if (!it->is_array() || it->size() > k_max_lines) {
             return field_error(ErrorCode::invalid_field, "refund.lines", "must be an array of lines");
@@ -252,7 +276,12 @@ std::string event_to_json(const Event& event) {
                         {"lines", lines}, {"discount", o.discount_minor}, {"tax", o.tax_minor},
                         {"shipping", o.shipping_minor}, {"total", o.total_minor},
                         {"referral_code", o.referral_code ? json(*o.referral_code) : json(nullptr)}};
-        if (!o.codes.empty()) doc["order"]["codes"] = o.codes;  // absent when none: older bodies stay as they were
+        // Absent when none or unset: older bodies stay as they were.
+        if (!o.codes.empty()) doc["order"]["codes"] = o.codes;
+        if (o.presentment) {
+            doc["order"]["presentment"] = {{"currency", o.presentment->currency}, {"total", o.presentment->total_minor}};
+        }
+        if (!o.non_earning_lines.empty()) doc["order"]["non_earning_lines"] = o.non_earning_lines;
     }
     if (event.refund) {
         json lines = json::array();
@@ -260,6 +289,7 @@ std::string event_to_json(const Event& event) {
             lines.push_back({{"line_id", l.line_id}, {"quantity", l.quantity}, {"total", l.total_minor}});
         }
         doc["refund"] = {{"id", event.refund->id}, {"amount", event.refund->amount_minor}, {"lines", lines}};
+        if (!event.refund->currency.empty()) doc["refund"]["currency"] = event.refund->currency;
     }
     if (event.customer) doc["customer"] = customer_json(*event.customer);
     if (event.referral_code) doc["referral_code"] = *event.referral_code;

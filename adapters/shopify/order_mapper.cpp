@@ -44,10 +44,26 @@ Result<std::int64_t> sum_amounts(const json& entries, const char* key, const cha
     return total;
 }
 
-Result<std::optional<OrderLine>> read_line(const json& item, const std::string& currency, bool taxes_included,
-                                           const std::string& path) {
+// The buyer's currency and the order's total in it (total_price_set.presentment_money), when not
+// the shop's: what a refund in the buyer's money is weighed against. Left out when unreadable (an
+// unknown currency, a malformed amount): it only weighs such refunds, and the order itself is fine.
+std::optional<Order::Presentment> read_presentment(const json& doc, const std::string& shop_currency) {
+    const auto set = doc.find("total_price_set");
+    if (set == doc.end() || !set->is_object()) return std::nullopt;
+    const auto money = set->find("presentment_money");
+    if (money == set->end() || !money->is_object() || !money->contains("amount")) return std::nullopt;
+    Order::Presentment p;
+    p.currency = read_string(*money, "currency_code");
+    if (p.currency.empty() || p.currency == shop_currency) return std::nullopt;
+    auto total = parse_amount(money->at("amount"), p.currency, "total_price_set.presentment_money.amount");
+    if (!total || *total < 0) return std::nullopt;
+    p.total_minor = *total;
+    return p;
+}
+
+Result<OrderLine> read_line(const json& item, const std::string& currency, bool taxes_included,
+                            const std::string& path) {
     if (!item.is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
-    if (truthy(item, "gift_card")) return std::optional<OrderLine>{};  // buying a gift card earns nothing
     OrderLine line;
     TRY_ASSIGN(line.id, read_id(item, "id", path + ".id", true));
     TRY_ASSIGN(line.product_id, read_id(item, "product_id", path + ".product_id", false));
@@ -68,7 +84,7 @@ Result<std::optional<OrderLine>> read_line(const json& item, const std::string& 
     const auto gross = multiply_amount(price, line.quantity);
     if (!gross) return field_error(ErrorCode::amount_out_of_range, path + ".quantity", "times the price is too large");
     line.total_minor = std::max<std::int64_t>(0, *gross - discounts - taxes);  // each within ±INT64_MAX / 1000
-    return std::optional<OrderLine>{std::move(line)};
+    return line;
 }
 
 CustomerRef read_customer(const json& order) {
@@ -176,9 +192,16 @@ Result<Order> order_from_json(const json& doc) {
     }
     const json& items = array_or_empty(doc, "line_items");
     for (std::size_t i = 0; i < items.size(); ++i) {
-        std::optional<OrderLine> line;
-        TRY_ASSIGN(line, read_line(items[i], order.currency, taxes_included, "line_items[" + std::to_string(i) + "]"));
-        if (line) order.lines.push_back(std::move(*line));
+        const std::string path = "line_items[" + std::to_string(i) + "]";
+        if (items[i].is_object() && truthy(items[i], "gift_card")) {  // buying a gift card earns nothing
+            std::string id;
+            TRY_ASSIGN(id, read_id(items[i], "id", path + ".id", true));
+            order.non_earning_lines.push_back(std::move(id));
+            continue;
+        }
+        OrderLine line;
+        TRY_ASSIGN(line, read_line(items[i], order.currency, taxes_included, path));
+        order.lines.push_back(std::move(line));
     }
     // Discounts are inside the line totals through discount_allocations (shipping ones only touch
     // shipping), so the order-level discount is 0 (INTEGRATION.md N1b).
@@ -187,6 +210,7 @@ Result<Order> order_from_json(const json& doc) {
                                                      order.currency, "total_shipping_price"));
     TRY_ASSIGN(order.total_minor,
                read_shop_money(doc, "total_price", "total_price_set", order.currency, "total_price", true));
+    order.presentment = read_presentment(doc, order.currency);
     order.referral_code = read_referral_code(doc);
     order.codes = read_discount_codes(doc);
     return order;

@@ -1,5 +1,6 @@
 // Refund mapping. Claw-back follows refund_line_items (the merchandise value); transactions are
-// the money returned and only give the refund's amount (INTEGRATION.md S3.1, P9).
+// the money returned and only give the refund's amount (INTEGRATION.md S3.1, P9). Transactions are
+// in the buyer's (presentment) currency, which for Shopify Markets orders is not the shop's.
 #include "refund_mapper.hpp"
 
 #include "adapters/shopify/order_mapper.hpp"
@@ -60,23 +61,47 @@ Result<Refund> refund_from_json(const json& doc, const std::string& currency, co
         lines_sum = *sum;
         refund.lines.push_back(std::move(line));
     }
-    std::int64_t returned = 0;
+    std::int64_t returned = 0, returned_elsewhere = 0;
     bool any_transaction = false;
+    std::string elsewhere;  // the one other currency money was returned in, if any
+    bool several_elsewhere = false;
     const json& transactions = array_or_empty(doc, "transactions");
     for (std::size_t i = 0; i < transactions.size(); ++i) {
         const json& t = transactions[i];
         if (!is_successful_refund(t)) continue;
         const std::string code = read_string(t, "currency");
-        if (!code.empty() && code != currency) continue;  // presentment money: not comparable
-        std::int64_t amount = 0;
         const std::string amount_path = path + ".transactions[" + std::to_string(i) + "].amount";
+        if (!code.empty() && code != currency) {
+            // The buyer's (presentment) money: kept aside, for a refund that tells nothing else.
+            const auto amount = t.contains("amount") ? parse_amount(t.at("amount"), code, amount_path)
+                                                     : Result<std::int64_t>(std::int64_t{0});
+            if (!amount || (!elsewhere.empty() && elsewhere != code)) {
+                several_elsewhere = true;
+                continue;
+            }
+            const auto sum = add_amounts(returned_elsewhere, *amount);
+            if (!sum) return field_error(ErrorCode::amount_out_of_range, amount_path, "makes the sum too large");
+            returned_elsewhere = *sum;
+            elsewhere = code;
+            continue;
+        }
+        std::int64_t amount = 0;
         TRY_ASSIGN(amount, read_shop_money(t, "amount", "amount_set", currency, amount_path, true));
         const auto sum = add_amounts(returned, amount);
         if (!sum) return field_error(ErrorCode::amount_out_of_range, amount_path, "makes the sum too large");
         returned = *sum;
         any_transaction = true;
     }
-    refund.amount_minor = any_transaction ? returned : lines_sum;
+    if (any_transaction) {
+        refund.amount_minor = returned;
+    } else if (!refund.lines.empty() || elsewhere.empty() || several_elsewhere) {
+        refund.amount_minor = lines_sum;
+    } else {
+        // An amount-only refund of an order paid in the buyer's currency: the engine weighs it at
+        // the order's own rate (its total in both currencies).
+        refund.amount_minor = returned_elsewhere;
+        refund.currency = elsewhere;
+    }
     return refund;
 }
 

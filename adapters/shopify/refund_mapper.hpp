@@ -11,9 +11,13 @@
 
 namespace rewardd::shopify {
 
+// `currency` is the order's (or the bare refund's, refund_currency). An amount-only refund whose
+// money went back only in another currency (the buyer's) carries that amount and currency.
 Result<Refund> refund_from_json(const json& refund, const std::string& currency, const std::string& path);
 
-// The shop currency a bare refund is in: its lines' shop_money currency, else its transactions'.
+// The currency a bare refund is in: its lines' shop_money currency, else its transactions' (the
+// buyer's, which for an order paid in another currency is not the shop's; the event's stub order
+// then names it, and the engine weighs the amount at the order's rate).
 std::string refund_currency(const json& refund);
 
 // refunds/create: one order.refunded event whose order is a stub (id and currency); nullopt when

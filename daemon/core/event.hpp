@@ -64,6 +64,17 @@ struct Order {
     // Discount codes the order used, as the platform lists them (WooCommerce coupon_lines, Shopify
     // discount_codes); a rewardd redemption code among them commits its reservation.
     std::vector<std::string> codes;
+    // The buyer's currency when it is not the shop's (Shopify Markets): the order's total in it,
+    // which with `total_minor` is the rate a refund in the buyer's money is weighed at.
+    struct Presentment {
+        std::string currency;
+        std::int64_t total_minor = 0;
+        bool operator==(const Presentment&) const = default;
+    };
+    std::optional<Presentment> presentment;
+    // Lines the platform lists but that earn nothing by nature (a Shopify gift card bought): not
+    // in `lines`, and a refund of them takes no points back from the others.
+    std::vector<std::string> non_earning_lines;
 };
 
 struct RefundLine {
@@ -76,6 +87,10 @@ struct Refund {
     std::string id;
     std::int64_t amount_minor = 0;
     std::vector<RefundLine> lines;  // empty for an amount-only refund
+    // The currency `amount_minor` is in when it is not the event's order currency: a Shopify
+    // refund that only tells the money returned, in the buyer's currency. Lines are always in the
+    // order's currency.
+    std::string currency;
 };
 
 struct Adjustment {

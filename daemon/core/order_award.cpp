@@ -42,6 +42,7 @@ OrderAward::OrderAward(const RuleBook& rules, const std::vector<LedgerEntry>& ex
 }
 
 OrderOutcome OrderAward::run(const std::vector<Event>& events, Timestamp now) {
+    learn_order_facts(events);
     // A cancellation ends the order's award, so it is walked after every refund the order has,
     // whatever their timestamps: a platform's cancellation snapshot lists refunds made after its
     // own cancelled_at, and the result must not depend on which delivery came first. A restore
@@ -99,6 +100,14 @@ OrderOutcome OrderAward::run(const std::vector<Event>& events, Timestamp now) {
     return std::move(m_outcome);
 }
 
+void OrderAward::learn_order_facts(const std::vector<Event>& events) {
+    for (const auto& e : events) {
+        if (!e.order || e.type == EventType::order_refunded) continue;  // a refund's order may be a stub
+        if (e.order->presentment && !m_presentment) m_presentment = e.order->presentment;
+        m_non_earning_lines.insert(e.order->non_earning_lines.begin(), e.order->non_earning_lines.end());
+    }
+}
+
 void OrderAward::handle(const Event& event) {
     if (m_shop_id.empty()) {
         m_shop_id = event.shop_id;
@@ -116,7 +125,13 @@ void OrderAward::handle(const Event& event) {
                 const bool seen = std::any_of(m_refunds.begin(), m_refunds.end(), [&](const auto& r) {
                     return r.refund.id == event.refund->id;
                 });
-                if (!seen) m_refunds.push_back({*event.refund, event.occurred_at, event.id, false});
+                if (!seen) {
+                    PendingRefund pending{*event.refund, event.occurred_at, event.id, false};
+                    pending.currency = !event.refund->currency.empty() ? event.refund->currency
+                                       : event.order                   ? event.order->currency
+                                                                       : std::string{};
+                    m_refunds.push_back(std::move(pending));
+                }
             }
             break;
         case EventType::order_cancelled:
@@ -338,12 +353,45 @@ void OrderAward::apply_refund(PendingRefund& refund) {
     if (m_voided || m_customer.empty()) return;
     // Arrived after the award was gone (a restore starts it again: refunds after it count).
     if (m_restores == 0 && reversal_recorded() && !refund_recorded(refund.refund.id)) return;
-    m_refunded_total_minor += refund.refund.amount_minor;
+    if (!weigh_refund(refund)) {
+        m_outcome.unweighed_refunds.push_back(refund.refund.id);
+        return;
+    }
+    m_refunded_total_minor += refund.amount_minor;
+    if (!refund.weighed.empty()) m_refunded_presentment_minor += refund.refund.amount_minor;
     claw_back_lines(refund);
     settle_refunded_lines(refund);
-    if (m_order->total_minor > 0 && m_refunded_total_minor >= m_order->total_minor) {
+    // Refunds weighed in the buyer's currency are rounded down one by one, so their sum is also
+    // checked as given: all of the buyer's total refunded is a full refund.
+    const bool all_shop_money = m_order->total_minor > 0 && m_refunded_total_minor >= m_order->total_minor;
+    const bool all_buyer_money = m_presentment && m_presentment->total_minor > 0 &&
+                                 m_refunded_presentment_minor >= m_presentment->total_minor;
+    if (all_shop_money || all_buyer_money) {
         reverse(refund.at, life_key("reverse"), refund.event_id, "order fully refunded");
     }
+}
+
+bool OrderAward::weigh_refund(PendingRefund& refund) const {
+    const Refund& r = refund.refund;
+    if (refund.currency.empty() || refund.currency == m_order->currency) {
+        refund.amount_minor = r.amount_minor;
+        return true;
+    }
+    if (m_presentment && m_presentment->currency == refund.currency && m_presentment->total_minor > 0) {
+        // At the order's own rate (its total in both currencies), rounded down: the buyer's refund
+        // never takes back more than its share.
+        refund.amount_minor =
+            scale_rounded(r.amount_minor, m_order->total_minor, m_presentment->total_minor, Rounding::floor);
+        refund.weighed = std::to_string(r.amount_minor) + " " + refund.currency + " at the order's " +
+                         std::to_string(m_presentment->total_minor) + " " + refund.currency + " = " +
+                         std::to_string(m_order->total_minor) + " " + m_order->currency;
+        return true;
+    }
+    if (r.lines.empty()) return false;
+    // Lines are in the order's currency: they alone say what was refunded.
+    refund.amount_minor = 0;
+    for (const auto& line : r.lines) refund.amount_minor += std::abs(line.total_minor);
+    return true;
 }
 
 bool OrderAward::reversal_recorded() const {
@@ -360,12 +408,15 @@ bool OrderAward::refund_recorded(const std::string& refund_id) const {
     return it != m_existing.end() && it->first.compare(0, prefix.size(), prefix) == 0;
 }
 
-std::vector<std::int64_t> OrderAward::refunded_per_line(const Refund& refund) const {
+std::vector<std::int64_t> OrderAward::refunded_per_line(const PendingRefund& pending) const {
+    const Refund& refund = pending.refund;
     std::vector<std::int64_t> amounts(m_lines.size(), 0);
-    std::int64_t unassigned = refund.lines.empty() ? refund.amount_minor : 0;
+    std::int64_t unassigned = refund.lines.empty() ? pending.amount_minor : 0;
     for (const auto& rl : refund.lines) {
         auto it = std::find_if(m_lines.begin(), m_lines.end(), [&](const auto& l) { return l.id == rl.line_id; });
         if (it == m_lines.end()) {
+            // A gift card bought earned nothing, so its refund takes nothing from the other lines.
+            if (m_non_earning_lines.count(rl.line_id)) continue;
             unassigned += std::abs(rl.total_minor);
         } else {
             amounts[static_cast<std::size_t>(it - m_lines.begin())] += std::abs(rl.total_minor);
@@ -390,7 +441,7 @@ std::vector<std::int64_t> OrderAward::refunded_per_line(const Refund& refund) co
 }
 
 void OrderAward::claw_back_lines(const PendingRefund& refund) {
-    const auto amounts = refunded_per_line(refund.refund);
+    const auto amounts = refunded_per_line(refund);
     for (std::size_t i = 0; i < m_lines.size(); ++i) {
         auto& line = m_lines[i];
         line.refunded_minor += amounts[i];
@@ -409,7 +460,7 @@ void OrderAward::claw_back_lines(const PendingRefund& refund) {
         e.base_minor = refunded;
         e.rate = std::to_string(refunded) + "/" + std::to_string(line.total_minor);
         e.refers_to = line.earn_key;
-        e.reason = "refund " + refund.refund.id;
+        e.reason = "refund " + refund.refund.id + (refund.weighed.empty() ? "" : " (" + refund.weighed + ")");
         const LedgerEntry& actual = commit(e);
         line.clawed += -(actual.pending_delta + actual.available_delta);
     }

@@ -37,6 +37,9 @@ struct OrderOutcome {
     std::vector<LedgerEntry> new_entries;
     std::vector<std::string> conflicts;        // existing keys whose content the events contradict
     std::optional<Timestamp> next_release_at;  // when the order's pending points become due
+    // Refunds (by id) that took nothing back: their amount is in a currency the order tells no
+    // rate for (an order stored before rewardd kept the buyer's total), so it cannot be weighed.
+    std::vector<std::string> unweighed_refunds;
 };
 
 class OrderAward {
@@ -66,6 +69,9 @@ private:
         Timestamp at = 0;
         std::string event_id;
         bool applied = false;
+        std::string currency;          // of refund.amount_minor
+        std::int64_t amount_minor = 0;  // in the order's currency, once weighed (apply_refund)
+        std::string weighed;           // how a refund in the buyer's currency was weighed, for its reason
     };
 
     // Releases the points when their time has come by `t`, unless the order was cancelled before
@@ -85,7 +91,13 @@ private:
     std::string life_key(const std::string& suffix) const;
     // "<shop>:order:<id>:<suffix>": every key this order's entries carry.
     std::string own_key(const std::string& suffix) const;
+    // What a refund's facts about the order need before the walk: the buyer's total and the lines
+    // that earn nothing, from whichever of the order's events carries them.
+    void learn_order_facts(const std::vector<Event>& events);
     void apply_refund(PendingRefund& refund);
+    // Sets refund.amount_minor to the refund's amount in the order's currency; false when it is in
+    // another currency the order tells no rate for.
+    bool weigh_refund(PendingRefund& refund) const;
     bool reversal_recorded() const;
     // Whether the ledger already holds this order's release (or its cashback falling due): a
     // release once recorded stands, whatever a later walk learns.
@@ -93,7 +105,7 @@ private:
     bool refund_recorded(const std::string& refund_id) const;
     void claw_back_lines(const PendingRefund& refund);
     void settle_refunded_lines(const PendingRefund& refund);
-    std::vector<std::int64_t> refunded_per_line(const Refund& refund) const;
+    std::vector<std::int64_t> refunded_per_line(const PendingRefund& refund) const;
     void earn_cashback(const EarningPlan& plan, const Event& event);
     void reverse_cashback(Timestamp at, const std::string& event_id, const std::string& reason);
     void reverse(Timestamp at, const std::string& key_suffix, const std::string& event_id,
@@ -121,6 +133,9 @@ private:
     std::vector<LineState> m_lines;
     std::vector<PendingRefund> m_refunds;
     std::int64_t m_refunded_total_minor = 0;
+    std::optional<Order::Presentment> m_presentment;  // the buyer's currency and total, when not the shop's
+    std::int64_t m_refunded_presentment_minor = 0;    // refunds given in it, as given
+    std::set<std::string> m_non_earning_lines;
     std::int64_t m_pending = 0;
     std::int64_t m_available = 0;
     std::int64_t m_cashback_held = 0;  // cashback not yet due nor reversed

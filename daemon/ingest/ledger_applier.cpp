@@ -139,6 +139,11 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
         ++stats.conflicts;
         spdlog::warn("engine: exists_with_different_content key={} (kept the recorded entry)", key);
     }
+    for (const auto& refund : outcome.unweighed_refunds) {
+        spdlog::warn("engine: refund {} of order {} shop={} is in a currency the order tells no rate for "
+                     "(nothing taken back; see docs/shopify.md, Refunds in the buyer's currency)",
+                     refund, order.second, order.first);
+    }
     // The order's customer, a referrer the order rewarded, and whoever's code it used: each walked
     // once, after everything the order wrote.
     std::set<std::string> customers;

@@ -82,3 +82,55 @@ TEST_CASE("an order's discount codes round-trip, and are left out when there are
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().field == "order.codes[0]");
 }
+
+TEST_CASE("the buyer's currency, lines that earn nothing and a refund's own currency round-trip, absent when unset") {
+    const std::string extras =
+        "\"presentment\": {\"currency\": \"JPY\", \"total\": 820000}, \"non_earning_lines\": [\"gc1\"]";
+    auto event = parse_event_json(replace(k_sample, "\"referral_code\": null", extras), "shop1");
+    REQUIRE(event.ok());
+    REQUIRE(event->order->presentment);
+    CHECK(event->order->presentment->currency == "JPY");
+    CHECK(event->order->presentment->total_minor == 820000);
+    CHECK(event->order->non_earning_lines == std::vector<std::string>{"gc1"});
+    auto again = parse_event_json(event_to_json(*event), "shop1");
+    REQUIRE(again.ok());
+    CHECK(again->order->presentment == event->order->presentment);
+    CHECK(again->order->non_earning_lines == event->order->non_earning_lines);
+
+    const std::string refunded = replace(replace(k_sample, "\"order.paid\"", "\"order.refunded\""), "\"refund\": null",
+                                         "\"refund\": {\"id\": \"r1\", \"amount\": 41000, \"currency\": \"JPY\"}");
+    auto refund = parse_event_json(refunded, "shop1");
+    REQUIRE(refund.ok());
+    CHECK(refund->refund->currency == "JPY");
+    CHECK(parse_event_json(event_to_json(*refund), "shop1")->refund->currency == "JPY");
+
+    // Older bodies (and events without these facts) stay byte for byte as they were.
+    const std::string plain = event_to_json(*parse_event_json(k_sample, "shop1"));
+    CHECK(plain.find("presentment") == std::string::npos);
+    CHECK(plain.find("non_earning_lines") == std::string::npos);
+    const auto plain_refund = replace(refunded, ", \"currency\": \"JPY\"}", "}");
+    CHECK(event_to_json(*parse_event_json(plain_refund, "shop1")).find("\"currency\":\"JPY\"") == std::string::npos);
+}
+
+TEST_CASE("a bad buyer's currency, line id list or refund currency is refused naming the field") {
+    struct Row { std::string extra; const char* field; };
+    const Row rows[] = {
+        {"\"presentment\": {\"currency\": \"XYZ\", \"total\": 5}", "order.presentment.currency"},
+        {"\"presentment\": {\"currency\": \"JPY\", \"total\": -5}", "order.presentment.total"},
+        {"\"presentment\": {\"currency\": \"JPY\"}", "order.presentment.total"},
+        {"\"presentment\": \"JPY\"", "order.presentment"},
+        {"\"non_earning_lines\": [7]", "order.non_earning_lines[0]"},
+        {"\"non_earning_lines\": \"gc1\"", "order.non_earning_lines"},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.field);
+        auto event = parse_event_json(replace(k_sample, "\"referral_code\": null", row.extra), "shop1");
+        REQUIRE_FALSE(event.ok());
+        CHECK(event.error().field == row.field);
+    }
+    const std::string refunded = replace(replace(k_sample, "\"order.paid\"", "\"order.refunded\""), "\"refund\": null",
+                                         "\"refund\": {\"id\": \"r1\", \"amount\": 5, \"currency\": \"XYZ\"}");
+    auto refund = parse_event_json(refunded, "shop1");
+    REQUIRE_FALSE(refund.ok());
+    CHECK(refund.error().field == "refund.currency");
+}

@@ -151,6 +151,66 @@ TEST_CASE("shop money is used when the buyer paid in another currency") {
     CHECK(find(p, EventType::order_paid)->order->lines[0].total_minor == 19566);
 }
 
+// orders/paid as a Shopify Markets order: the shop's money is USD, the buyer paid 89,841 JPY.
+nlohmann::json order_paid_in_yen() {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    (*doc)["presentment_currency"] = "JPY";
+    (*doc)["total_price_set"]["presentment_money"] = {{"amount", "89841"}, {"currency_code", "JPY"}};
+    return *doc;
+}
+
+// refunds/create of that order, amount-only: the money went back in yen, the only figure it tells.
+nlohmann::json yen_refund_without_lines() {
+    auto doc = parse_literal_json(fixture("refunds-create.json"));
+    (*doc)["refund_line_items"] = nlohmann::json::array();
+    (*doc)["transactions"][0]["currency"] = "JPY";
+    (*doc)["transactions"][0]["amount"] = "31000";
+    return *doc;
+}
+
+TEST_CASE("an order paid in the buyer's currency keeps its total in it, an order in the shop's none") {
+    const auto p = plan("orders/paid", order_paid_in_yen().dump());
+    const Order& order = *find(p, EventType::order_paid)->order;
+    CHECK(order.currency == "USD");
+    CHECK(order.total_minor == 59894);
+    REQUIRE(order.presentment);
+    CHECK(order.presentment->currency == "JPY");
+    CHECK(order.presentment->total_minor == 89841);
+    CHECK_FALSE(find(plan("orders/paid", fixture("orders-paid.json")), EventType::order_paid)->order->presentment);
+    // Unreadable, it is left out: the order itself still maps.
+    auto odd = order_paid_in_yen();
+    odd["total_price_set"]["presentment_money"]["currency_code"] = "XYZ";
+    CHECK_FALSE(find(plan("orders/paid", odd.dump()), EventType::order_paid)->order->presentment);
+}
+
+TEST_CASE("a gift card bought with the order is listed as a line that earns nothing") {
+    auto doc = parse_literal_json(fixture("orders-paid.json"));
+    (*doc)["line_items"][1]["gift_card"] = true;
+    const auto p = plan("orders/paid", doc->dump());
+    const Order& order = *find(p, EventType::order_paid)->order;
+    CHECK(order.lines.size() == 2);
+    CHECK(order.non_earning_lines == std::vector<std::string>{"518995019"});
+}
+
+TEST_CASE("an amount-only refund given back in the buyer's currency carries it, whichever webhook tells it") {
+    const auto created = plan("refunds/create", yen_refund_without_lines().dump());
+    REQUIRE(created.events.size() == 1);
+    const Event& bare = created.events[0];
+    CHECK(bare.order->currency == "JPY");  // the stub order names the currency of the amount
+    CHECK(bare.refund->amount_minor == 31000);
+    CHECK(bare.refund->lines.empty());
+
+    auto cancelled = parse_literal_json(fixture("orders-cancelled.json"));
+    (*cancelled)["refunds"] = nlohmann::json::array({yen_refund_without_lines()});
+    const auto p = plan("orders/cancelled", cancelled->dump());
+    const Event* in_snapshot = find(p, EventType::order_refunded);
+    REQUIRE(in_snapshot);
+    CHECK(in_snapshot->id == bare.id);
+    CHECK(in_snapshot->order->currency == "USD");
+    CHECK(in_snapshot->refund->currency == "JPY");
+    CHECK(in_snapshot->refund->amount_minor == 31000);
+}
+
 TEST_CASE("a shop-money amount in another currency than the order's is refused naming the field") {
     auto doc = parse_literal_json(fixture("orders-paid.json"));
     (*doc)["total_price_set"]["shop_money"]["currency_code"] = "EUR";

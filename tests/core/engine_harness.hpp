@@ -90,6 +90,8 @@ public:
         return b;
     }
     std::size_t conflicts() const { return m_conflicts; }
+    // Refunds reported as taken back from nothing (their currency has no rate), over every apply.
+    std::size_t unweighed() const { return m_unweighed; }
 
     // Entries as a key -> entry map: the ledger's content regardless of write order.
     std::map<std::string, LedgerEntry> by_key() const {
@@ -102,6 +104,7 @@ private:
     std::vector<LedgerEntry> tick_order(const std::string& key, Timestamp now) {
         auto outcome = m_engine.apply_order(m_events[key], m_order_entries[key], now);
         m_conflicts += outcome.conflicts.size();
+        m_unweighed += outcome.unweighed_refunds.size();
         if (outcome.next_release_at) {
             m_wakeups[key] = *outcome.next_release_at;
         } else {
@@ -125,6 +128,7 @@ private:
     std::set<std::string> m_keys;
     std::vector<LedgerEntry> m_entries;
     std::size_t m_conflicts = 0;
+    std::size_t m_unweighed = 0;
 };
 
 }  // namespace rewardd::test

@@ -183,3 +183,42 @@ TEST_CASE("with points released on fulfilment, a Shopify order's points become a
     CHECK(held("available_delta") == 587);
     CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM events WHERE event_id = 'shopify:s1:order:450789469:completed'") == 1);
 }
+
+// A Shopify Markets order: the shop's money is USD (598.94, 587 points), the buyer paid 89,841 JPY.
+// Refunded 31,000 JPY without lines, the money the refund tells is yen only.
+TEST_CASE("a refund given back in the buyer's currency takes its share at the order's rate, whichever webhook tells it") {
+    json paid = json::parse(fixture("orders-paid.json"));
+    paid["presentment_currency"] = "JPY";
+    paid["total_price_set"]["presentment_money"] = {{"amount", "89841"}, {"currency_code", "JPY"}};
+    json refund = json::parse(fixture("refunds-create.json"));
+    refund["refund_line_items"] = json::array();
+    refund["transactions"][0]["currency"] = "JPY";
+    refund["transactions"][0]["amount"] = "31000";
+    json updated = paid;  // the same refund told by the order's next snapshot instead
+    updated["financial_status"] = "partially_refunded";
+    updated["refunds"] = json::array({refund});
+
+    TempDir bare, snapshot;
+    add_shop(bare.str());
+    add_shop(snapshot.str());
+    {
+        DaemonProcess daemon(bare.str());
+        REQUIRE(post_signed(daemon, "orders/paid", paid.dump(), "paid-1")->status == 200);
+        wait_applied(bare.str());
+        REQUIRE(balance(bare.str(), k_bob) == 587);
+        REQUIRE(post_signed(daemon, "refunds/create", refund.dump(), "refund-1")->status == 200);
+        wait_applied(bare.str());
+    }
+    {
+        DaemonProcess daemon(snapshot.str());
+        REQUIRE(post_signed(daemon, "orders/paid", paid.dump(), "paid-1")->status == 200);
+        REQUIRE(post_signed(daemon, "orders/updated", updated.dump(), "updated-1")->status == 200);
+        wait_applied(snapshot.str());
+    }
+    // 31,000 of 89,841 JPY is 206.66 of 598.94 USD: about a third of the points (201 of 587), where
+    // 31,000 read as 310.00 USD would have taken more than half.
+    CHECK(balance(bare.str(), k_bob) == 386);
+    CHECK(ledger_fingerprint(snapshot.str()) == ledger_fingerprint(bare.str()));
+    CHECK(query_int(bare.str(), "SELECT COUNT(*) FROM ledger WHERE kind = 'claw_back' AND reason LIKE "
+                                "'refund 509562969 (31000 JPY at the order''s 89841 JPY = 59894 USD)'") > 0);
+}

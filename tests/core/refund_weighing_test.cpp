@@ -1,0 +1,97 @@
+// Refunds the order's own lines do not describe: an amount-only refund given in the buyer's
+// currency (a Shopify Markets order: the shop's money is USD, the buyer paid JPY), and a refund of a
+// line that earned nothing (a gift card bought). Each takes back what it is worth in the order's
+// currency, never what its bare number would be.
+#include <doctest/doctest.h>
+
+#include "core/engine_harness.hpp"
+
+using namespace rewardd;
+using namespace rewardd::test;
+
+namespace {
+
+constexpr Timestamp t0 = 1795341600;  // 2026-11-22T10:00:00Z
+
+// 200.00 USD of goods and 50.00 of tax (200 points), which the buyer paid as 37,500 JPY.
+Order order_paid_in_yen() {
+    Order o = make_order("1", "USD", {{"a", 10000}, {"b", 10000}}, 0, 5000, 0);
+    o.presentment = Order::Presentment{"JPY", 37500};
+    return o;
+}
+
+// A refunds/create body in the buyer's money: the stub order names the currency the amount is in.
+Event yen_refund(const std::string& id, Timestamp at, std::int64_t yen) {
+    Order stub;
+    stub.id = "1";
+    stub.currency = "JPY";
+    return refund_event(id, at, stub, Refund{id, yen, {}});
+}
+
+std::int64_t points(const EngineHarness& h) {
+    const auto b = h.balance();
+    return b.available + b.pending;
+}
+
+}  // namespace
+
+TEST_CASE("an amount-only refund in the buyer's currency is weighed at the order's own rate") {
+    EngineHarness h;
+    h.deliver(order_event(EventType::order_paid, "paid", t0, order_paid_in_yen()), t0);
+    REQUIRE(points(h) == 200);
+    // 18,750 JPY is half of what the buyer paid: half the points. Taken as 187.50 USD it would
+    // have been three quarters of the order.
+    const auto added = h.deliver(yen_refund("r1", t0 + 60, 18750), t0 + 60);
+    CHECK(points(h) == 100);
+    REQUIRE_FALSE(added.empty());
+    CHECK(added.front().reason == "refund r1 (18750 JPY at the order's 37500 JPY = 25000 USD)");
+    CHECK(h.unweighed() == 0);
+}
+
+TEST_CASE("the same refund told in the order's snapshot, with its currency on the refund, weighs the same") {
+    EngineHarness stub, snapshot;
+    const Order o = order_paid_in_yen();
+    for (auto* h : {&stub, &snapshot}) h->deliver(order_event(EventType::order_paid, "paid", t0, o), t0);
+    stub.deliver(yen_refund("r1", t0 + 60, 12000), t0 + 60);
+    snapshot.deliver(refund_event("r1", t0 + 60, o, Refund{"r1", 12000, {}, "JPY"}), t0 + 60);
+    CHECK(points(stub) == points(snapshot));
+    CHECK(stub.by_key() == snapshot.by_key());
+}
+
+TEST_CASE("refunds in the buyer's currency that add up to all they paid take back the whole award") {
+    EngineHarness h;
+    h.deliver(order_event(EventType::order_paid, "paid", t0, order_paid_in_yen()), t0);
+    // Weighed one by one and rounded down, 12,500 and 25,000 JPY are 83.33 and 166.66 USD: one
+    // cent short of the order, yet everything the buyer paid came back.
+    h.deliver(yen_refund("r1", t0 + 60, 12500), t0 + 60);
+    h.deliver(yen_refund("r2", t0 + 120, 25000), t0 + 120);
+    CHECK(points(h) == 0);
+    CHECK(h.conflicts() == 0);
+}
+
+TEST_CASE("a refund in a currency the order tells no rate for takes nothing back and is reported") {
+    EngineHarness h;
+    Order o = order_paid_in_yen();
+    o.presentment.reset();  // an order stored before rewardd kept the buyer's total
+    h.deliver(order_event(EventType::order_paid, "paid", t0, o), t0);
+    h.deliver(yen_refund("r1", t0 + 60, 18750), t0 + 60);
+    CHECK(points(h) == 200);
+    CHECK(h.unweighed() > 0);
+    // A refund with lines says what it refunded in the order's money, whatever its amount is in.
+    h.deliver(refund_event("r2", t0 + 120, o, Refund{"r2", 9000, {{"a", 1, 10000}}, "JPY"}), t0 + 120);
+    CHECK(points(h) == 100);
+}
+
+TEST_CASE("refunding a gift card bought with the order takes no points from the other lines") {
+    EngineHarness h;
+    // 50.00 of goods earn 50 points; the 50.00 gift card beside them earns nothing.
+    Order o = make_order("1", "EUR", {{"a", 5000}});
+    o.non_earning_lines = {"gc"};
+    o.total_minor += 5000;
+    h.deliver(order_event(EventType::order_paid, "paid", t0, o), t0);
+    REQUIRE(points(h) == 50);
+    h.deliver(refund_event("r1", t0 + 60, o, Refund{"r1", 5000, {{"gc", 1, 5000}}}), t0 + 60);
+    CHECK(points(h) == 50);
+    h.deliver(refund_event("r2", t0 + 120, o, Refund{"r2", 5000, {{"a", 1, 5000}}}), t0 + 120);
+    CHECK(points(h) == 0);
+}
