@@ -29,11 +29,16 @@ bool is_successful_refund(const json& t) {
 }  // namespace
 
 std::string refund_currency(const json& refund) {
+    const auto shop_currency = [](const json& item, const char* set_key) {
+        const auto set = item.find(set_key);
+        if (set == item.end() || !set->is_object() || !set->contains("shop_money")) return std::string{};
+        return read_string(set->at("shop_money"), "currency_code");
+    };
     for (const auto& item : array_or_empty(refund, "refund_line_items")) {
-        const auto set = item.find("subtotal_set");
-        if (set == item.end() || !set->is_object() || !set->contains("shop_money")) continue;
-        const std::string code = read_string(set->at("shop_money"), "currency_code");
-        if (!code.empty()) return code;
+        if (const std::string code = shop_currency(item, "subtotal_set"); !code.empty()) return code;
+    }
+    for (const auto& item : array_or_empty(refund, "refund_shipping_lines")) {
+        if (const std::string code = shop_currency(item, "subtotal_amount_set"); !code.empty()) return code;
     }
     for (const auto& t : array_or_empty(refund, "transactions")) {
         const std::string code = read_string(t, "currency");
@@ -60,6 +65,21 @@ Result<Refund> refund_from_json(const json& doc, const std::string& currency, co
         if (!sum) return field_error(ErrorCode::amount_out_of_range, item_path + ".subtotal", "makes the sum too large");
         lines_sum = *sum;
         refund.lines.push_back(std::move(line));
+    }
+    // Shipping given back (refund_shipping_lines, shop money, with its tax): it earned nothing.
+    const json& shipping = array_or_empty(doc, "refund_shipping_lines");
+    for (std::size_t i = 0; i < shipping.size(); ++i) {
+        const std::string item_path = path + ".refund_shipping_lines[" + std::to_string(i) + "]";
+        for (const char* part : {"subtotal_amount", "tax_amount"}) {
+            std::int64_t amount = 0;
+            const std::string set_key = std::string(part) + "_set";
+            TRY_ASSIGN(amount, read_shop_money(shipping[i], part, set_key.c_str(), currency, item_path + "." + part));
+            const auto sum = add_amounts(refund.shipping_minor, amount);
+            if (!sum || amount < 0) {
+                return field_error(ErrorCode::amount_out_of_range, item_path + "." + part, "is out of range");
+            }
+            refund.shipping_minor = *sum;
+        }
     }
     std::int64_t returned = 0, returned_elsewhere = 0;
     bool any_transaction = false;

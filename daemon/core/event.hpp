@@ -91,6 +91,9 @@ struct Refund {
     // refund that only tells the money returned, in the buyer's currency. Lines are always in the
     // order's currency.
     std::string currency;
+    // Of the amount: shipping (with its tax) given back, in the order's currency. It earned no
+    // points, so an amount-only refund takes back only what is left beside it.
+    std::int64_t shipping_minor = 0;
 };
 
 struct Adjustment {

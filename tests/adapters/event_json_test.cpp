@@ -134,3 +134,18 @@ TEST_CASE("a bad buyer's currency, line id list or refund currency is refused na
     REQUIRE_FALSE(refund.ok());
     CHECK(refund.error().field == "refund.currency");
 }
+
+TEST_CASE("a refund's shipping part round-trips, is left out when none and is never negative") {
+    const std::string refunded = replace(replace(k_sample, "\"order.paid\"", "\"order.refunded\""), "\"refund\": null",
+                                         "\"refund\": {\"id\": \"r1\", \"amount\": 5500, \"shipping\": 550}");
+    auto refund = parse_event_json(refunded, "shop1");
+    REQUIRE(refund.ok());
+    CHECK(refund->refund->shipping_minor == 550);
+    CHECK(parse_event_json(event_to_json(*refund), "shop1")->refund->shipping_minor == 550);
+    refund->refund->shipping_minor = 0;
+    const std::string plain = event_to_json(*refund);
+    CHECK(plain.find("\"shipping\":", plain.find("\"refund\":")) == std::string::npos);
+    const auto negative = parse_event_json(replace(refunded, "550}", "-550}"), "shop1");
+    REQUIRE_FALSE(negative.ok());
+    CHECK(negative.error().field == "refund.shipping");
+}

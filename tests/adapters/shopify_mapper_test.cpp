@@ -211,6 +211,31 @@ TEST_CASE("an amount-only refund given back in the buyer's currency carries it, 
     CHECK(in_snapshot->refund->amount_minor == 31000);
 }
 
+TEST_CASE("a refund of shipping tells its shop-money amount and tax apart from the money given back") {
+    auto doc = parse_literal_json(fixture("refunds-create.json"));
+    (*doc)["refund_line_items"] = nlohmann::json::array();
+    (*doc)["refund_shipping_lines"] = nlohmann::json::array(
+        {{{"id", 623176826}, {"shipping_line_id", 369256396},
+          {"subtotal_amount_set", {{"shop_money", {{"amount", "5.00"}, {"currency_code", "USD"}}},
+                                   {"presentment_money", {{"amount", "5.00"}, {"currency_code", "USD"}}}}},
+          {"tax_amount_set", {{"shop_money", {{"amount", "0.50"}, {"currency_code", "USD"}}},
+                              {"presentment_money", {{"amount", "0.50"}, {"currency_code", "USD"}}}}}}});
+    (*doc)["transactions"][0]["amount"] = "5.50";
+    const auto p = plan("refunds/create", doc->dump());
+    REQUIRE(p.events.size() == 1);
+    CHECK(p.events[0].refund->amount_minor == 550);
+    CHECK(p.events[0].refund->shipping_minor == 550);
+    CHECK(p.events[0].refund->lines.empty());
+    // In a Shopify Markets order the money went back in yen, the shipping is still shop money.
+    (*doc)["transactions"][0]["currency"] = "JPY";
+    (*doc)["transactions"][0]["amount"] = "820";
+    const auto yen = plan("refunds/create", doc->dump());
+    CHECK(yen.events[0].order->currency == "USD");
+    CHECK(yen.events[0].refund->currency == "JPY");
+    CHECK(yen.events[0].refund->amount_minor == 820);
+    CHECK(yen.events[0].refund->shipping_minor == 550);
+}
+
 TEST_CASE("a shop-money amount in another currency than the order's is refused naming the field") {
     auto doc = parse_literal_json(fixture("orders-paid.json"));
     (*doc)["total_price_set"]["shop_money"]["currency_code"] = "EUR";

@@ -95,3 +95,21 @@ TEST_CASE("refunding a gift card bought with the order takes no points from the 
     h.deliver(refund_event("r2", t0 + 120, o, Refund{"r2", 5000, {{"a", 1, 5000}}}), t0 + 120);
     CHECK(points(h) == 0);
 }
+
+TEST_CASE("shipping given back takes no points: an amount-only refund weighs only what is left beside it") {
+    EngineHarness h;
+    // 200.00 of goods (200 points) and 10.00 of shipping: 210.00.
+    const Order o = make_order("1", "EUR", {{"a", 10000}, {"b", 10000}}, 0, 0, 1000);
+    h.deliver(order_event(EventType::order_paid, "paid", t0, o), t0);
+    Refund shipping_only{"r1", 1000, {}};
+    shipping_only.shipping_minor = 1000;
+    h.deliver(refund_event("r1", t0 + 60, o, shipping_only), t0 + 60);
+    CHECK(points(h) == 200);
+    // 110.50 back, 10.50 of it shipping: 100.00 of the order's 210.00 is weighed, 95.23 of goods,
+    // 47.61 and 47.62 of the two lines: 47 points from each (rounded down per line). Without the
+    // shipping part it would have been 52 from each.
+    Refund with_shipping{"r2", 11050, {}};
+    with_shipping.shipping_minor = 1050;
+    h.deliver(refund_event("r2", t0 + 120, o, with_shipping), t0 + 120);
+    CHECK(points(h) == 200 - 94);
+}

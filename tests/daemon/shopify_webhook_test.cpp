@@ -222,3 +222,21 @@ TEST_CASE("a refund given back in the buyer's currency takes its share at the or
     CHECK(query_int(bare.str(), "SELECT COUNT(*) FROM ledger WHERE kind = 'claw_back' AND reason LIKE "
                                 "'refund 509562969 (31000 JPY at the order''s 89841 JPY = 59894 USD)'") > 0);
 }
+
+TEST_CASE("a refund of shipping alone leaves the order's points as they were") {
+    json refund = json::parse(fixture("refunds-create.json"));
+    refund["refund_line_items"] = json::array();
+    refund["refund_shipping_lines"] = json::array(
+        {{{"id", 623176826}, {"shipping_line_id", 369256396},
+          {"subtotal_amount_set", {{"shop_money", {{"amount", "10.00"}, {"currency_code", "USD"}}},
+                                   {"presentment_money", {{"amount", "10.00"}, {"currency_code", "USD"}}}}}}});
+    refund["transactions"][0]["amount"] = "10.00";
+    TempDir dir;
+    add_shop(dir.str());
+    DaemonProcess daemon(dir.str());
+    REQUIRE(post_fixture(daemon, "orders-paid.json")->status == 200);
+    REQUIRE(post_signed(daemon, "refunds/create", refund.dump(), "refund-shipping")->status == 200);
+    wait_applied(dir.str());
+    CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM events WHERE type = 'order.refunded'") == 1);
+    CHECK(balance(dir.str(), k_bob) == 587);
+}
