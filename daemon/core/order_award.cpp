@@ -355,6 +355,7 @@ void OrderAward::apply_refund(PendingRefund& refund) {
     if (m_restores == 0 && reversal_recorded() && !refund_recorded(refund.refund.id)) return;
     if (!weigh_refund(refund)) {
         m_outcome.unweighed_refunds.push_back(refund.refund.id);
+        keep_recorded_claw_backs(refund.refund.id);
         return;
     }
     m_refunded_total_minor += refund.amount_minor;
@@ -400,6 +401,22 @@ bool OrderAward::reversal_recorded() const {
 
 bool OrderAward::release_recorded() const {
     return m_existing.count(own_key("release")) > 0 || m_existing.count(own_key("cashback:due")) > 0;
+}
+
+// A refund this walk cannot weigh may have been taken back by an earlier rewardd (which read its
+// amount as the order's money): those entries stand as written, and the release and any later
+// refund of their lines must see them, or the order would release points already taken back.
+void OrderAward::keep_recorded_claw_backs(const std::string& refund_id) {
+    const std::string prefix = own_key("refund:" + refund_id + ":");
+    for (auto it = m_existing.lower_bound(prefix);
+         it != m_existing.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+        if (!m_visited.insert(it->first).second) continue;
+        m_pending += it->second.pending_delta;
+        m_available += it->second.available_delta;
+        for (auto& line : m_lines) {
+            if (line.id == it->second.line_id) line.clawed += -(it->second.pending_delta + it->second.available_delta);
+        }
+    }
 }
 
 bool OrderAward::refund_recorded(const std::string& refund_id) const {

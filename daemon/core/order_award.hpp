@@ -98,6 +98,7 @@ private:
     // Sets refund.amount_minor to the refund's amount in the order's currency; false when it is in
     // another currency the order tells no rate for.
     bool weigh_refund(PendingRefund& refund) const;
+    void keep_recorded_claw_backs(const std::string& refund_id);
     bool reversal_recorded() const;
     // Whether the ledger already holds this order's release (or its cashback falling due): a
     // release once recorded stands, whatever a later walk learns.

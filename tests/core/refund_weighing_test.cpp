@@ -113,3 +113,25 @@ TEST_CASE("shipping given back takes no points: an amount-only refund weighs onl
     h.deliver(refund_event("r2", t0 + 120, o, with_shipping), t0 + 120);
     CHECK(points(h) == 200 - 94);
 }
+
+TEST_CASE("a refund an earlier rewardd took back, that can no longer be weighed, keeps its entries and releases the rest") {
+    RewardEngine engine(RuleBook({Rules{}}));
+    Order o = order_paid_in_yen();
+    o.presentment.reset();  // stored before rewardd kept the buyer's total
+    const Event paid = order_event(EventType::order_paid, "paid", t0, o);
+    // What an earlier rewardd wrote for the yen refund: its number read as the order's money.
+    Order read_as_usd;
+    read_as_usd.id = "1";
+    read_as_usd.currency = "USD";
+    const auto before = engine.apply_order({paid, refund_event("r1", t0 + 60, read_as_usd, Refund{"r1", 18750, {}})},
+                                           {}, t0 + 60);
+    std::vector<LedgerEntry> ledger = before.new_entries;
+    // The same stored events, as they were (the stub order in yen), walked again at release time.
+    const auto after = engine.apply_order({paid, yen_refund("r1", t0 + 60, 18750)}, ledger, t0 + 60 * k_seconds_per_day);
+    CHECK_FALSE(after.unweighed_refunds.empty());
+    ledger.insert(ledger.end(), after.new_entries.begin(), after.new_entries.end());
+    Balance b;
+    for (const auto& e : ledger) add_to_balance(b, e);
+    CHECK(b.pending == 0);
+    CHECK(b.available == 200 - 150);  // 187.50 of 250.00 read as shop money took three quarters
+}
