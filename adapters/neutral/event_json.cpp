@@ -280,7 +280,8 @@ std::string event_to_json(const Event& event) {
         // Absent when none or unset: older bodies stay as they were.
         if (!o.codes.empty()) doc["order"]["codes"] = o.codes;
         if (o.presentment) {
-            doc["order"]["presentment"] = {{"currency", o.presentment->currency}, {"total", o.presentment->total_minor}};
+            doc["order"]["presentment"] = {{"currency", o.presentment->currency},
+                                           {"total", o.presentment->total_minor}};
         }
         if (!o.non_earning_lines.empty()) doc["order"]["non_earning_lines"] = o.non_earning_lines;
     }

@@ -127,7 +127,8 @@ TEST_CASE("a refund an earlier rewardd took back, that can no longer be weighed,
                                            {}, t0 + 60);
     std::vector<LedgerEntry> ledger = before.new_entries;
     // The same stored events, as they were (the stub order in yen), walked again at release time.
-    const auto after = engine.apply_order({paid, yen_refund("r1", t0 + 60, 18750)}, ledger, t0 + 60 * k_seconds_per_day);
+    const auto after =
+        engine.apply_order({paid, yen_refund("r1", t0 + 60, 18750)}, ledger, t0 + 60 * k_seconds_per_day);
     CHECK_FALSE(after.unweighed_refunds.empty());
     ledger.insert(ledger.end(), after.new_entries.begin(), after.new_entries.end());
     Balance b;
