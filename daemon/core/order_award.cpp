@@ -102,7 +102,7 @@ OrderOutcome OrderAward::run(const std::vector<Event>& events, Timestamp now) {
 
 void OrderAward::learn_order_facts(const std::vector<Event>& events) {
     for (const auto& e : events) {
-        if (!e.order || e.type == EventType::order_refunded) continue;  // a refund's order may be a stub
+        if (!e.order) continue;  // a refunds/create stub names no buyer's total and no lines: it adds nothing
         if (e.order->presentment && !m_presentment) m_presentment = e.order->presentment;
         m_non_earning_lines.insert(e.order->non_earning_lines.begin(), e.order->non_earning_lines.end());
     }

@@ -136,3 +136,14 @@ TEST_CASE("a refund an earlier rewardd took back, that can no longer be weighed,
     CHECK(b.pending == 0);
     CHECK(b.available == 200 - 150);  // 187.50 of 250.00 read as shop money took three quarters
 }
+
+TEST_CASE("an order paid before rewardd kept the buyer's total learns it from a later snapshot's refund") {
+    EngineHarness h;
+    Order stored_before = order_paid_in_yen();
+    stored_before.presentment.reset();
+    h.deliver(order_event(EventType::order_paid, "paid", t0, stored_before), t0);
+    // orders/updated after the upgrade: its paid event is a duplicate, its refund carries the order.
+    h.deliver(refund_event("r1", t0 + 60, order_paid_in_yen(), Refund{"r1", 18750, {}, "JPY"}), t0 + 60);
+    CHECK(points(h) == 100);
+    CHECK(h.unweighed() == 0);
+}
