@@ -74,10 +74,8 @@ Result<Refund> refund_from_json(const json& doc, const std::string& currency, co
             std::int64_t amount = 0;
             const std::string set_key = std::string(part) + "_set";
             TRY_ASSIGN(amount, read_shop_money(shipping[i], part, set_key.c_str(), currency, item_path + "." + part));
-            const auto sum = add_amounts(refund.shipping_minor, amount);
-            if (!sum || amount < 0) {
-                return field_error(ErrorCode::amount_out_of_range, item_path + "." + part, "is out of range");
-            }
+            const auto sum = amount < 0 ? std::nullopt : add_amounts(refund.shipping_minor, amount);
+            if (!sum) return field_error(ErrorCode::amount_out_of_range, item_path + "." + part, "is out of range");
             refund.shipping_minor = *sum;
         }
     }

@@ -410,9 +410,7 @@ void OrderAward::keep_recorded_claw_backs(const std::string& refund_id) {
     const std::string prefix = own_key("refund:" + refund_id + ":");
     for (auto it = m_existing.lower_bound(prefix);
          it != m_existing.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-        if (!m_visited.insert(it->first).second) continue;
-        m_pending += it->second.pending_delta;
-        m_available += it->second.available_delta;
+        if (!absorb_recorded(it->first, it->second)) continue;
         for (auto& line : m_lines) {
             if (line.id == it->second.line_id) line.clawed += -(it->second.pending_delta + it->second.available_delta);
         }
@@ -589,10 +587,15 @@ void OrderAward::absorb_unvisited_entries(const std::string& reversal_key, Times
     const std::string own = own_key("");
     for (const auto& [key, entry] : m_existing) {
         if (key == reversal_key || key.compare(0, own.size(), own) != 0 || entry.effective_at >= next_restore) continue;
-        if (!m_visited.insert(key).second) continue;
-        m_pending += entry.pending_delta;
-        m_available += entry.available_delta;
+        absorb_recorded(key, entry);
     }
+}
+
+bool OrderAward::absorb_recorded(const std::string& key, const LedgerEntry& entry) {
+    if (!m_visited.insert(key).second) return false;
+    m_pending += entry.pending_delta;
+    m_available += entry.available_delta;
+    return true;
 }
 
 const LedgerEntry& OrderAward::commit(const LedgerEntry& candidate) {

@@ -116,6 +116,9 @@ private:
                            const std::string& event_id) const;
     const LedgerEntry& commit(const LedgerEntry& candidate);
     void absorb_unvisited_entries(const std::string& reversal_key, Timestamp at);
+    // Counts a recorded entry the walk did not write itself into the order's standing, once;
+    // false when it was counted already.
+    bool absorb_recorded(const std::string& key, const LedgerEntry& entry);
 
     const RuleBook& m_rules;
     const CustomerHistory* m_history;

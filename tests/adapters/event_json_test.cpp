@@ -2,6 +2,8 @@
 // the field named.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 
 #include "adapters/neutral/event_json.hpp"
@@ -109,7 +111,8 @@ TEST_CASE("the buyer's currency, lines that earn nothing and a refund's own curr
     CHECK(plain.find("presentment") == std::string::npos);
     CHECK(plain.find("non_earning_lines") == std::string::npos);
     const auto plain_refund = replace(refunded, ", \"currency\": \"JPY\"}", "}");
-    CHECK(event_to_json(*parse_event_json(plain_refund, "shop1")).find("\"currency\":\"JPY\"") == std::string::npos);
+    const auto plain_doc = nlohmann::json::parse(event_to_json(*parse_event_json(plain_refund, "shop1")));
+    CHECK_FALSE(plain_doc["refund"].contains("currency"));
 }
 
 TEST_CASE("a bad buyer's currency, line id list or refund currency is refused naming the field") {
