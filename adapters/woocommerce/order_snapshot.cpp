@@ -14,29 +14,6 @@ namespace {
         target = std::move(*_r);    \
     } while (0)
 
-const json& array_or_empty(const json& obj, const char* key) {
-    static const json empty = json::array();
-    const auto it = obj.find(key);
-    return it != obj.end() && it->is_array() ? *it : empty;
-}
-
-// "59.90" -> 5990 in the order's currency. Absent or null is 0 unless required. Only a refund's
-// total may be negative (WooCommerce writes refunds as "-20.00"): a negative line, tax, shipping
-// or order total is no order WooCommerce makes.
-Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, const std::string& path,
-                                bool required = false, bool allow_negative = false) {
-    const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) {
-        if (required) return field_error(ErrorCode::missing_field, path, "is required");
-        return std::int64_t{0};
-    }
-    if (!it->is_string()) return field_error(ErrorCode::invalid_field, path, "must be a decimal string");
-    auto minor = parse_decimal_minor(it->get<std::string>(), exponent);
-    if (!minor) return field_error(minor.error().code, path, minor.error().message);
-    if (*minor < 0 && !allow_negative) return field_error(ErrorCode::invalid_field, path, "must not be negative");
-    return *minor;
-}
-
 Result<OrderLine> read_line(const json& item, int exponent, const std::string& path) {
     if (!item.is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
     OrderLine line;
@@ -109,6 +86,26 @@ Result<std::vector<RefundSummary>> read_refunds(const json& doc, int exponent) {
 }
 
 }  // namespace
+
+const json& array_or_empty(const json& obj, const char* key) {
+    static const json empty = json::array();
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_array() ? *it : empty;
+}
+
+Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, const std::string& path,
+                                bool required, bool allow_negative) {
+    const auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) {
+        if (required) return field_error(ErrorCode::missing_field, path, "is required");
+        return std::int64_t{0};
+    }
+    if (!it->is_string()) return field_error(ErrorCode::invalid_field, path, "must be a decimal string");
+    auto minor = parse_decimal_minor(it->get<std::string>(), exponent);
+    if (!minor) return field_error(minor.error().code, path, minor.error().message);
+    if (*minor < 0 && !allow_negative) return field_error(ErrorCode::invalid_field, path, "must not be negative");
+    return *minor;
+}
 
 Error field_error(ErrorCode code, const std::string& field, const std::string& why) {
     return make_error(code, field + ": " + why, field);

@@ -43,6 +43,13 @@ Result<OrderSnapshot> read_order(const json& doc);
 Error field_error(ErrorCode code, const std::string& field, const std::string& why);
 std::string read_string(const json& obj, const char* key);
 Result<std::string> read_id(const json& obj, const char* key, const std::string& path);
+// obj[key] when it is an array, else an empty one.
+const json& array_or_empty(const json& obj, const char* key);
+// "59.90" -> 5990 in the order's currency. Absent or null is 0 unless required. Only a refund's
+// amounts may be negative (WooCommerce writes refunds as "-20.00"): a negative line, tax, shipping
+// or order total is no order WooCommerce makes.
+Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, const std::string& path,
+                                bool required = false, bool allow_negative = false);
 // A *_gmt date (UTC without offset); nullopt when null or absent.
 Result<std::optional<Timestamp>> read_gmt(const json& obj, const char* key);
 

@@ -17,6 +17,7 @@
 
 #include "books/ledger_by_key.hpp"
 #include "catalog/category_preparer.hpp"
+#include "refunds/refund_line_preparer.hpp"
 #include "ingest/ledger_applier.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_store.hpp"
@@ -91,6 +92,8 @@ std::vector<AppliedBatch> stage(SQLite::Database& replay, SQLite::Database& sour
         replay.exec("INSERT INTO shops (id, platform, secret, settings, created_at) "
                     "SELECT id, platform, '', '{}', created_at FROM src.shops");
         replay.exec("INSERT INTO product_categories SELECT * FROM src.product_categories");
+        // And the WooCommerce refund documents as fetched (refunds/refund_line_preparer.hpp).
+        replay.exec("INSERT INTO woocommerce_refunds SELECT * FROM src.woocommerce_refunds");
         // Erased customers' former keys: the referral codes made from them name the pseudonym.
         replay.exec("INSERT INTO erased_customers SELECT * FROM src.erased_customers");
         SQLite::Statement log(replay, "SELECT seq_to, applied_at, seq_to <= (SELECT by_order_id_through FROM "
@@ -200,8 +203,10 @@ Result<bool> replay_ledger(SQLite::Database& source, const RuleBook& rules, cons
         if (rules_use_categories(rules)) {
             CategoryPreparerOptions prepare;
             prepare.wait_for_unknown = options.wait_for_categories;
-            applier.set_order_preparer(make_category_preparer(replay, prepare));
+            applier.add_order_preparer(make_category_preparer(replay, prepare));
         }
+        // Refunds weighed with the documents the daemon had; one it had not fetched, by its amount.
+        applier.add_order_preparer(make_refund_line_preparer(replay, {.wait_for_documents = false}));
         Replay history(store, applier, entries_written_outside_engine(source, options.until));
         for (const auto& batch : batches) {
             const auto t = std::min(batch.applied_at, options.now);

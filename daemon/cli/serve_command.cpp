@@ -10,6 +10,8 @@
 
 #include "catalog/category_preparer.hpp"
 #include "catalog/woocommerce_category_fetcher.hpp"
+#include "refunds/refund_line_preparer.hpp"
+#include "refunds/woocommerce_refund_fetcher.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/commands.hpp"
 #include "http/api_routes.hpp"
@@ -136,13 +138,19 @@ int serve(const ServeOptions& o) {
                         unix_ms_now);
     outbox.add_deliverer(std::make_unique<WooCommerceCouponDeliverer>(
         WooCommerceRest(outgoing_http.client(), config->platform_timeout_ms, now_utc)));
+    // WooCommerce refunds wait for their documents (lines, shipping), fetched by the outbox's thread.
+    writer.add_order_preparer(make_refund_line_preparer(*writer_db));
+    WooCommerceRefundFetcher refund_fetcher(
+        *outbox_db, WooCommerceRest(outgoing_http.client(), config->platform_timeout_ms, now_utc),
+        RetryPolicy{config->outbox_retry_base_ms, config->outbox_retry_max_ms, static_cast<int>(config->outbox_attempts_max)});
+    outbox.add_side_task([&refund_fetcher](std::int64_t now_ms) { refund_fetcher.run_once(now_ms / 1000); });
     writer.set_entry_hook(daemon_entry_hook(*writer_db));
     // Redemption codes used by orders commit their reservations; expired ones are released.
     writer.set_code_lookup(outbox_code_lookup(*writer_db));
     // WooCommerce orders carry no product categories: fetched when the rules look at them.
     std::optional<WooCommerceCategoryFetcher> category_fetcher;
     if (rules_use_categories(*rules)) {
-        writer.set_order_preparer(make_category_preparer(*writer_db));
+        writer.add_order_preparer(make_category_preparer(*writer_db));
         auto catalog_db = open_database(db_options);
         if (!catalog_db) return fail(catalog_db.error());
         category_fetcher.emplace(

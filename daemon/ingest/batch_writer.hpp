@@ -66,9 +66,9 @@ public:
 
     // See LedgerApplier::set_entry_hook; call before start().
     void set_entry_hook(LedgerApplier::EntryHook hook) { m_applier.set_entry_hook(std::move(hook)); }
-    // See LedgerApplier::set_order_preparer; call before start().
-    void set_order_preparer(LedgerApplier::OrderPreparer preparer) {
-        m_applier.set_order_preparer(std::move(preparer));
+    // See LedgerApplier::add_order_preparer; call before start().
+    void add_order_preparer(LedgerApplier::OrderPreparer preparer) {
+        m_applier.add_order_preparer(std::move(preparer));
     }
     // See LedgerApplier::set_code_lookup; call before start().
     void set_code_lookup(LedgerApplier::CodeLookup lookup) { m_applier.set_code_lookup(std::move(lookup)); }

@@ -114,11 +114,13 @@ Result<bool> LedgerApplier::apply_order(const OrderRef& order, Timestamp now, Ap
     auto stored = m_store.order_events(order.first, order.second);
     if (!stored) return stored.error();
     std::vector<Event> events = parse_order_events(*stored);
-    if (m_order_preparer) {
-        auto wait = m_order_preparer(events, now);
+    std::optional<Timestamp> look_again;
+    for (const auto& prepare : m_order_preparers) {
+        auto wait = prepare(events, now);
         if (!wait) return wait.error();
-        if (*wait) return m_store.set_wakeup({order.first, order.second, **wait});
+        if (*wait && (!look_again || **wait < *look_again)) look_again = *wait;
     }
+    if (look_again) return m_store.set_wakeup({order.first, order.second, *look_again});
     auto existing = order_entries(order);
     if (!existing) return existing.error();
     // The customer's other orders decide the tier this order earns at.

@@ -74,11 +74,12 @@ public:
     using EntryHook = std::function<Result<bool>(const LedgerEntry& entry, Timestamp now)>;
     void set_entry_hook(EntryHook hook) { m_entry_hook = std::move(hook); }
 
-    // Completes an order's events before the engine sees them (the product categories a platform's
-    // payload lacks). Answers nullopt when the order is ready, or when to look again: the order is
-    // then left unapplied until that time, its events kept.
+    // Completes an order's events before the engine sees them (the product categories, the refunds'
+    // lines a platform's payload lacks). Answers nullopt when the order is ready, or when to look
+    // again: the order is then left unapplied until the soonest such time, its events kept. Every
+    // preparer runs on every order, so each asks for what it lacks at once.
     using OrderPreparer = std::function<Result<std::optional<Timestamp>>(std::vector<Event>& events, Timestamp now)>;
-    void set_order_preparer(OrderPreparer preparer) { m_order_preparer = std::move(preparer); }
+    void add_order_preparer(OrderPreparer preparer) { m_order_preparers.push_back(std::move(preparer)); }
 
     // Finds the redemption behind a code an order used (nullopt: not a code rewardd issued). Without
     // it orders' codes are ignored and code expiry wake-ups are dropped (a replay takes the
@@ -143,7 +144,7 @@ private:
     LedgerStore& m_store;
     std::shared_ptr<const RewardEngine> m_engine;
     EntryHook m_entry_hook;
-    OrderPreparer m_order_preparer;
+    std::vector<OrderPreparer> m_order_preparers;
     CodeLookup m_code_lookup;
     ReferralIndex m_referrals;
     BatchOrder m_batch_order = BatchOrder::arrival;

@@ -54,6 +54,7 @@ void OutboxWorker::run() {
             if (m_stopping) return;
         }
         const std::size_t attempted = run_once(m_clock());
+        for (const auto& task : m_side_tasks) task(m_clock());
         std::unique_lock lock(m_mutex);
         if (m_stopping) return;
         if (attempted < m_options.batch_max) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "metrics/daemon_metrics.hpp"
 #include "outbox/outbox_store.hpp"
@@ -35,6 +36,10 @@ public:
     ~OutboxWorker();
 
     void add_deliverer(std::unique_ptr<RewardDeliverer> deliverer);
+    // Other calls to the same platforms, made on this thread after each round of deliveries (the
+    // WooCommerce refund documents orders wait for): no thread of their own. Call before start().
+    using SideTask = std::function<void(std::int64_t now_ms)>;
+    void add_side_task(SideTask task) { m_side_tasks.push_back(std::move(task)); }
     // Attempts by platform and outcome go here (GET /metrics); call before start().
     void set_metrics(metrics::OutboxMetrics* metrics) { m_metrics = metrics; }
     void start();
@@ -54,6 +59,7 @@ private:
     OutboxOptions m_options;
     MsClock m_clock;
     std::map<std::string, std::unique_ptr<RewardDeliverer>> m_deliverers;  // by platform
+    std::vector<SideTask> m_side_tasks;
 
     std::mutex m_mutex;
     std::condition_variable m_cv;

@@ -148,7 +148,20 @@ CREATE TABLE apply_order_change (id INTEGER PRIMARY KEY CHECK (id = 1), by_order
 INSERT INTO apply_order_change (id, by_order_id_through) SELECT 1, seq FROM apply_cursor WHERE id = 1;
 )SQL";
 
-constexpr std::array<const char*, 9> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9};
+// v10: WooCommerce refunds as the shop's REST API tells them (GET orders/<id>/refunds/<id>): which
+// products and how much shipping each gave back, which the order webhook does not say. A refund
+// waits for its document before it is weighed; once fetched it is kept as it was, so a replay
+// weighs it the same (store/woocommerce_refunds.*).
+constexpr const char* k_v10 = R"SQL(
+CREATE TABLE woocommerce_refunds (
+  shop_id TEXT NOT NULL, order_id TEXT NOT NULL, refund_id TEXT NOT NULL, currency TEXT NOT NULL,
+  state TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,
+  next_try_at INTEGER NOT NULL, last_error TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL,
+  PRIMARY KEY (shop_id, order_id, refund_id));
+CREATE INDEX woocommerce_refunds_wanted ON woocommerce_refunds (state, next_try_at);
+)SQL";
+
+constexpr std::array<const char*, 10> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10};
 
 }  // namespace
 

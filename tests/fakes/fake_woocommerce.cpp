@@ -111,6 +111,8 @@ FakeWooCommerce::FakeWooCommerce(std::string consumer_key, std::string consumer_
     m_server.Get(R"(/wp-json/wc/v3/products/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
         get_product(req, res);
     });
+    m_server.Get(R"(/wp-json/wc/v3/orders/(\d+)/refunds/(\d+))",
+                 [this](const httplib::Request& req, httplib::Response& res) { get_refund(req, res); });
     m_port = m_server.bind_to_any_port("127.0.0.1");
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
     for (int i = 0; i < 200 && !m_server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -216,6 +218,17 @@ void FakeWooCommerce::add_coupon(const std::string& code, const std::string& gra
 void FakeWooCommerce::add_product(int id, const std::vector<std::string>& category_slugs) {
     std::lock_guard lock(m_mutex);
     m_products[id] = category_slugs;
+}
+
+void FakeWooCommerce::add_refund(int order_id, int refund_id, const std::string& document) {
+    std::lock_guard lock(m_mutex);
+    m_refunds[{order_id, refund_id}] = document;
+}
+
+void FakeWooCommerce::fail_next_refund_reads(int n, int status) {
+    std::lock_guard lock(m_mutex);
+    m_fail_refund_reads = n;
+    m_refund_fail_status = status;
 }
 
 void FakeWooCommerce::fail_next_product_reads(int n, int status) {
@@ -533,6 +546,32 @@ void FakeWooCommerce::rate_limit_next_lists(int n, int retry_after_s) {
     std::lock_guard lock(m_mutex);
     m_list_rate_limited = n;
     m_retry_after_s = retry_after_s;
+}
+
+// GET /orders/<id>/refunds/<refund_id>: the document given by add_refund.
+void FakeWooCommerce::get_refund(const httplib::Request& req, httplib::Response& res) {
+    if (meet_outage(req, res)) return;
+    std::string auth;
+    if (authenticate(req, res, auth)) {
+        const std::pair<int, int> key{std::atoi(req.matches[1].str().c_str()), std::atoi(req.matches[2].str().c_str())};
+        std::unique_lock lock(m_mutex);
+        const auto it = m_refunds.find(key);
+        if (m_fail_refund_reads > 0) {
+            --m_fail_refund_reads;
+            const int status = m_refund_fail_status;
+            lock.unlock();
+            send_wc_error(res, status, "internal_server_error", "There has been a critical error.");
+        } else if (it == m_refunds.end()) {
+            lock.unlock();
+            send_wc_error(res, 404, "woocommerce_rest_shop_order_refund_invalid_id", "Invalid ID.");
+        } else {
+            const std::string document = it->second;
+            lock.unlock();
+            res.status = 200;
+            res.set_content(document, "application/json; charset=UTF-8");
+        }
+    }
+    record(req, auth, res.status);
 }
 
 }  // namespace rewardd::test

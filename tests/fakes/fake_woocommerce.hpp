@@ -72,6 +72,12 @@ public:
     void add_product(int id, const std::vector<std::string>& category_slugs);
     // The next `n` product reads answer `status` (500, 503...).
     void fail_next_product_reads(int n, int status = 503);
+    // A refund GET /orders/<order>/refunds/<refund> answers with (`document`: its JSON, as
+    // INTEGRATION.md W3.4 shows it). Unknown refunds answer 404
+    // woocommerce_rest_shop_order_refund_invalid_id.
+    void add_refund(int order_id, int refund_id, const std::string& document);
+    // The next `n` refund reads answer `status` (500, 503...).
+    void fail_next_refund_reads(int n, int status = 503);
     // What a merchant or a customer does in the shop (for reconcile tests): delete a coupon for
     // good, move it to the trash, use it once (usage_count and used_by, as WooCommerce records an
     // order that used it).
@@ -101,6 +107,7 @@ private:
     void list_coupons(const httplib::Request& req, httplib::Response& res);
     void get_coupon(const httplib::Request& req, httplib::Response& res);
     void get_product(const httplib::Request& req, httplib::Response& res);
+    void get_refund(const httplib::Request& req, httplib::Response& res);
     void record(const httplib::Request& req, const std::string& auth, int status);
     void never_answer(std::unique_lock<std::mutex>& lock, const httplib::Request& req, httplib::Response& res,
                       const std::string& auth);
@@ -131,6 +138,9 @@ private:
     std::map<int, std::vector<std::string>> m_products;  // id -> category slugs
     int m_fail_product_reads = 0;
     int m_product_fail_status = 503;
+    std::map<std::pair<int, int>, std::string> m_refunds;  // (order, refund) -> document
+    int m_fail_refund_reads = 0;
+    int m_refund_fail_status = 503;
     std::vector<RecordedRequest> m_requests;
     std::vector<std::string> m_nonces;
 };

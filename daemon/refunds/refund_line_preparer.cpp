@@ -1,0 +1,118 @@
+#include "refund_line_preparer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+#include <map>
+
+#include "adapters/woocommerce/refund_detail.hpp"
+#include "outbox/woocommerce_rest.hpp"
+#include "store/database.hpp"
+#include "store/shop_registry.hpp"
+#include "store/woocommerce_refunds.hpp"
+
+namespace rewardd {
+namespace {
+
+// Refunds WooCommerce keeps have numeric ids; "status-refunded" (an order marked refunded beyond
+// its refunds) is rewardd's own and has no document.
+bool has_document(const Refund& refund) {
+    return !refund.id.empty() && std::all_of(refund.id.begin(), refund.id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_guest(const Order& order) { return order.customer.id.empty() && order.customer.email.empty(); }
+
+// Whether the ledger holds an entry of this refund ("<shop>:order:<id>:refund:<refund>:...").
+Result<bool> refund_on_ledger(SQLite::Database& db, const Event& event) {
+    try {
+        const std::string prefix = event.shop_id + ":order:" + event.order->id + ":refund:" + event.refund->id + ":";
+        SQLite::Statement q(db, "SELECT 1 FROM ledger WHERE shop_id = ? AND order_id = ? AND substr(key, 1, ?) = ? LIMIT 1");
+        q.bind(1, event.shop_id);
+        q.bind(2, event.order->id);
+        q.bind(3, static_cast<std::int64_t>(prefix.size()));
+        q.bind(4, prefix);
+        return q.executeStep();
+    } catch (const std::exception& e) {
+        return storage_error(e);
+    }
+}
+
+class RefundLinePreparer {
+public:
+    RefundLinePreparer(std::shared_ptr<SQLite::Database> db, RefundLinePreparerOptions options)
+        : m_db(std::move(db)), m_options(options) {}
+
+    Result<std::optional<Timestamp>> operator()(std::vector<Event>& events, Timestamp now) {
+        bool waiting = false;
+        for (auto& event : events) {
+            if (event.type != EventType::order_refunded || !event.refund || !event.order) continue;
+            if (!event.refund->lines.empty() || !has_document(*event.refund)) continue;
+            auto woocommerce = is_woocommerce(event.shop_id);
+            if (!woocommerce) return woocommerce.error();
+            if (!*woocommerce) continue;
+            auto wait = prepare(event, now);
+            if (!wait) return wait.error();
+            waiting = waiting || *wait;
+        }
+        if (waiting) return std::optional<Timestamp>{now + m_options.recheck_after_s};
+        return std::optional<Timestamp>{};
+    }
+
+private:
+    Result<bool> is_woocommerce(const std::string& shop_id) {
+        auto known = m_platform_of.find(shop_id);
+        if (known == m_platform_of.end()) {
+            auto shop = ShopRegistry(m_db).find(shop_id);
+            if (!shop) return shop.error();
+            if (!*shop) return false;  // an unknown shop's events are not this step's concern
+            known = m_platform_of.emplace(shop_id, (*shop)->platform).first;
+        }
+        return known->second == "woocommerce";
+    }
+
+    // Fills in the refund's lines when its document is known; true when the order must wait for it.
+    Result<bool> prepare(Event& event, Timestamp now) {
+        WooCommerceRefunds refunds(*m_db);
+        const Order& order = *event.order;
+        auto resolved = refunds.resolved(event.shop_id, order.id, event.refund->id);
+        if (!resolved) return resolved.error();
+        if (*resolved) {
+            if ((*resolved)->state != "known") return false;  // weighed by its amount
+            const auto detail = woocommerce::parse_refund_detail_json((*resolved)->detail);
+            if (!detail) {
+                spdlog::error("refunds: shop={} order={} refund={} kept document unreadable: weighed by its amount",
+                              event.shop_id, order.id, event.refund->id);
+                return false;
+            }
+            event.refund = woocommerce::with_refund_detail(*event.refund, *detail, order);
+            return false;
+        }
+        if (!m_options.wait_for_documents || is_guest(order)) return false;
+        auto recorded = refund_on_ledger(*m_db, event);
+        if (!recorded) return recorded.error();
+        if (*recorded) return false;
+        auto shop = ShopRegistry(m_db).find(event.shop_id);
+        if (!shop) return shop.error();
+        if (!*shop || !woocommerce_site(**shop)) return false;  // no credentials: nothing can fetch it
+        if (auto r = refunds.want({event.shop_id, order.id, event.refund->id, order.currency, 0}, now); !r) {
+            return r.error();
+        }
+        return true;
+    }
+
+    std::shared_ptr<SQLite::Database> m_db;
+    RefundLinePreparerOptions m_options;
+    std::map<std::string, std::string> m_platform_of;  // shop id -> platform
+};
+
+}  // namespace
+
+LedgerApplier::OrderPreparer make_refund_line_preparer(std::shared_ptr<SQLite::Database> db,
+                                                       RefundLinePreparerOptions options) {
+    auto preparer = std::make_shared<RefundLinePreparer>(std::move(db), options);
+    return [preparer](std::vector<Event>& events, Timestamp now) { return (*preparer)(events, now); };
+}
+
+}  // namespace rewardd

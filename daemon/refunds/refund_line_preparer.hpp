@@ -1,0 +1,28 @@
+// WooCommerce refunds get their lines and shipping from the shop's refund document before the
+// engine weighs them: the order webhook names only each refund's total (INTEGRATION.md W2, W3.4),
+// and weighed by amount alone a refund of shipping, or of one product, would take points from every
+// line. An order waits while one of its refunds is being fetched. It does not wait for a refund of
+// a guest's order (it took no points), for a shop without REST credentials (nothing can fetch it),
+// or for a refund the ledger already took back by amount (that stays as it was written).
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <memory>
+
+#include "ingest/ledger_applier.hpp"
+
+namespace rewardd {
+
+struct RefundLinePreparerOptions {
+    Timestamp recheck_after_s = 2;  // how soon a waiting order looks again
+    // false (a replay, a simulation): a refund not fetched yet is weighed by its amount, as the
+    // daemon would have weighed it had it never been fetched.
+    bool wait_for_documents = true;
+};
+
+// Runs on the writer thread, on the writer's connection (inside its transaction).
+LedgerApplier::OrderPreparer make_refund_line_preparer(std::shared_ptr<SQLite::Database> db,
+                                                       RefundLinePreparerOptions options = {});
+
+}  // namespace rewardd
