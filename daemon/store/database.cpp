@@ -55,6 +55,11 @@ Result<std::shared_ptr<SQLite::Database>> open_database(const DatabaseOptions& o
         db->exec(options.durability == Durability::full ? "PRAGMA synchronous = FULL"
                                                         : "PRAGMA synchronous = NORMAL");
         db->exec("PRAGMA foreign_keys = ON");
+        // The schema is parsed once per connection, and the sqlite_schema pages read for it would
+        // stay in the connection's page cache for good (nothing evicts them before cache_size
+        // pages are held): four pages per connection, most of which never read another page.
+        db->exec("SELECT count(*) FROM sqlite_schema");
+        sqlite3_db_release_memory(db->getHandle());
         return db;
     } catch (const std::exception& e) {
         return make_error(ErrorCode::storage_unavailable,
