@@ -202,11 +202,16 @@ Result<bool> replay_ledger(SQLite::Database& source, const RuleBook& rules, cons
         // without them every order earning by category would replay as a difference.
         if (rules_use_categories(rules)) {
             CategoryPreparerOptions prepare;
-            prepare.wait_for_unknown = options.wait_for_categories;
+            prepare.wait_for_unknown = options.wait_for_fetches;
             applier.add_order_preparer(make_category_preparer(replay, prepare));
         }
-        // Refunds weighed with the documents the daemon had; one it had not fetched, by its amount.
-        applier.add_order_preparer(make_refund_line_preparer(replay, {.wait_for_documents = false}));
+        // Refunds weighed with the documents the daemon kept; one it is still fetching waits, as in
+        // the daemon; one it never asked for (no credentials then, or taken back by amount) goes by
+        // its amount.
+        RefundLinePreparerOptions refunds;
+        refunds.ask_for_documents = false;
+        refunds.wait_while_fetched = options.wait_for_fetches;
+        applier.add_order_preparer(make_refund_line_preparer(replay, refunds));
         Replay history(store, applier, entries_written_outside_engine(source, options.until));
         for (const auto& batch : batches) {
             const auto t = std::min(batch.applied_at, options.now);

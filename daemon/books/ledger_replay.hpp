@@ -26,10 +26,11 @@ struct ReplayOptions {
     Timestamp now = 0;   // releases, expiries and tiers due by then are written
     bool applied_only = true;  // only events the daemon has applied (up to its apply cursor)
     Timestamp until = std::numeric_limits<Timestamp>::max();  // only events that occurred by then
-    // An order whose product categories are not in the catalogue: waits, as in the daemon
-    // (reconcile), or earns without them (simulate: proposed category rules the shop never
-    // fetched categories for must not hold its orders back).
-    bool wait_for_categories = true;
+    // An order whose product categories are not in the catalogue, or with a WooCommerce refund
+    // whose document the daemon is still fetching: waits, as in the daemon (reconcile), or is
+    // applied without them (simulate: proposed category rules the shop never fetched categories
+    // for must not hold its orders back).
+    bool wait_for_fetches = true;
 };
 
 // Replays, then hands the replay's database to `read` (its ledger table is the replayed ledger)

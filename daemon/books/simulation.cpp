@@ -67,7 +67,7 @@ Result<SimulationReport> simulate(SQLite::Database& db, const RuleBook& recorded
         report.to = *last;
     }
     ReplayOptions options{report.to, true, report.to};
-    options.wait_for_categories = false;
+    options.wait_for_fetches = false;
     auto current = replay_ledger(db, recorded, options);
     if (!current) return current.error();
     auto proposed = replay_ledger(db, with_proposed(recorded, request.proposed, request.from), options);

@@ -76,11 +76,12 @@ private:
     Result<bool> prepare(Event& event, Timestamp now) {
         WooCommerceRefunds refunds(*m_db);
         const Order& order = *event.order;
-        auto resolved = refunds.resolved(event.shop_id, order.id, event.refund->id);
-        if (!resolved) return resolved.error();
-        if (*resolved) {
-            if ((*resolved)->state != "known") return false;  // weighed by its amount
-            const auto detail = woocommerce::parse_refund_detail_json((*resolved)->detail);
+        auto kept = refunds.find(event.shop_id, order.id, event.refund->id);
+        if (!kept) return kept.error();
+        if (*kept) {
+            if ((*kept)->state == "wanted") return m_options.wait_while_fetched;
+            if ((*kept)->state != "known") return false;  // weighed by its amount
+            const auto detail = woocommerce::parse_refund_detail_json((*kept)->detail);
             if (!detail) {
                 spdlog::error("refunds: shop={} order={} refund={} kept document unreadable: weighed by its amount",
                               event.shop_id, order.id, event.refund->id);
@@ -89,7 +90,7 @@ private:
             event.refund = woocommerce::with_refund_detail(*event.refund, *detail, order);
             return false;
         }
-        if (!m_options.wait_for_documents || is_guest(order)) return false;
+        if (!m_options.ask_for_documents || is_guest(order)) return false;
         auto recorded = refund_on_ledger(*m_db, event);
         if (!recorded) return recorded.error();
         if (*recorded) return false;

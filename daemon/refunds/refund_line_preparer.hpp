@@ -16,9 +16,12 @@ namespace rewardd {
 
 struct RefundLinePreparerOptions {
     Timestamp recheck_after_s = 2;  // how soon a waiting order looks again
-    // false (a replay, a simulation): a refund not fetched yet is weighed by its amount, as the
-    // daemon would have weighed it had it never been fetched.
-    bool wait_for_documents = true;
+    // false (a replay): a refund never asked for is weighed by its amount, as the daemon weighed
+    // it; nothing new is asked for.
+    bool ask_for_documents = true;
+    // false (a simulation): a refund whose document is still being fetched is weighed by its
+    // amount instead of holding its order back.
+    bool wait_while_fetched = true;
 };
 
 // Runs on the writer thread, on the writer's connection (inside its transaction).

@@ -16,16 +16,15 @@ void bind_key(SQLite::Statement& q, int first, const WantedRefund& r) {
 
 }  // namespace
 
-Result<std::optional<ResolvedRefund>> WooCommerceRefunds::resolved(const std::string& shop_id,
-                                                                   const std::string& order_id,
-                                                                   const std::string& refund_id) {
+Result<std::optional<KeptRefund>> WooCommerceRefunds::find(const std::string& shop_id, const std::string& order_id,
+                                                           const std::string& refund_id) {
     try {
         SQLite::Statement q(m_db,
                             "SELECT state, detail FROM woocommerce_refunds WHERE shop_id = ? AND order_id = ? "
-                            "AND refund_id = ? AND state <> 'wanted'");
+                            "AND refund_id = ?");
         bind_key(q, 1, {shop_id, order_id, refund_id, "", 0});
-        if (!q.executeStep()) return std::optional<ResolvedRefund>{};
-        return std::optional<ResolvedRefund>{ResolvedRefund{q.getColumn(0).getString(), q.getColumn(1).getString()}};
+        if (!q.executeStep()) return std::optional<KeptRefund>{};
+        return std::optional<KeptRefund>{KeptRefund{q.getColumn(0).getString(), q.getColumn(1).getString()}};
     } catch (const std::exception& e) {
         return storage_error(e);
     }

@@ -24,8 +24,10 @@ struct WantedRefund {
     int attempts = 0;
 };
 
-struct ResolvedRefund {
-    std::string state;   // "known", "missing" (the shop has no such refund) or "unavailable" (gave up)
+struct KeptRefund {
+    // "wanted" (being fetched), "known", "missing" (the shop has no such refund) or "unavailable"
+    // (gave up)
+    std::string state;
     std::string detail;  // when known: the document as the WooCommerce adapter keeps it
 };
 
@@ -33,15 +35,15 @@ class WooCommerceRefunds {
 public:
     explicit WooCommerceRefunds(SQLite::Database& db) : m_db(db) {}
 
-    // The refund once resolved; nullopt while it is still to be fetched or was never asked for.
-    Result<std::optional<ResolvedRefund>> resolved(const std::string& shop_id, const std::string& order_id,
-                                                   const std::string& refund_id);
+    // The refund as kept; nullopt when it was never asked for.
+    Result<std::optional<KeptRefund>> find(const std::string& shop_id, const std::string& order_id,
+                                           const std::string& refund_id);
     // Asks for the refund to be fetched (no-op when already asked for or resolved).
     Result<bool> want(const WantedRefund& refund, Timestamp now);
     // Refunds waiting to be fetched whose next try is due.
     Result<std::vector<WantedRefund>> due(Timestamp now, std::size_t limit);
 
-    // Ends the wait of a wanted refund (state as in ResolvedRefund).
+    // Ends the wait of a wanted refund (state as in KeptRefund).
     Result<bool> resolve(const WantedRefund& refund, const std::string& state, const std::string& detail,
                          Timestamp now);
     Result<bool> retry_later(const WantedRefund& refund, Timestamp next_try_at, const std::string& error,

@@ -171,3 +171,27 @@ TEST_CASE("a refund already taken back by its amount stays as written when the s
     CHECK(sum_of(dir.str(), "wc1:order:40:refund:43:%") == 0);  // shipping
     check_reconciles(dir.str());
 }
+
+TEST_CASE("while a refund's document is being fetched, reconcile's replay waits for it too and finds nothing amiss") {
+    FakeWooCommerce fake(k_key, k_consumer_secret);
+    fake.add_refund(40, 41, refund_41());
+    fake.fail_next_refund_reads(1000000, 503);  // every refund read answers 503 until told otherwise
+    TempDir dir;
+    add_woo_shop(dir.str(), fake.url());
+    DaemonProcess daemon(dir.str(), {"--config", fast_config(dir)});
+
+    post_order(daemon, order_40());
+    REQUIRE(eventually([&] {
+        return query_int(dir.str(), "SELECT COUNT(*) FROM woocommerce_refunds WHERE refund_id = '41' AND "
+                                    "state = 'wanted' AND attempts >= 1") == 1 &&
+               query_int(dir.str(), "SELECT (SELECT seq FROM apply_cursor) >= (SELECT MAX(seq) FROM events)") == 1;
+    }));
+    CHECK(sum_of(dir.str(), "wc1:order:40:%") == 0);  // the order waits as a whole
+    // The replay holds the order back as the daemon does: no entries the daemon "lacks".
+    check_reconciles(dir.str());
+
+    fake.fail_next_refund_reads(0);
+    REQUIRE(eventually([&] { return sum_of(dir.str(), "wc1:order:40:refund:41:%") < 0; }));
+    CHECK(sum_of(dir.str(), "wc1:order:40:refund:41:line:81") == 0);
+    check_reconciles(dir.str());
+}
