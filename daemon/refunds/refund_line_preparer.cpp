@@ -45,7 +45,7 @@ public:
         : m_db(std::move(db)), m_options(options) {}
 
     Result<std::optional<Timestamp>> operator()(std::vector<Event>& events, Timestamp now) {
-        bool waiting = false;
+        std::optional<Timestamp> look_again;
         for (auto& event : events) {
             if (event.type != EventType::order_refunded || !event.refund || !event.order) continue;
             if (!event.refund->lines.empty() || !has_document(*event.refund)) continue;
@@ -54,10 +54,9 @@ public:
             if (!*woocommerce) continue;
             auto wait = prepare(event, now);
             if (!wait) return wait.error();
-            waiting = waiting || *wait;
+            if (*wait && (!look_again || **wait < *look_again)) look_again = *wait;
         }
-        if (waiting) return std::optional<Timestamp>{now + m_options.recheck_after_s};
-        return std::optional<Timestamp>{};
+        return look_again;
     }
 
 private:
@@ -72,35 +71,42 @@ private:
         return known->second == "woocommerce";
     }
 
-    // Fills in the refund's lines when its document is known; true when the order must wait for it.
-    Result<bool> prepare(Event& event, Timestamp now) {
+    // Fills in the refund's lines when its document is known; else when the order is to look again,
+    // if it must wait for the document. While a fetch fails, that is just after its next try rather
+    // than every few seconds: an order waiting out a shop's long outage would otherwise keep the
+    // writer committing (and never idle).
+    Result<std::optional<Timestamp>> prepare(Event& event, Timestamp now) {
+        constexpr std::optional<Timestamp> ready;
         WooCommerceRefunds refunds(*m_db);
         const Order& order = *event.order;
         auto kept = refunds.find(event.shop_id, order.id, event.refund->id);
         if (!kept) return kept.error();
         if (*kept) {
-            if ((*kept)->state == "wanted") return m_options.wait_while_fetched;
-            if ((*kept)->state != "known") return false;  // weighed by its amount
+            if ((*kept)->state == "wanted") {
+                if (!m_options.wait_while_fetched) return ready;
+                return std::optional<Timestamp>{std::max(now, (*kept)->next_try_at) + m_options.recheck_after_s};
+            }
+            if ((*kept)->state != "known") return ready;  // weighed by its amount
             const auto detail = woocommerce::parse_refund_detail_json((*kept)->detail);
             if (!detail) {
                 spdlog::error("refunds: shop={} order={} refund={} kept document unreadable: weighed by its amount",
                               event.shop_id, order.id, event.refund->id);
-                return false;
+                return ready;
             }
             event.refund = woocommerce::with_refund_detail(*event.refund, *detail, order);
-            return false;
+            return ready;
         }
-        if (!m_options.ask_for_documents || is_guest(order)) return false;
+        if (!m_options.ask_for_documents || is_guest(order)) return ready;
         auto recorded = refund_on_ledger(*m_db, event);
         if (!recorded) return recorded.error();
-        if (*recorded) return false;
+        if (*recorded) return ready;
         auto shop = ShopRegistry(m_db).find(event.shop_id);
         if (!shop) return shop.error();
-        if (!*shop || !woocommerce_site(**shop)) return false;  // no credentials: nothing can fetch it
+        if (!*shop || !woocommerce_site(**shop)) return ready;  // no credentials: nothing can fetch it
         if (auto r = refunds.want({event.shop_id, order.id, event.refund->id, order.currency, 0}, now); !r) {
             return r.error();
         }
-        return true;
+        return std::optional<Timestamp>{now + m_options.recheck_after_s};
     }
 
     std::shared_ptr<SQLite::Database> m_db;

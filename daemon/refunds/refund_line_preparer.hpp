@@ -15,7 +15,9 @@
 namespace rewardd {
 
 struct RefundLinePreparerOptions {
-    Timestamp recheck_after_s = 2;  // how soon a waiting order looks again
+    // How soon a waiting order looks again: after the refund was asked for, or after its fetch's
+    // next try.
+    Timestamp recheck_after_s = 2;
     // false (a replay): a refund never asked for is weighed by its amount, as the daemon weighed
     // it; nothing new is asked for.
     bool ask_for_documents = true;

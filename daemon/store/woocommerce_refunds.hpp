@@ -29,6 +29,7 @@ struct KeptRefund {
     // (gave up)
     std::string state;
     std::string detail;  // when known: the document as the WooCommerce adapter keeps it
+    Timestamp next_try_at = 0;  // when wanted: the fetch's next try
 };
 
 class WooCommerceRefunds {
