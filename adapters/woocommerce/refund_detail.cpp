@@ -23,7 +23,8 @@ Result<RefundedItem> read_item(const json& item, int exponent, const std::string
                           (qty->is_number_unsigned() ? qty->get<std::uint64_t>() <= k_quantity_max
                                                      : magnitude_fits(qty->get<std::int64_t>(), k_quantity_max));
     if (!in_range) {
-        return field_error(ErrorCode::invalid_field, path + ".quantity", "must be an integer count (at most 10^9 either way)");
+        return field_error(ErrorCode::invalid_field, path + ".quantity",
+                           "must be an integer count (at most 10^9 either way)");
     }
     out.quantity = magnitude(qty->get<std::int64_t>());
     auto total = read_money(item, "total", exponent, path + ".total", true, true);
@@ -93,7 +94,8 @@ Result<RefundDetail> read_refund_detail(const json& doc, const std::string& refu
 std::string refund_detail_json(const RefundDetail& detail) {
     json items = json::array();
     for (const auto& item : detail.items) {
-        items.push_back({{"product_id", item.product_id}, {"quantity", item.quantity}, {"total_minor", item.total_minor}});
+        items.push_back(
+            {{"product_id", item.product_id}, {"quantity", item.quantity}, {"total_minor", item.total_minor}});
     }
     return json{{"items", std::move(items)}, {"shipping_minor", detail.shipping_minor}}.dump();
 }

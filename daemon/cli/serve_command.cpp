@@ -142,7 +142,8 @@ int serve(const ServeOptions& o) {
     writer.add_order_preparer(make_refund_line_preparer(*writer_db));
     WooCommerceRefundFetcher refund_fetcher(
         *outbox_db, WooCommerceRest(outgoing_http.client(), config->platform_timeout_ms, now_utc),
-        RetryPolicy{config->outbox_retry_base_ms, config->outbox_retry_max_ms, static_cast<int>(config->outbox_attempts_max)});
+        RetryPolicy{config->outbox_retry_base_ms, config->outbox_retry_max_ms,
+                    static_cast<int>(config->outbox_attempts_max)});
     outbox.add_side_task([&refund_fetcher](std::int64_t now_ms) { refund_fetcher.run_once(now_ms / 1000); });
     writer.set_entry_hook(daemon_entry_hook(*writer_db));
     // Redemption codes used by orders commit their reservations; expired ones are released.

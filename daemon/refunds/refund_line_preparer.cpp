@@ -19,7 +19,8 @@ namespace {
 // Refunds WooCommerce keeps have numeric ids; "status-refunded" (an order marked refunded beyond
 // its refunds) is rewardd's own and has no document.
 bool has_document(const Refund& refund) {
-    return !refund.id.empty() && std::all_of(refund.id.begin(), refund.id.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !refund.id.empty() &&
+           std::all_of(refund.id.begin(), refund.id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool is_guest(const Order& order) { return order.customer.id.empty() && order.customer.email.empty(); }
@@ -28,7 +29,9 @@ bool is_guest(const Order& order) { return order.customer.id.empty() && order.cu
 Result<bool> refund_on_ledger(SQLite::Database& db, const Event& event) {
     try {
         const std::string prefix = event.shop_id + ":order:" + event.order->id + ":refund:" + event.refund->id + ":";
-        SQLite::Statement q(db, "SELECT 1 FROM ledger WHERE shop_id = ? AND order_id = ? AND substr(key, 1, ?) = ? LIMIT 1");
+        SQLite::Statement q(db,
+                            "SELECT 1 FROM ledger WHERE shop_id = ? AND order_id = ? "
+                            "AND substr(key, 1, ?) = ? LIMIT 1");
         q.bind(1, event.shop_id);
         q.bind(2, event.order->id);
         q.bind(3, static_cast<std::int64_t>(prefix.size()));

@@ -20,8 +20,8 @@ Result<std::optional<KeptRefund>> WooCommerceRefunds::find(const std::string& sh
                                                            const std::string& refund_id) {
     try {
         SQLite::Statement q(m_db,
-                            "SELECT state, detail, next_try_at FROM woocommerce_refunds WHERE shop_id = ? AND order_id = ? "
-                            "AND refund_id = ?");
+                            "SELECT state, detail, next_try_at FROM woocommerce_refunds "
+                            "WHERE shop_id = ? AND order_id = ? AND refund_id = ?");
         bind_key(q, 1, {shop_id, order_id, refund_id, "", 0});
         if (!q.executeStep()) return std::optional<KeptRefund>{};
         return std::optional<KeptRefund>{

@@ -22,7 +22,8 @@ struct Shop40 {
         auto opened = open_database({dir.str() + "/rewardd.db"});
         REQUIRE(opened.ok());
         db = *opened;
-        Shop shop{"wc1", "woocommerce", "s", {{"url", "http://127.0.0.1:9"}, {"consumer_key", "ck"}, {"consumer_secret", "cs"}}, 0};
+        Shop shop{"wc1", "woocommerce", "s",
+                  {{"url", "http://127.0.0.1:9"}, {"consumer_key", "ck"}, {"consumer_secret", "cs"}}, 0};
         REQUIRE(ShopRegistry(db).save(shop).ok());
     }
 

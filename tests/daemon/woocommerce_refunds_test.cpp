@@ -52,6 +52,11 @@ std::int64_t sum_of(const std::string& data, const std::string& key_like) {
                                key_like + "'");
 }
 
+int refunds_in(const std::string& data, const std::string& refund_id, const std::string& state) {
+    return static_cast<int>(query_int(data, "SELECT COUNT(*) FROM woocommerce_refunds WHERE refund_id = '" + refund_id +
+                                                "' AND state = '" + state + "'"));
+}
+
 int refund_reads(const FakeWooCommerce& fake, const std::string& path) {
     const auto requests = fake.requests();
     return static_cast<int>(std::count_if(requests.begin(), requests.end(), [&](const RecordedRequest& r) {
@@ -101,7 +106,7 @@ TEST_CASE("shipping given back takes no points, though the webhook shows only an
     // The order is applied as a whole once the document is in: its earning and the refund together.
     REQUIRE(eventually([&] { return sum_of(dir.str(), "wc1:order:40:earn:%") > 0; }));
     const std::int64_t earned = sum_of(dir.str(), "wc1:order:40:earn:%");
-    CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM woocommerce_refunds WHERE refund_id = '42' AND state = 'known'") == 1);
+    CHECK(refunds_in(dir.str(), "42", "known") == 1);
     CHECK(sum_of(dir.str(), "wc1:order:40:refund:%") == 0);
     CHECK(sum_of(dir.str(), "wc1:order:40:%") == earned);
     check_reconciles(dir.str());
@@ -117,7 +122,7 @@ TEST_CASE("a refund read that fails is retried, and one the shop does not have i
     post_order(daemon, order_40());
     REQUIRE(eventually([&] { return sum_of(dir.str(), "wc1:order:40:refund:41:%") < 0; }));
     CHECK(refund_reads(fake, "/wp-json/wc/v3/orders/40/refunds/41") == 3);
-    CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM woocommerce_refunds WHERE refund_id = '41' AND state = 'missing'") == 1);
+    CHECK(refunds_in(dir.str(), "41", "missing") == 1);
     // By amount: 92.31 of 211.25 is taken from both lines.
     CHECK(sum_of(dir.str(), "wc1:order:40:refund:41:line:81") < 0);
     CHECK(sum_of(dir.str(), "wc1:order:40:refund:41:line:82") < 0);
@@ -159,7 +164,7 @@ TEST_CASE("a refund already taken back by its amount stays as written when the s
     later["date_modified_gmt"] = "2026-11-22T08:15:40";
     post_order(daemon, later.dump());
     REQUIRE(eventually([&] {
-        return query_int(dir.str(), "SELECT COUNT(*) FROM woocommerce_refunds WHERE refund_id = '43' AND state = 'known'") == 1;
+        return refunds_in(dir.str(), "43", "known") == 1;
     }));
     // Once 43 is weighed, the order's wake-up for it is gone.
     REQUIRE(eventually([&] {

@@ -43,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         const auto kept = woocommerce::parse_refund_detail_json(woocommerce::refund_detail_json(*detail));
         FUZZ_CHECK(kept && *kept == *detail);
-        const Refund refund = woocommerce::with_refund_detail(Refund{id, 0, {}, "", 0}, *detail, order.value_or(Order{}));
+        const Refund refund =
+            woocommerce::with_refund_detail(Refund{id, 0, {}, "", 0}, *detail, order.value_or(Order{}));
         FUZZ_CHECK(refund.lines.size() == detail->items.size());
     }
     return 0;

@@ -40,7 +40,8 @@ Order order_of(std::vector<OrderLine> lines) {
 }  // namespace
 
 TEST_CASE("the synthetic refund document gives back one grinder, which is the order's line 82") {
-    const auto detail = read_refund_detail(fixture("woocommerce/wc-rest-refund-with-line-items.SYNTHETIC.json"), "41", 2);
+    const auto detail =
+        read_refund_detail(fixture("woocommerce/wc-rest-refund-with-line-items.SYNTHETIC.json"), "41", 2);
     REQUIRE_MESSAGE(detail.ok(), (detail ? std::string() : detail.error().message));
     REQUIRE(detail->items.size() == 1);
     CHECK(detail->items[0] == RefundedItem{"11", 1, 7385});  // "-1" and "-73.85" as given back
@@ -48,7 +49,8 @@ TEST_CASE("the synthetic refund document gives back one grinder, which is the or
 
     // The order the refund belongs to, as its webhook maps.
     const std::string body =
-        test::read_file(std::string(REWARDD_FIXTURES_DIR) + "/woocommerce/wc-order-with-coupon-and-refund.SYNTHETIC.json");
+        test::read_file(std::string(REWARDD_FIXTURES_DIR) +
+                        "/woocommerce/wc-order-with-coupon-and-refund.SYNTHETIC.json");
     auto plan = plan_delivery(Topic::order_updated, body, "wc1", {});
     REQUIRE(plan.ok());
     const Event& refund_event = plan->events.back();
@@ -63,7 +65,8 @@ TEST_CASE("the synthetic refund document gives back one grinder, which is the or
 }
 
 TEST_CASE("the real amount-only refunds of WooCommerce 7.9 have no items and no shipping") {
-    for (const auto& [name, id] : {std::pair{"rest/refund-partial.json", "14"}, std::pair{"rest/refund-rest.json", "15"}}) {
+    for (const auto& [name, id] :
+         {std::pair{"rest/refund-partial.json", "14"}, std::pair{"rest/refund-rest.json", "15"}}) {
         const auto detail = read_refund_detail(fixture(std::string("woocommerce-7.9-real/") + name), id, 2);
         REQUIRE(detail.ok());
         CHECK(detail->items.empty());
@@ -80,7 +83,8 @@ TEST_CASE("shipping given back is its total and its tax, in the order's currency
     REQUIRE(detail.ok());
     CHECK(detail->items.empty());
     CHECK(detail->shipping_minor == 6125);
-    const auto yen = read_refund_detail(json{{"id", 42}, {"shipping_lines", {{{"total", "-800"}, {"total_tax", "-80"}}}}}, "42", 0);
+    const json yen_doc = {{"id", 42}, {"shipping_lines", {{{"total", "-800"}, {"total_tax", "-80"}}}}};
+    const auto yen = read_refund_detail(yen_doc, "42", 0);
     REQUIRE(yen.ok());
     CHECK(yen->shipping_minor == 880);
 }
@@ -144,6 +148,7 @@ TEST_CASE("the kept form reads back as written, and anything else reads as nothi
     CHECK(*back == detail);
     CHECK_FALSE(parse_refund_detail_json(""));
     CHECK_FALSE(parse_refund_detail_json("{\"items\":[]}"));
-    CHECK_FALSE(parse_refund_detail_json("{\"items\":[{\"product_id\":11,\"quantity\":1,\"total_minor\":1}],\"shipping_minor\":0}"));
+    CHECK_FALSE(parse_refund_detail_json(  // a product id as a number
+        "{\"items\":[{\"product_id\":11,\"quantity\":1,\"total_minor\":1}],\"shipping_minor\":0}"));
     CHECK_FALSE(parse_refund_detail_json("{\"items\":[],\"shipping_minor\":-1}"));
 }
