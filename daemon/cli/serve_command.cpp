@@ -144,7 +144,8 @@ int serve(const ServeOptions& o) {
         *outbox_db, WooCommerceRest(outgoing_http.client(), config->platform_timeout_ms, now_utc),
         RetryPolicy{config->outbox_retry_base_ms, config->outbox_retry_max_ms,
                     static_cast<int>(config->outbox_attempts_max)});
-    outbox.add_side_task([&refund_fetcher](std::int64_t now_ms) { refund_fetcher.run_once(now_ms / 1000); });
+    outbox.add_side_task(
+        [&refund_fetcher](std::int64_t now_ms) { return refund_fetcher.run_once(now_ms / 1000, 1) > 0; });
     writer.set_entry_hook(daemon_entry_hook(*writer_db));
     // Redemption codes used by orders commit their reservations; expired ones are released.
     writer.set_code_lookup(outbox_code_lookup(*writer_db));

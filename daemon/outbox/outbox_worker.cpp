@@ -54,10 +54,11 @@ void OutboxWorker::run() {
             if (m_stopping) return;
         }
         const std::size_t attempted = run_once(m_clock());
-        for (const auto& task : m_side_tasks) task(m_clock());
+        bool side_work_left = false;
+        for (const auto& task : m_side_tasks) side_work_left = task(m_clock()) || side_work_left;
         std::unique_lock lock(m_mutex);
         if (m_stopping) return;
-        if (attempted < m_options.batch_max) {
+        if (attempted < m_options.batch_max && !side_work_left) {
             m_cv.wait_for(lock, std::chrono::milliseconds(m_options.poll_interval_ms),
                           [this] { return m_stopping || m_woken; });
         }

@@ -37,8 +37,10 @@ public:
 
     void add_deliverer(std::unique_ptr<RewardDeliverer> deliverer);
     // Other calls to the same platforms, made on this thread after each round of deliveries (the
-    // WooCommerce refund documents orders wait for): no thread of their own. Call before start().
-    using SideTask = std::function<void(std::int64_t now_ms)>;
+    // WooCommerce refund documents orders wait for): no thread of their own. A task makes at most
+    // one call a round, so a stop waits for one call at most, and answers whether it may have more
+    // due (the next round then comes at once). Call before start().
+    using SideTask = std::function<bool(std::int64_t now_ms)>;
     void add_side_task(SideTask task) { m_side_tasks.push_back(std::move(task)); }
     // Attempts by platform and outcome go here (GET /metrics); call before start().
     void set_metrics(metrics::OutboxMetrics* metrics) { m_metrics = metrics; }

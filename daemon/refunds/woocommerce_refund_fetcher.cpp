@@ -20,8 +20,8 @@ WooCommerceRefundFetcher::WooCommerceRefundFetcher(std::shared_ptr<SQLite::Datab
       m_retry(retry),
       m_random(std::random_device{}()) {}
 
-std::size_t WooCommerceRefundFetcher::run_once(Timestamp now) {
-    auto due = m_refunds.due(now, 16);
+std::size_t WooCommerceRefundFetcher::run_once(Timestamp now, std::size_t limit) {
+    auto due = m_refunds.due(now, limit);
     if (!due) {
         spdlog::warn("refunds: cannot read wanted refunds error={}", due.error().message);
         return 0;

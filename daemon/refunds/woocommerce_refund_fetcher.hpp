@@ -21,8 +21,8 @@ class WooCommerceRefundFetcher {
 public:
     WooCommerceRefundFetcher(std::shared_ptr<SQLite::Database> db, WooCommerceRest rest, RetryPolicy retry);
 
-    // Fetches what is due at `now`; returns how many refunds were tried.
-    std::size_t run_once(Timestamp now);
+    // Fetches up to `limit` refunds due at `now`; returns how many were tried.
+    std::size_t run_once(Timestamp now, std::size_t limit = 16);
 
 private:
     void fetch(const WantedRefund& refund, Timestamp now);
