@@ -1,13 +1,14 @@
 // Reading a refund document and naming its items by the order's lines.
 #include "refund_detail.hpp"
 
+#include <cstdlib>
+
 #include "core/money.hpp"
 #include "order_snapshot.hpp"
 
 namespace rewardd::woocommerce {
 namespace {
 
-std::int64_t magnitude(std::int64_t v) { return v < 0 ? -v : v; }
 bool magnitude_fits(std::int64_t v, std::int64_t max) { return v >= -max && v <= max; }
 
 Result<RefundedItem> read_item(const json& item, int exponent, const std::string& path) {
@@ -26,10 +27,10 @@ Result<RefundedItem> read_item(const json& item, int exponent, const std::string
         return field_error(ErrorCode::invalid_field, path + ".quantity",
                            "must be an integer count (at most 10^9 either way)");
     }
-    out.quantity = magnitude(qty->get<std::int64_t>());
+    out.quantity = std::abs(qty->get<std::int64_t>());
     auto total = read_money(item, "total", exponent, path + ".total", true, true);
     if (!total) return total.error();
-    out.total_minor = magnitude(*total);
+    out.total_minor = std::abs(*total);
     return out;
 }
 
@@ -42,7 +43,7 @@ Result<std::int64_t> read_shipping(const json& doc, int exponent) {
         for (const char* key : {"total", "total_tax"}) {
             auto amount = read_money(lines[i], key, exponent, path + "." + key, false, true);
             if (!amount) return amount.error();
-            const auto next = add_amounts(sum, magnitude(*amount));
+            const auto next = add_amounts(sum, std::abs(*amount));
             if (!next) return field_error(ErrorCode::amount_out_of_range, path + "." + key, "makes the sum too large");
             sum = *next;
         }

@@ -1,7 +1,6 @@
 #include "category_preparer.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "store/product_catalog.hpp"
 #include "store/shop_registry.hpp"
@@ -24,20 +23,16 @@ bool rules_use_categories(const RuleBook& rules) {
 
 LedgerApplier::OrderPreparer make_category_preparer(std::shared_ptr<SQLite::Database> db,
                                                     CategoryPreparerOptions options) {
-    auto platform_of = std::make_shared<std::map<std::string, std::string>>();  // shop id -> platform
-    return [db, options, platform_of](std::vector<Event>& events, Timestamp now) -> Result<std::optional<Timestamp>> {
+    auto platforms = std::make_shared<ShopPlatforms>(db);
+    return [db, options, platforms](std::vector<Event>& events, Timestamp now) -> Result<std::optional<Timestamp>> {
         ProductCatalog catalog(*db);
         bool waiting = false;
         for (auto& event : events) {
             if (!event.order) continue;
-            auto known = platform_of->find(event.shop_id);
-            if (known == platform_of->end()) {
-                auto shop = ShopRegistry(db).find(event.shop_id);
-                if (!shop) return shop.error();
-                if (!*shop) continue;  // an unknown shop's events are not this step's concern
-                known = platform_of->emplace(event.shop_id, (*shop)->platform).first;
-            }
-            if (!options.platforms.count(known->second)) continue;
+            auto platform = platforms->platform(event.shop_id);
+            if (!platform) return platform.error();
+            // An unknown shop's events are not this step's concern.
+            if (!*platform || !options.platforms.count(**platform)) continue;
             for (auto& line : event.order->lines) {
                 if (!line_needs_categories(line)) continue;
                 auto categories = catalog.categories(event.shop_id, line.product_id);

@@ -5,7 +5,6 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
-#include <map>
 
 #include "adapters/woocommerce/refund_detail.hpp"
 #include "outbox/woocommerce_rest.hpp"
@@ -25,17 +24,13 @@ bool has_document(const Refund& refund) {
 
 bool is_guest(const Order& order) { return order.customer.id.empty() && order.customer.email.empty(); }
 
-// Whether the ledger holds an entry of this refund ("<shop>:order:<id>:refund:<refund>:...").
+// Whether the ledger holds an entry the refund's event caused (each entry names its event).
 Result<bool> refund_on_ledger(SQLite::Database& db, const Event& event) {
     try {
-        const std::string prefix = event.shop_id + ":order:" + event.order->id + ":refund:" + event.refund->id + ":";
-        SQLite::Statement q(db,
-                            "SELECT 1 FROM ledger WHERE shop_id = ? AND order_id = ? "
-                            "AND substr(key, 1, ?) = ? LIMIT 1");
+        SQLite::Statement q(db, "SELECT 1 FROM ledger WHERE shop_id = ? AND order_id = ? AND event_id = ? LIMIT 1");
         q.bind(1, event.shop_id);
         q.bind(2, event.order->id);
-        q.bind(3, static_cast<std::int64_t>(prefix.size()));
-        q.bind(4, prefix);
+        q.bind(3, event.id);
         return q.executeStep();
     } catch (const std::exception& e) {
         return storage_error(e);
@@ -45,16 +40,16 @@ Result<bool> refund_on_ledger(SQLite::Database& db, const Event& event) {
 class RefundLinePreparer {
 public:
     RefundLinePreparer(std::shared_ptr<SQLite::Database> db, RefundLinePreparerOptions options)
-        : m_db(std::move(db)), m_options(options) {}
+        : m_db(db), m_platforms(std::move(db)), m_options(options) {}
 
     Result<std::optional<Timestamp>> operator()(std::vector<Event>& events, Timestamp now) {
         std::optional<Timestamp> look_again;
         for (auto& event : events) {
             if (event.type != EventType::order_refunded || !event.refund || !event.order) continue;
             if (!event.refund->lines.empty() || !has_document(*event.refund)) continue;
-            auto woocommerce = is_woocommerce(event.shop_id);
-            if (!woocommerce) return woocommerce.error();
-            if (!*woocommerce) continue;
+            auto platform = m_platforms.platform(event.shop_id);
+            if (!platform) return platform.error();
+            if (*platform != "woocommerce") continue;
             auto wait = prepare(event, now);
             if (!wait) return wait.error();
             if (*wait && (!look_again || **wait < *look_again)) look_again = *wait;
@@ -63,17 +58,6 @@ public:
     }
 
 private:
-    Result<bool> is_woocommerce(const std::string& shop_id) {
-        auto known = m_platform_of.find(shop_id);
-        if (known == m_platform_of.end()) {
-            auto shop = ShopRegistry(m_db).find(shop_id);
-            if (!shop) return shop.error();
-            if (!*shop) return false;  // an unknown shop's events are not this step's concern
-            known = m_platform_of.emplace(shop_id, (*shop)->platform).first;
-        }
-        return known->second == "woocommerce";
-    }
-
     // Fills in the refund's lines when its document is known; else when the order is to look again,
     // if it must wait for the document. While a fetch fails, that is just after its next try rather
     // than every few seconds: an order waiting out a shop's long outage would otherwise keep the
@@ -113,8 +97,8 @@ private:
     }
 
     std::shared_ptr<SQLite::Database> m_db;
+    ShopPlatforms m_platforms;
     RefundLinePreparerOptions m_options;
-    std::map<std::string, std::string> m_platform_of;  // shop id -> platform
 };
 
 }  // namespace

@@ -85,4 +85,15 @@ Result<bool> ShopRegistry::remove(const std::string& id) {
     }
 }
 
+Result<std::optional<std::string>> ShopPlatforms::platform(const std::string& shop_id) {
+    auto known = m_platform_of.find(shop_id);
+    if (known == m_platform_of.end()) {
+        auto shop = m_registry.find(shop_id);
+        if (!shop) return shop.error();
+        if (!*shop) return std::optional<std::string>{};
+        known = m_platform_of.emplace(shop_id, (*shop)->platform).first;
+    }
+    return std::optional<std::string>{known->second};
+}
+
 }  // namespace rewardd

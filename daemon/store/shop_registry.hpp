@@ -38,4 +38,17 @@ private:
     std::shared_ptr<SQLite::Database> m_db;
 };
 
+// Each shop's platform, read once per shop: the applier's order preparers ask it for every event.
+// A shop not registered yet is not remembered (it may be added while the daemon runs).
+class ShopPlatforms {
+public:
+    explicit ShopPlatforms(std::shared_ptr<SQLite::Database> db) : m_registry(std::move(db)) {}
+
+    Result<std::optional<std::string>> platform(const std::string& shop_id);
+
+private:
+    ShopRegistry m_registry;
+    std::map<std::string, std::string> m_platform_of;
+};
+
 }  // namespace rewardd
