@@ -170,6 +170,7 @@ Result<Refund> read_refund(const json& obj) {
         return field_error(ErrorCode::unknown_currency, "refund.currency", "unknown ISO 4217 currency");
     }
     TRY_ASSIGN(refund.shipping_minor, read_amount(obj, "shipping", "refund.shipping", false));
+    TRY_ASSIGN(refund.fees_minor, read_amount(obj, "fees", "refund.fees", false));
     if (const auto it = obj.find("lines"); it != obj.end() && !it->is_null()) {
         if (!it->is_array() || it->size() > k_max_lines) {
             return field_error(ErrorCode::invalid_field, "refund.lines", "must be an array of lines");
@@ -293,6 +294,7 @@ std::string event_to_json(const Event& event) {
         doc["refund"] = {{"id", event.refund->id}, {"amount", event.refund->amount_minor}, {"lines", lines}};
         if (!event.refund->currency.empty()) doc["refund"]["currency"] = event.refund->currency;
         if (event.refund->shipping_minor != 0) doc["refund"]["shipping"] = event.refund->shipping_minor;
+        if (event.refund->fees_minor != 0) doc["refund"]["fees"] = event.refund->fees_minor;
     }
     if (event.customer) doc["customer"] = customer_json(*event.customer);
     if (event.referral_code) doc["referral_code"] = *event.referral_code;

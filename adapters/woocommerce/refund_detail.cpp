@@ -34,11 +34,13 @@ Result<RefundedItem> read_item(const json& item, int exponent, const std::string
     return out;
 }
 
-Result<std::int64_t> read_shipping(const json& doc, int exponent) {
+// What the document's `shipping_lines` or `fee_lines` gave back: each line's total and its tax.
+// Refund lines carry negative totals, as WooCommerce stores them; the magnitude is what went back.
+Result<std::int64_t> read_given_back(const json& doc, const char* lines_key, int exponent) {
     std::int64_t sum = 0;
-    const json& lines = array_or_empty(doc, "shipping_lines");
+    const json& lines = array_or_empty(doc, lines_key);
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        const std::string path = "shipping_lines[" + std::to_string(i) + "]";
+        const std::string path = std::string(lines_key) + "[" + std::to_string(i) + "]";
         if (!lines[i].is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
         for (const char* key : {"total", "total_tax"}) {
             auto amount = read_money(lines[i], key, exponent, path + "." + key, false, true);
@@ -86,9 +88,12 @@ Result<RefundDetail> read_refund_detail(const json& doc, const std::string& refu
         if (!item) return item.error();
         detail.items.push_back(std::move(*item));
     }
-    auto shipping = read_shipping(doc, exponent);
+    auto shipping = read_given_back(doc, "shipping_lines", exponent);
     if (!shipping) return shipping.error();
     detail.shipping_minor = *shipping;
+    auto fees = read_given_back(doc, "fee_lines", exponent);
+    if (!fees) return fees.error();
+    detail.fees_minor = *fees;
     return detail;
 }
 
@@ -98,7 +103,8 @@ std::string refund_detail_json(const RefundDetail& detail) {
         items.push_back(
             {{"product_id", item.product_id}, {"quantity", item.quantity}, {"total_minor", item.total_minor}});
     }
-    return json{{"items", std::move(items)}, {"shipping_minor", detail.shipping_minor}}.dump();
+    return json{{"items", std::move(items)}, {"shipping_minor", detail.shipping_minor}, {"fees_minor", detail.fees_minor}}
+        .dump();
 }
 
 std::optional<RefundDetail> parse_refund_detail_json(std::string_view text) {
@@ -112,6 +118,10 @@ std::optional<RefundDetail> parse_refund_detail_json(std::string_view text) {
     }
     RefundDetail detail;
     detail.shipping_minor = doc["shipping_minor"].get<std::int64_t>();
+    if (doc.contains("fees_minor")) {
+        if (!is_count(doc, "fees_minor")) return std::nullopt;
+        detail.fees_minor = doc["fees_minor"].get<std::int64_t>();
+    }
     for (const auto& item : doc["items"]) {
         if (!item.is_object() || !item.contains("product_id") || !item["product_id"].is_string() ||
             !is_count(item, "quantity") || !is_count(item, "total_minor")) {
@@ -132,6 +142,7 @@ Refund with_refund_detail(Refund refund, const RefundDetail& detail, const Order
         refund.lines.push_back({line ? line->id : "product:" + item.product_id, item.quantity, item.total_minor});
     }
     refund.shipping_minor = detail.shipping_minor;
+    refund.fees_minor = detail.fees_minor;
     return refund;
 }
 

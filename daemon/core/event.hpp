@@ -94,6 +94,9 @@ struct Refund {
     // Of the amount: shipping (with its tax) given back, in the order's currency. It earned no
     // points, so an amount-only refund takes back only what is left beside it.
     std::int64_t shipping_minor = 0;
+    // Of the amount: fees (WooCommerce fee lines, with their tax) given back. Fees are not
+    // merchandise and earned nothing either, so they are left aside like shipping.
+    std::int64_t fees_minor = 0;
 };
 
 struct Adjustment {

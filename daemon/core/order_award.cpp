@@ -426,9 +426,13 @@ bool OrderAward::refund_recorded(const std::string& refund_id) const {
 std::vector<std::int64_t> OrderAward::refunded_per_line(const PendingRefund& pending) const {
     const Refund& refund = pending.refund;
     std::vector<std::int64_t> amounts(m_lines.size(), 0);
-    // Shipping given back earned nothing: an amount-only refund weighs only what is left beside it.
-    std::int64_t unassigned =
-        refund.lines.empty() ? std::max<std::int64_t>(0, pending.amount_minor - refund.shipping_minor) : 0;
+    // Shipping and fees given back earned nothing: an amount-only refund weighs only what is left
+    // beside them (taken off one at a time, so no difference leaves the int64 range).
+    std::int64_t unassigned = 0;
+    if (refund.lines.empty()) {
+        unassigned = std::max<std::int64_t>(0, pending.amount_minor - refund.shipping_minor);
+        unassigned = std::max<std::int64_t>(0, unassigned - refund.fees_minor);
+    }
     for (const auto& rl : refund.lines) {
         auto it = std::find_if(m_lines.begin(), m_lines.end(), [&](const auto& l) { return l.id == rl.line_id; });
         if (it == m_lines.end()) {

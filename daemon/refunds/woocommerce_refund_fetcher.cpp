@@ -52,8 +52,9 @@ void WooCommerceRefundFetcher::fetch(const WantedRefund& refund, Timestamp now) 
             return;
         }
         resolve(refund, "known", woocommerce::refund_detail_json(*detail), now);
-        spdlog::info("refunds: shop={} order={} refund={} items={} shipping_minor={}", refund.shop_id,
-                     refund.order_id, refund.refund_id, detail->items.size(), detail->shipping_minor);
+        spdlog::info("refunds: shop={} order={} refund={} items={} shipping_minor={} fees_minor={}", refund.shop_id,
+                     refund.order_id, refund.refund_id, detail->items.size(), detail->shipping_minor,
+                     detail->fees_minor);
         return;
     }
     if (response.error == TransportError::none && response.status == 404) {

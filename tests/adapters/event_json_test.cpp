@@ -152,3 +152,22 @@ TEST_CASE("a refund's shipping part round-trips, is left out when none and is ne
     REQUIRE_FALSE(negative.ok());
     CHECK(negative.error().field == "refund.shipping");
 }
+
+TEST_CASE("a refund's fees part round-trips beside its shipping, is left out when none and is never negative") {
+    const std::string refunded =
+        replace(replace(k_sample, "\"order.paid\"", "\"order.refunded\""), "\"refund\": null",
+                "\"refund\": {\"id\": \"r1\", \"amount\": 5500, \"shipping\": 550, \"fees\": 1000}");
+    auto refund = parse_event_json(refunded, "shop1");
+    REQUIRE(refund.ok());
+    CHECK(refund->refund->fees_minor == 1000);
+    const auto back = parse_event_json(event_to_json(*refund), "shop1");
+    REQUIRE(back.ok());
+    CHECK(back->refund->fees_minor == 1000);
+    CHECK(back->refund->shipping_minor == 550);
+    refund->refund->fees_minor = 0;
+    const std::string plain = event_to_json(*refund);
+    CHECK(plain.find("\"fees\":", plain.find("\"refund\":")) == std::string::npos);
+    const auto negative = parse_event_json(replace(refunded, "1000}", "-1000}"), "shop1");
+    REQUIRE_FALSE(negative.ok());
+    CHECK(negative.error().field == "refund.fees");
+}

@@ -114,6 +114,26 @@ TEST_CASE("shipping given back takes no points: an amount-only refund weighs onl
     CHECK(points(h) == 200 - 94);
 }
 
+TEST_CASE("fees given back take no points either: an amount-only refund weighs what is left beside fees and shipping") {
+    EngineHarness h;
+    // 200.00 of goods (200 points), 10.00 of shipping and a 15.00 fee (gift wrap, say): 225.00.
+    Order o = make_order("1", "EUR", {{"a", 10000}, {"b", 10000}}, 0, 0, 1000);
+    o.total_minor += 1500;
+    h.deliver(order_event(EventType::order_paid, "paid", t0, o), t0);
+    Refund fee_only{"r1", 1500, {}};
+    fee_only.fees_minor = 1500;
+    h.deliver(refund_event("r1", t0 + 60, o, fee_only), t0 + 60);
+    CHECK(points(h) == 200);
+    // 137.50 back, 15.00 of it the fee and 10.00 shipping: 112.50 of the order's 225.00 is weighed,
+    // 100.00 of goods, 50.00 of each line: 50 points from each. With the fee weighed too it would
+    // have been 56 and 56.
+    Refund mixed{"r2", 13750, {}};
+    mixed.shipping_minor = 1000;
+    mixed.fees_minor = 1500;
+    h.deliver(refund_event("r2", t0 + 120, o, mixed), t0 + 120);
+    CHECK(points(h) == 200 - 100);
+}
+
 TEST_CASE("a refund an earlier rewardd took back, that can no longer be weighed, keeps its entries and releases the rest") {
     RewardEngine engine(RuleBook({Rules{}}));
     Order o = order_paid_in_yen();

@@ -1,6 +1,6 @@
 // End to end: a WooCommerce order webhook names each refund's total only, so the daemon fetches
 // the refund's document from the (fake) shop's REST API (INTEGRATION.md W3.4) and weighs the
-// refund by what it gave back: the returned product's points, none for shipping. Failures retry;
+// refund by what it gave back: the returned product's points, none for shipping or fees. Failures retry;
 // a refund the shop does not have, or a shop rewardd cannot ask, is weighed by its amount.
 #include "daemon/woocommerce_support.hpp"
 
@@ -36,6 +36,27 @@ std::string refund_42() {
                           {"shipping_lines", {{{"id", 95}, {"method_title", "Flat rate"}, {"method_id", "flat_rate"},
                                                {"total", "-49.00"}, {"total_tax", "-12.25"}}}},
                           {"tax_lines", nlohmann::json::array()}, {"fee_lines", nlohmann::json::array()}}
+        .dump();
+}
+
+// The same order with a gift-wrap fee of 8.00 + 2.00 tax (221.25 NOK in all), and refund 43: the
+// fee given back.
+std::string order_40_fee_refunded() {
+    auto doc = nlohmann::json::parse(order_40());
+    doc["fee_lines"] = {{{"id", 96}, {"name", "Gift wrap"}, {"tax_class", ""}, {"tax_status", "taxable"},
+                         {"amount", "8.00"}, {"total", "8.00"}, {"total_tax", "2.00"}}};
+    doc["total"] = "221.25";
+    doc["refunds"] = {{{"id", 43}, {"reason", "no wrap after all"}, {"total", "-10.00"}}};
+    return doc.dump();
+}
+
+std::string refund_43() {
+    return nlohmann::json{{"id", 43}, {"date_created_gmt", "2026-11-21T09:20:00"}, {"amount", "10.00"},
+                          {"reason", "no wrap after all"}, {"refunded_by", 1}, {"refunded_payment", true},
+                          {"meta_data", nlohmann::json::array()}, {"line_items", nlohmann::json::array()},
+                          {"shipping_lines", nlohmann::json::array()}, {"tax_lines", nlohmann::json::array()},
+                          {"fee_lines", {{{"id", 97}, {"name", "Gift wrap"}, {"tax_class", ""}, {"tax_status", "taxable"},
+                                          {"amount", "-8.00"}, {"total", "-8.00"}, {"total_tax", "-2.00"}}}}}
         .dump();
 }
 
@@ -108,6 +129,22 @@ TEST_CASE("shipping given back takes no points, though the webhook shows only an
     const std::int64_t earned = sum_of(dir.str(), "wc1:order:40:earn:%");
     CHECK(refunds_in(dir.str(), "42", "known") == 1);
     CHECK(sum_of(dir.str(), "wc1:order:40:refund:%") == 0);
+    CHECK(sum_of(dir.str(), "wc1:order:40:%") == earned);
+    check_reconciles(dir.str());
+}
+
+TEST_CASE("a fee given back takes no points: fees are not merchandise") {
+    FakeWooCommerce fake(k_key, k_consumer_secret);
+    fake.add_refund(40, 43, refund_43());
+    TempDir dir;
+    add_woo_shop(dir.str(), fake.url());
+    DaemonProcess daemon(dir.str(), {"--config", fast_config(dir)});
+
+    post_order(daemon, order_40_fee_refunded());
+    REQUIRE(eventually([&] { return sum_of(dir.str(), "wc1:order:40:earn:%") > 0; }));
+    const std::int64_t earned = sum_of(dir.str(), "wc1:order:40:earn:%");
+    CHECK(refunds_in(dir.str(), "43", "known") == 1);
+    CHECK(sum_of(dir.str(), "wc1:order:40:refund:%") == 0);  // by amount it would take 10.00's share
     CHECK(sum_of(dir.str(), "wc1:order:40:%") == earned);
     check_reconciles(dir.str());
 }

@@ -1,6 +1,6 @@
 // The WooCommerce refund document (GET orders/<id>/refunds/<id>, INTEGRATION.md W3.4): negative
 // quantities and totals read as what was given back, its items named by the order's lines (REST
-// hides _refunded_item_id), shipping with its tax, and the form rewardd keeps it in.
+// hides _refunded_item_id), shipping and fees with their tax, and the form rewardd keeps it in.
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -89,6 +89,29 @@ TEST_CASE("shipping given back is its total and its tax, in the order's currency
     CHECK(yen->shipping_minor == 880);
 }
 
+TEST_CASE("fees given back are their totals and their tax, kept apart from the shipping") {
+    const json doc = {{"id", 43},
+                      {"amount", "71.25"},
+                      {"line_items", json::array()},
+                      {"shipping_lines", {{{"id", 90}, {"total", "-49.00"}, {"total_tax", "-12.25"}}}},
+                      {"fee_lines", {{{"id", 91}, {"name", "Gift wrap"}, {"total", "-8.00"}, {"total_tax", "-2.00"}},
+                                     {{"id", 92}, {"name", "Handling"}, {"total", "-0.50"}, {"total_tax", "0"}}}}};
+    const auto detail = read_refund_detail(doc, "43", 2);
+    REQUIRE_MESSAGE(detail.ok(), (detail ? std::string() : detail.error().message));
+    CHECK(detail->shipping_minor == 6125);
+    CHECK(detail->fees_minor == 1050);
+    const Refund refund = with_refund_detail(Refund{"43", 7125, {}, "", 0}, *detail, order_of({line("1", "10", 1, 900)}));
+    CHECK(refund.lines.empty());
+    CHECK(refund.shipping_minor == 6125);
+    CHECK(refund.fees_minor == 1050);
+
+    json bad_fee = doc;
+    bad_fee["fee_lines"][1]["total_tax"] = "lots";
+    const auto bad = read_refund_detail(bad_fee, "43", 2);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message.find("fee_lines[1].total_tax") != std::string::npos);
+}
+
 TEST_CASE("a document that is not the refund asked for, or has a bad amount, is refused with the field named") {
     const json doc = fixture("woocommerce/wc-rest-refund-with-line-items.SYNTHETIC.json");
     const auto other = read_refund_detail(doc, "40", 2);
@@ -143,9 +166,16 @@ TEST_CASE("the kept form reads back as written, and anything else reads as nothi
     RefundDetail detail;
     detail.items = {{"11", 1, 7385}, {"12", 3, 0}};
     detail.shipping_minor = 6125;
+    detail.fees_minor = 1050;
     const auto back = parse_refund_detail_json(refund_detail_json(detail));
     REQUIRE(back);
     CHECK(*back == detail);
+    // Kept before fees were read: no fees.
+    const auto older = parse_refund_detail_json("{\"items\":[],\"shipping_minor\":6125}");
+    REQUIRE(older);
+    CHECK(older->shipping_minor == 6125);
+    CHECK(older->fees_minor == 0);
+    CHECK_FALSE(parse_refund_detail_json("{\"items\":[],\"shipping_minor\":0,\"fees_minor\":-1}"));
     CHECK_FALSE(parse_refund_detail_json(""));
     CHECK_FALSE(parse_refund_detail_json("{\"items\":[]}"));
     CHECK_FALSE(parse_refund_detail_json(  // a product id as a number
