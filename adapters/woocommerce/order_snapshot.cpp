@@ -101,7 +101,7 @@ Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, 
         return std::int64_t{0};
     }
     if (!it->is_string()) return field_error(ErrorCode::invalid_field, path, "must be a decimal string");
-    auto minor = parse_decimal_minor(it->get<std::string>(), exponent);
+    auto minor = parse_decimal_minor_rounded(it->get<std::string>(), exponent);
     if (!minor) return field_error(minor.error().code, path, minor.error().message);
     if (*minor < 0 && !allow_negative) return field_error(ErrorCode::invalid_field, path, "must not be negative");
     return *minor;

@@ -47,7 +47,9 @@ Result<std::string> read_id(const json& obj, const char* key, const std::string&
 const json& array_or_empty(const json& obj, const char* key);
 // "59.90" -> 5990 in the order's currency. Absent or null is 0 unless required. Only a refund's
 // amounts may be negative (WooCommerce writes refunds as "-20.00"): a negative line, tax, shipping
-// or order total is no order WooCommerce makes.
+// or order total is no order WooCommerce makes. WooCommerce writes amounts with the shop's number
+// of decimals, not the currency's, so digits beyond the currency's are rounded half away from zero
+// ("299.70" JPY is 300) rather than refused.
 Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, const std::string& path,
                                 bool required = false, bool allow_negative = false);
 // A *_gmt date (UTC without offset); nullopt when null or absent.

@@ -103,7 +103,9 @@ std::string refund_detail_json(const RefundDetail& detail) {
         items.push_back(
             {{"product_id", item.product_id}, {"quantity", item.quantity}, {"total_minor", item.total_minor}});
     }
-    return json{{"items", std::move(items)}, {"shipping_minor", detail.shipping_minor}, {"fees_minor", detail.fees_minor}}
+    return json{{"items", std::move(items)},
+                {"shipping_minor", detail.shipping_minor},
+                {"fees_minor", detail.fees_minor}}
         .dump();
 }
 

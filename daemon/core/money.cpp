@@ -84,7 +84,9 @@ std::int64_t scale_rounded(std::int64_t value, std::int64_t multiplier, std::int
     return divide_rounded(static_cast<__int128>(value) * multiplier, divisor, mode);
 }
 
-Result<std::int64_t> parse_decimal_minor(std::string_view text, int exponent) {
+namespace {
+
+Result<std::int64_t> parse_decimal(std::string_view text, int exponent, bool round_extra) {
     auto invalid = [&](ErrorCode code, const char* why) {
         return make_error(code, std::string(why) + ": \"" + std::string(text.substr(0, 40)) + "\"");
     };
@@ -99,12 +101,17 @@ Result<std::int64_t> parse_decimal_minor(std::string_view text, int exponent) {
     }
     std::int64_t fraction = 0;
     int frac_digits = 0;
+    bool extra_digits = false;
+    bool round_up = false;  // the first digit beyond the currency's is 5 or more
     if (i < text.size() && text[i] == '.') {
         ++i;
         for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
             if (frac_digits < exponent) {
                 fraction = fraction * 10 + (text[i] - '0');
                 ++frac_digits;
+            } else if (round_extra) {
+                if (!extra_digits) round_up = text[i] >= '5';
+                extra_digits = true;
             } else if (text[i] != '0') {
                 return invalid(ErrorCode::too_precise_amount, "more decimals than the currency has");
             }
@@ -115,7 +122,21 @@ Result<std::int64_t> parse_decimal_minor(std::string_view text, int exponent) {
     const std::int64_t scale = pow10(exponent);
     if (units > k_max_minor / scale) return invalid(ErrorCode::amount_out_of_range, "amount too large");
     std::int64_t minor = units * scale + fraction * pow10(exponent - frac_digits);
+    if (round_up) {
+        if (minor == k_max_minor) return invalid(ErrorCode::amount_out_of_range, "amount too large");
+        ++minor;
+    }
     return negative ? -minor : minor;
+}
+
+}  // namespace
+
+Result<std::int64_t> parse_decimal_minor(std::string_view text, int exponent) {
+    return parse_decimal(text, exponent, false);
+}
+
+Result<std::int64_t> parse_decimal_minor_rounded(std::string_view text, int exponent) {
+    return parse_decimal(text, exponent, true);
 }
 
 std::int64_t amount_max_minor() { return k_max_minor; }

@@ -37,6 +37,10 @@ std::int64_t scale_rounded(std::int64_t value, std::int64_t multiplier, std::int
 // with `exponent` decimals. More decimals than the currency has is an error unless the extra
 // digits are zeros ("25.000" for EUR is fine); the text is never passed through a double.
 Result<std::int64_t> parse_decimal_minor(std::string_view text, int exponent);
+// The same, but digits beyond the currency's are rounded half away from zero ("299.70" JPY is 300,
+// "12.3449" USD is 1234) instead of refused, for a platform that formats amounts to the shop's own
+// number of decimals rather than the currency's (WooCommerce: docs/woocommerce.md, *Amounts*).
+Result<std::int64_t> parse_decimal_minor_rounded(std::string_view text, int exponent);
 
 // The largest amount in minor units (either sign) parse_decimal_minor gives: INT64_MAX / 1000, so
 // that milli-units and rates stay within 64 bits.

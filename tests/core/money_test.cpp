@@ -45,6 +45,29 @@ TEST_CASE("amounts more precise than the currency, or not numbers, are refused w
     CHECK_FALSE(currency_exponent("XXX").has_value());
 }
 
+TEST_CASE("a platform's extra decimals are rounded half away from zero, within the amount range") {
+    const auto rounded = [](std::string_view text, int exponent) -> std::optional<std::int64_t> {
+        auto minor = parse_decimal_minor_rounded(text, exponent);
+        return minor ? std::optional<std::int64_t>(*minor) : std::nullopt;
+    };
+    CHECK(rounded("299.70", 0) == 300);  // a JPY shop left at two decimals
+    CHECK(rounded("299.49", 0) == 299);
+    CHECK(rounded("0.5", 0) == 1);
+    CHECK(rounded("-0.5", 0) == -1);
+    CHECK(rounded("-20.005", 2) == -2001);
+    CHECK(rounded("12.3449", 2) == 1234);  // only the first extra digit decides
+    CHECK(rounded("12.3450", 2) == 1235);
+    CHECK(rounded("12.3", 2) == 1230);
+    CHECK(rounded("7", 3) == 7000);
+    CHECK(rounded("92233720368547.754", 2) == amount_max_minor());
+    CHECK(parse_decimal_minor_rounded("92233720368547.755", 2).error().code == ErrorCode::amount_out_of_range);
+    CHECK(parse_decimal_minor_rounded("12,50", 2).error().code == ErrorCode::invalid_field);
+    CHECK(parse_decimal_minor_rounded("1.2.3", 2).error().code == ErrorCode::invalid_field);
+    CHECK(parse_decimal_minor_rounded(".5", 0).error().code == ErrorCode::invalid_field);
+    // The strict reading stays strict.
+    CHECK(parse_decimal_minor("299.70", 0).error().code == ErrorCode::too_precise_amount);
+}
+
 TEST_CASE("sums and products of amounts are checked against the amount range") {
     const std::int64_t max = amount_max_minor();
     CHECK(max == std::numeric_limits<std::int64_t>::max() / 1000);

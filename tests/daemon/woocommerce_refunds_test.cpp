@@ -55,8 +55,9 @@ std::string refund_43() {
                           {"reason", "no wrap after all"}, {"refunded_by", 1}, {"refunded_payment", true},
                           {"meta_data", nlohmann::json::array()}, {"line_items", nlohmann::json::array()},
                           {"shipping_lines", nlohmann::json::array()}, {"tax_lines", nlohmann::json::array()},
-                          {"fee_lines", {{{"id", 97}, {"name", "Gift wrap"}, {"tax_class", ""}, {"tax_status", "taxable"},
-                                          {"amount", "-8.00"}, {"total", "-8.00"}, {"total_tax", "-2.00"}}}}}
+                          {"fee_lines",
+                           {{{"id", 97}, {"name", "Gift wrap"}, {"tax_class", ""}, {"tax_status", "taxable"},
+                             {"amount", "-8.00"}, {"total", "-8.00"}, {"total_tax", "-2.00"}}}}}
         .dump();
 }
 

@@ -126,11 +126,36 @@ TEST_CASE("refunds whose sum leaves the amount range are refused, naming the one
     CHECK(refused.error().field == "refunds[1].total");
 }
 
+TEST_CASE("amounts written with more decimals than the currency has are rounded, not refused") {
+    // A yen shop left at WooCommerce's default of two price decimals: a 10 % coupon on 333 yen.
+    auto yen = nlohmann::json::parse(read_capture("003-order.created.http").body);
+    yen["currency"] = "JPY";
+    yen["line_items"][0]["subtotal"] = "333.00";
+    yen["line_items"][0]["total"] = "299.70";
+    yen["discount_total"] = "33.30";
+    yen["total"] = "299.70";
+    yen["refunds"] = {{{"id", 14}, {"reason", ""}, {"total", "-99.90"}}};
+    const auto events = events_of(yen.dump());
+    REQUIRE(events.size() == 3);
+    CHECK(events[1].order->currency == "JPY");
+    CHECK(events[1].order->lines[0].total_minor == 300);
+    CHECK(events[1].order->total_minor == 300);
+    REQUIRE(events[2].refund);
+    CHECK(events[2].refund->amount_minor == 100);
+    // A shop with four price decimals in dollars (goods sold by the gram).
+    auto grams = nlohmann::json::parse(read_capture("003-order.created.http").body);
+    grams["line_items"][0]["total"] = "12.3449";
+    grams["total"] = "12.3450";
+    const auto by_gram = events_of(grams.dump());
+    CHECK(by_gram[1].order->lines[0].total_minor == 1234);
+    CHECK(by_gram[1].order->total_minor == 1235);
+}
+
 TEST_CASE("malformed bodies are refused naming the field, the ping is recognised") {
     CHECK(plan_delivery(Topic::order_updated, "{not json", "wc1", {}).error().code == ErrorCode::malformed_json);
     std::string body = read_capture("003-order.created.http").body;
     std::string bad_total = body;
-    bad_total.replace(bad_total.find("\"total\":\"50.00\""), 15, "\"total\":\"50.001\"");
+    bad_total.replace(bad_total.find("\"total\":\"50.00\""), 15, "\"total\":\"50,00\"");
     CHECK(plan_delivery(Topic::order_updated, bad_total, "wc1", {}).error().field == "total");
     std::string bad_line = body;
     bad_line.replace(bad_line.rfind("\"total\":\"50.00\""), 15, "\"total\":50.0");

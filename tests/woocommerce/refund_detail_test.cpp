@@ -100,7 +100,8 @@ TEST_CASE("fees given back are their totals and their tax, kept apart from the s
     REQUIRE_MESSAGE(detail.ok(), (detail ? std::string() : detail.error().message));
     CHECK(detail->shipping_minor == 6125);
     CHECK(detail->fees_minor == 1050);
-    const Refund refund = with_refund_detail(Refund{"43", 7125, {}, "", 0}, *detail, order_of({line("1", "10", 1, 900)}));
+    const Order order = order_of({line("1", "10", 1, 900)});
+    const Refund refund = with_refund_detail(Refund{"43", 7125, {}, "", 0}, *detail, order);
     CHECK(refund.lines.empty());
     CHECK(refund.shipping_minor == 6125);
     CHECK(refund.fees_minor == 1050);
@@ -124,9 +125,9 @@ TEST_CASE("a document that is not the refund asked for, or has a bad amount, is 
     REQUIRE_FALSE(total.ok());
     CHECK(total.error().message.find("line_items[0].total") != std::string::npos);
 
-    json too_precise = doc;
-    too_precise["shipping_lines"] = {{{"total", "-1.234"}}};
-    const auto shipping = read_refund_detail(too_precise, "41", 2);
+    json not_decimal = doc;
+    not_decimal["shipping_lines"] = {{{"total", "-1,23"}}};
+    const auto shipping = read_refund_detail(not_decimal, "41", 2);
     REQUIRE_FALSE(shipping.ok());
     CHECK(shipping.error().message.find("shipping_lines[0].total") != std::string::npos);
 
