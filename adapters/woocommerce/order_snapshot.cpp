@@ -65,6 +65,25 @@ CustomerRef read_customer(const json& doc) {
     return ref;
 }
 
+// What the order's negative fees took off: a discount entered as a fee (`WC()->cart->add_fee()`
+// with a negative amount, as payment-method and cart discount extensions do), which, unlike a
+// coupon, is not inside the line totals. Positive fees are charges; they earn nothing either way.
+Result<std::int64_t> read_fee_discount(const json& doc, int exponent) {
+    std::int64_t discount = 0;
+    const json& fees = array_or_empty(doc, "fee_lines");
+    for (std::size_t i = 0; i < fees.size(); ++i) {
+        const std::string path = "fee_lines[" + std::to_string(i) + "]";
+        if (!fees[i].is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
+        std::int64_t total = 0;
+        TRY_ASSIGN(total, read_money(fees[i], "total", exponent, path + ".total", false, true));
+        if (total >= 0) continue;
+        const auto sum = add_amounts(discount, -total);
+        if (!sum) return field_error(ErrorCode::amount_out_of_range, path + ".total", "makes the sum too large");
+        discount = *sum;
+    }
+    return discount;
+}
+
 Result<std::vector<RefundSummary>> read_refunds(const json& doc, int exponent) {
     std::vector<RefundSummary> refunds;
     std::int64_t refunded = 0;  // their sum must stay an amount too (order_events adds them up)
@@ -149,7 +168,8 @@ Result<OrderSnapshot> read_order(const json& doc) {
         TRY_ASSIGN(line, read_line(items[i], *exponent, "line_items[" + std::to_string(i) + "]"));
         s.order.lines.push_back(std::move(line));
     }
-    // Coupon amounts are already inside the line totals (INTEGRATION.md N1b): discount stays 0.
+    // Coupon amounts are already inside the line totals (INTEGRATION.md N1b); negative fees are not.
+    TRY_ASSIGN(s.order.discount_minor, read_fee_discount(doc, *exponent));
     TRY_ASSIGN(s.order.tax_minor, read_money(doc, "total_tax", *exponent, "total_tax"));
     TRY_ASSIGN(s.order.shipping_minor, read_money(doc, "shipping_total", *exponent, "shipping_total"));
     TRY_ASSIGN(s.order.total_minor, read_money(doc, "total", *exponent, "total", true));

@@ -151,6 +151,25 @@ TEST_CASE("amounts written with more decimals than the currency has are rounded,
     CHECK(by_gram[1].order->total_minor == 1235);
 }
 
+TEST_CASE("a negative fee is the order's discount, a positive fee is not") {
+    // 50.00 of goods, 5.00 off for paying by bank transfer (a negative fee with its tax) and a
+    // 2.50 handling charge: the 5.00 is an order-level discount the line totals do not show.
+    auto doc = nlohmann::json::parse(read_capture("003-order.created.http").body);
+    doc["fee_lines"] = {{{"id", 3}, {"name", "Bank transfer discount"}, {"total", "-5.00"}, {"total_tax", "-1.25"}},
+                        {{"id", 4}, {"name", "Handling"}, {"total", "2.50"}, {"total_tax", "0.00"}}};
+    doc["total"] = "46.25";
+    const auto events = events_of(doc.dump());
+    REQUIRE(events.size() == 2);
+    CHECK(events[1].order->discount_minor == 500);
+    CHECK(events[1].order->lines[0].total_minor == 5000);
+    // The captured order has no fees: no discount.
+    CHECK(events_of(read_capture("003-order.created.http").body)[1].order->discount_minor == 0);
+    doc["fee_lines"][0]["total"] = -5;
+    const auto refused = plan_delivery(Topic::order_updated, doc.dump(), "wc1", {});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().field == "fee_lines[0].total");
+}
+
 TEST_CASE("malformed bodies are refused naming the field, the ping is recognised") {
     CHECK(plan_delivery(Topic::order_updated, "{not json", "wc1", {}).error().code == ErrorCode::malformed_json);
     std::string body = read_capture("003-order.created.http").body;
