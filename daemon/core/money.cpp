@@ -121,11 +121,9 @@ Result<std::int64_t> parse_decimal(std::string_view text, int exponent, bool rou
     if (i != text.size() || int_digits == 0) return invalid(ErrorCode::invalid_field, "not a decimal amount");
     const std::int64_t scale = pow10(exponent);
     if (units > k_max_minor / scale) return invalid(ErrorCode::amount_out_of_range, "amount too large");
-    std::int64_t minor = units * scale + fraction * pow10(exponent - frac_digits);
-    if (round_up) {
-        if (minor == k_max_minor) return invalid(ErrorCode::amount_out_of_range, "amount too large");
-        ++minor;
-    }
+    // The fraction can carry the units past the range by less than one unit; the rounding by one more.
+    const std::int64_t minor = units * scale + fraction * pow10(exponent - frac_digits) + (round_up ? 1 : 0);
+    if (minor > k_max_minor) return invalid(ErrorCode::amount_out_of_range, "amount too large");
     return negative ? -minor : minor;
 }
 

@@ -61,6 +61,9 @@ TEST_CASE("a platform's extra decimals are rounded half away from zero, within t
     CHECK(rounded("7", 3) == 7000);
     CHECK(rounded("92233720368547.754", 2) == amount_max_minor());
     CHECK(parse_decimal_minor_rounded("92233720368547.755", 2).error().code == ErrorCode::amount_out_of_range);
+    CHECK(parse_decimal_minor_rounded("92233720368547.76", 2).error().code == ErrorCode::amount_out_of_range);
+    CHECK(parse_decimal_minor("92233720368547.75", 2).ok());
+    CHECK(parse_decimal_minor("92233720368547.76", 2).error().code == ErrorCode::amount_out_of_range);
     CHECK(parse_decimal_minor_rounded("12,50", 2).error().code == ErrorCode::invalid_field);
     CHECK(parse_decimal_minor_rounded("1.2.3", 2).error().code == ErrorCode::invalid_field);
     CHECK(parse_decimal_minor_rounded(".5", 0).error().code == ErrorCode::invalid_field);
