@@ -30,6 +30,12 @@ TEST_CASE("every ISO 4217 currency a shop can sell in is known, with its exponen
         CAPTURE(code);
         CHECK(currency_exponent(code) == 2);
     }
+    // WooCommerce 7.9's own codes beside ISO's: the ouguiya and the dobra by their old codes.
+    for (const char* code : {"MRO", "STD", "PRB", "JEP", "IMP"}) {
+        CAPTURE(code);
+        CHECK(currency_exponent(code) == 2);
+    }
+    CHECK(currency_exponent("IRT") == 0);
     CHECK(currency_exponent("BYR") == 0);
     CHECK(currency_exponent("IQD") == 3);
     for (const char* code : {"XXX", "XAU", "usd", "US", "USDX", ""}) CHECK_FALSE(currency_exponent(code).has_value());
