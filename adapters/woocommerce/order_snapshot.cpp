@@ -69,19 +69,7 @@ CustomerRef read_customer(const json& doc) {
 // with a negative amount, as payment-method and cart discount extensions do), which, unlike a
 // coupon, is not inside the line totals. Positive fees are charges; they earn nothing either way.
 Result<std::int64_t> read_fee_discount(const json& doc, int exponent) {
-    std::int64_t discount = 0;
-    const json& fees = array_or_empty(doc, "fee_lines");
-    for (std::size_t i = 0; i < fees.size(); ++i) {
-        const std::string path = "fee_lines[" + std::to_string(i) + "]";
-        if (!fees[i].is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
-        std::int64_t total = 0;
-        TRY_ASSIGN(total, read_money(fees[i], "total", exponent, path + ".total", false, true));
-        if (total >= 0) continue;
-        const auto sum = add_amounts(discount, -total);
-        if (!sum) return field_error(ErrorCode::amount_out_of_range, path + ".total", "makes the sum too large");
-        discount = *sum;
-    }
-    return discount;
+    return sum_line_amounts(doc, "fee_lines", {"total"}, exponent, [](std::int64_t v) { return v < 0 ? -v : 0; });
 }
 
 Result<std::vector<RefundSummary>> read_refunds(const json& doc, int exponent) {
@@ -124,6 +112,24 @@ Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, 
     if (!minor) return field_error(minor.error().code, path, minor.error().message);
     if (*minor < 0 && !allow_negative) return field_error(ErrorCode::invalid_field, path, "must not be negative");
     return *minor;
+}
+
+Result<std::int64_t> sum_line_amounts(const json& doc, const char* lines_key, std::initializer_list<const char*> keys,
+                                      int exponent, std::int64_t (*take)(std::int64_t)) {
+    std::int64_t sum = 0;
+    const json& lines = array_or_empty(doc, lines_key);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string path = std::string(lines_key) + "[" + std::to_string(i) + "]";
+        if (!lines[i].is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
+        for (const char* key : keys) {
+            auto amount = read_money(lines[i], key, exponent, path + "." + key, false, true);
+            if (!amount) return amount.error();
+            const auto next = add_amounts(sum, take(*amount));
+            if (!next) return field_error(ErrorCode::amount_out_of_range, path + "." + key, "makes the sum too large");
+            sum = *next;
+        }
+    }
+    return sum;
 }
 
 Error field_error(ErrorCode code, const std::string& field, const std::string& why) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,10 @@ const json& array_or_empty(const json& obj, const char* key);
 // ("299.70" JPY is 300) rather than refused.
 Result<std::int64_t> read_money(const json& obj, const char* key, int exponent, const std::string& path,
                                 bool required = false, bool allow_negative = false);
+// What a list of lines (doc[lines_key]: fees, shipping) adds up to: take(amount) of each of `keys`
+// in each line, within the amount range. Errors name the field ("fee_lines[1].total_tax").
+Result<std::int64_t> sum_line_amounts(const json& doc, const char* lines_key, std::initializer_list<const char*> keys,
+                                      int exponent, std::int64_t (*take)(std::int64_t));
 // A *_gmt date (UTC without offset); nullopt when null or absent.
 Result<std::optional<Timestamp>> read_gmt(const json& obj, const char* key);
 

@@ -37,20 +37,7 @@ Result<RefundedItem> read_item(const json& item, int exponent, const std::string
 // What the document's `shipping_lines` or `fee_lines` gave back: each line's total and its tax.
 // Refund lines carry negative totals, as WooCommerce stores them; the magnitude is what went back.
 Result<std::int64_t> read_given_back(const json& doc, const char* lines_key, int exponent) {
-    std::int64_t sum = 0;
-    const json& lines = array_or_empty(doc, lines_key);
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        const std::string path = std::string(lines_key) + "[" + std::to_string(i) + "]";
-        if (!lines[i].is_object()) return field_error(ErrorCode::invalid_field, path, "must be an object");
-        for (const char* key : {"total", "total_tax"}) {
-            auto amount = read_money(lines[i], key, exponent, path + "." + key, false, true);
-            if (!amount) return amount.error();
-            const auto next = add_amounts(sum, std::abs(*amount));
-            if (!next) return field_error(ErrorCode::amount_out_of_range, path + "." + key, "makes the sum too large");
-            sum = *next;
-        }
-    }
-    return sum;
+    return sum_line_amounts(doc, lines_key, {"total", "total_tax"}, exponent, [](std::int64_t v) { return std::abs(v); });
 }
 
 // The order line an item gave back: one of its product with quantity left, the one at the item's

@@ -93,6 +93,25 @@ void check_reconciles(const std::string& data) {
     CHECK(reconciled.out.find("entry_missing") == std::string::npos);
 }
 
+// Order 40 delivered with refund `refund_id` in it, whose document (`refund_doc`) gives back only
+// what earned nothing: the order earns, and the refund takes none of it back.
+void check_refund_takes_no_points(const std::string& order_body, int refund_id, const std::string& refund_doc) {
+    FakeWooCommerce fake(k_key, k_consumer_secret);
+    fake.add_refund(40, refund_id, refund_doc);
+    TempDir dir;
+    add_woo_shop(dir.str(), fake.url());
+    DaemonProcess daemon(dir.str(), {"--config", fast_config(dir)});
+
+    post_order(daemon, order_body);
+    // The order is applied as a whole once the document is in: its earning and the refund together.
+    REQUIRE(eventually([&] { return sum_of(dir.str(), "wc1:order:40:earn:%") > 0; }));
+    const std::int64_t earned = sum_of(dir.str(), "wc1:order:40:earn:%");
+    CHECK(refunds_in(dir.str(), std::to_string(refund_id), "known") == 1);
+    CHECK(sum_of(dir.str(), "wc1:order:40:refund:%") == 0);  // by its amount it would take a share
+    CHECK(sum_of(dir.str(), "wc1:order:40:%") == earned);
+    check_reconciles(dir.str());
+}
+
 }  // namespace
 
 TEST_CASE("a refund's document names what it gave back: only the returned product's points are taken back") {
@@ -118,36 +137,11 @@ TEST_CASE("a refund's document names what it gave back: only the returned produc
 }
 
 TEST_CASE("shipping given back takes no points, though the webhook shows only an amount") {
-    FakeWooCommerce fake(k_key, k_consumer_secret);
-    fake.add_refund(40, 42, refund_42());
-    TempDir dir;
-    add_woo_shop(dir.str(), fake.url());
-    DaemonProcess daemon(dir.str(), {"--config", fast_config(dir)});
-
-    post_order(daemon, order_40_shipping_refunded());
-    // The order is applied as a whole once the document is in: its earning and the refund together.
-    REQUIRE(eventually([&] { return sum_of(dir.str(), "wc1:order:40:earn:%") > 0; }));
-    const std::int64_t earned = sum_of(dir.str(), "wc1:order:40:earn:%");
-    CHECK(refunds_in(dir.str(), "42", "known") == 1);
-    CHECK(sum_of(dir.str(), "wc1:order:40:refund:%") == 0);
-    CHECK(sum_of(dir.str(), "wc1:order:40:%") == earned);
-    check_reconciles(dir.str());
+    check_refund_takes_no_points(order_40_shipping_refunded(), 42, refund_42());
 }
 
 TEST_CASE("a fee given back takes no points: fees are not merchandise") {
-    FakeWooCommerce fake(k_key, k_consumer_secret);
-    fake.add_refund(40, 43, refund_43());
-    TempDir dir;
-    add_woo_shop(dir.str(), fake.url());
-    DaemonProcess daemon(dir.str(), {"--config", fast_config(dir)});
-
-    post_order(daemon, order_40_fee_refunded());
-    REQUIRE(eventually([&] { return sum_of(dir.str(), "wc1:order:40:earn:%") > 0; }));
-    const std::int64_t earned = sum_of(dir.str(), "wc1:order:40:earn:%");
-    CHECK(refunds_in(dir.str(), "43", "known") == 1);
-    CHECK(sum_of(dir.str(), "wc1:order:40:refund:%") == 0);  // by amount it would take 10.00's share
-    CHECK(sum_of(dir.str(), "wc1:order:40:%") == earned);
-    check_reconciles(dir.str());
+    check_refund_takes_no_points(order_40_fee_refunded(), 43, refund_43());
 }
 
 TEST_CASE("a refund read that fails is retried, and one the shop does not have is weighed by its amount") {
