@@ -26,6 +26,7 @@
 #include "store/rule_repository.hpp"
 #include "adapters/shopify/shopify_reward_deliverer.hpp"
 #include "cli/shopify_shop_setup.hpp"
+#include "http/shopify_order_sweeper.hpp"
 #include "http/shopify_subscription_keeper.hpp"
 #include "http/shopify_metafield_writer.hpp"
 #include "rewards/redemption_codes.hpp"
@@ -170,6 +171,14 @@ int serve(const ServeOptions& o) {
     ShopifySubscriptionKeeper shopify_keeper(*keeper_db, shopify_api, config->public_url,
                                              std::chrono::seconds(config->shopify_subscription_check_interval_s),
                                              std::chrono::seconds(60));
+    // Orders whose webhooks never came (Shopify gave up, a subscription was deleted) read back.
+    std::optional<ShopifyOrderSweeper> order_sweeper;
+    if (config->shopify_order_sweep_interval_s > 0) {
+        OrderSweepOptions sweep_options;
+        sweep_options.interval = std::chrono::seconds(config->shopify_order_sweep_interval_s);
+        order_sweeper.emplace([db_options] { return open_database(db_options); }, shopify_api, writer, now_utc,
+                              sweep_options);
+    }
     auto metafield_db = open_database(db_options);
     if (!metafield_db) return fail(metafield_db.error());
     ShopifyMetafieldWriter shopify_metafields(*metafield_db, shopify_api,
@@ -190,6 +199,7 @@ int serve(const ServeOptions& o) {
     outbox.start();
     if (category_fetcher) category_fetcher->start();
     shopify_keeper.start();
+    if (order_sweeper) order_sweeper->start();
     shopify_metafields.start();
     g_server = &server;
     std::signal(SIGTERM, on_signal);
@@ -200,6 +210,7 @@ int serve(const ServeOptions& o) {
     g_server = nullptr;
     shopify_privacy.stop();
     shopify_keeper.stop();
+    if (order_sweeper) order_sweeper->stop();
     shopify_metafields.stop();
     writer.stop();
     outbox.stop();

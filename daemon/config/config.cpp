@@ -96,6 +96,9 @@ const std::map<std::string, KeyHandler>& top_level_keys() {
         {"shopify_subscription_check_interval_s", int_key(1, 86400, [](Config& c, std::int64_t v) {
              c.shopify_subscription_check_interval_s = v;
          })},
+        {"shopify_order_sweep_interval_s", int_key(0, 86400, [](Config& c, std::int64_t v) {
+             c.shopify_order_sweep_interval_s = v;
+         })},
         {"shopify_metafield_quiet_ms", int_key(0, 3600000, [](Config& c, std::int64_t v) {
              c.shopify_metafield_quiet_ms = v;
          })},
@@ -233,6 +236,9 @@ shopify_api_version = "2026-07"
 shopify_timeout_ms = 10000
 # How often the Shopify webhook subscriptions are checked and re-created, in seconds (3 h).
 shopify_subscription_check_interval_s = 10800
+# How often each Shopify shop's recently updated orders are read back, in seconds (15 min), so an
+# order whose webhooks Shopify gave up on (8 tries in 4 hours) still earns. 0: never.
+shopify_order_sweep_interval_s = 900
 # A customer's balance and tier are written to their Shopify metafields once their changes have
 # been quiet this long (a burst of orders makes one write), in milliseconds ...
 shopify_metafield_quiet_ms = 2000

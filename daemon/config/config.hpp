@@ -36,6 +36,7 @@ struct Config {
     std::string shopify_api_version = "2026-07";
     std::int64_t shopify_timeout_ms = 10000;
     std::int64_t shopify_subscription_check_interval_s = 10800;
+    std::int64_t shopify_order_sweep_interval_s = 900;  // 0: orders are not swept
     std::int64_t shopify_metafield_quiet_ms = 2000;       // a customer's changes settle this long before one write
     std::int64_t shopify_metafield_max_delay_ms = 60000;  // ... but a write waits no longer than this
     std::string tls_cert;                    // PEM paths; both set: serve HTTPS itself

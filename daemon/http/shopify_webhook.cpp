@@ -8,12 +8,10 @@
 
 #include "adapters/neutral/event_json.hpp"
 #include "adapters/shopify/webhook_mapper.hpp"
-#include "core/customer_key.hpp"
-#include "http/inbox_event.hpp"
 #include "http/json_response.hpp"
+#include "http/shopify_event_intake.hpp"
 #include "net/signature.hpp"
 #include "store/privacy_store.hpp"
-#include "store/shopify_customers.hpp"
 #include "store/shopify_delivery_log.hpp"
 
 namespace rewardd {
@@ -46,23 +44,6 @@ bool hmac_ok(const Shop& shop, const std::string& body, const std::string& hmac)
         if (it != shop.settings.end() && !it->second.empty() && signature_matches(it->second, body, hmac)) return true;
     }
     return !shop.secret.empty() && signature_matches(shop.secret, body, hmac);
-}
-
-struct KnownCustomer {
-    std::string key;  // the ledger's customer key
-    std::string shopify_id;
-};
-
-// The Shopify ids the events carry (orders' customers, customers/create), for grants and metafields.
-std::vector<KnownCustomer> known_customers(const std::vector<Event>& events) {
-    std::vector<KnownCustomer> out;
-    for (const auto& e : events) {
-        const CustomerRef* ref = e.order ? &e.order->customer : e.customer ? &*e.customer : nullptr;
-        if (!ref || ref->id.empty()) continue;
-        const std::string key = customer_key(e.shop_id, *ref);
-        if (!key.empty()) out.push_back({key, ref->id});
-    }
-    return out;
 }
 
 }  // namespace
@@ -111,9 +92,7 @@ void ShopifyWebhook::handle(const httplib::Request& req, httplib::Response& res)
         record(d);
         return send_json(res, 200, {{"status", "ignored"}, {"reason", "topic not used"}});
     }
-    const auto test_orders = d.shop.settings.find("test_orders");
-    const shopify::MapOptions options{test_orders != d.shop.settings.end() && test_orders->second == "accept"};
-    auto plan = shopify::plan_webhook(*topic, req.body, d.shop.id, options);
+    auto plan = shopify::plan_webhook(*topic, req.body, d.shop.id, shopify_map_options(d.shop));
     if (!plan) {
         spdlog::warn("shopify: invalid payload shop={} topic={} error={}", d.shop.id, d.topic, plan.error().message);
         return send_error(res, 400, plan.error());
@@ -130,25 +109,8 @@ void ShopifyWebhook::handle(const httplib::Request& req, httplib::Response& res)
 }
 
 void ShopifyWebhook::store_events(const Delivery& d, std::vector<Event> events, httplib::Response& res) {
-    std::vector<InboxEvent> stored;
-    for (const auto& e : events) stored.push_back(to_inbox(e, d.received_at));
-    // The delivery is logged in the same group commit as its events: all of it lands or none.
-    // So are the customers' Shopify ids, before the applier writes entries that need them.
     const ShopifyDelivery logged{d.shop.id, d.webhook_id, d.event_id, d.topic, d.received_at};
-    auto customers = known_customers(events);
-    auto outcome = m_writer.submit(std::move(stored), [logged, customers](SQLite::Database& db,
-                                                                          StatementCache& statements) -> Result<bool> {
-        auto r = ShopifyDeliveryLog(db, &statements).record(logged);
-        if (!r) return r.error();
-        for (const auto& c : customers) {
-            if (auto known = ShopifyCustomers(db, &statements)
-                                 .remember(logged.shop_id, c.key, c.shopify_id, logged.received_at);
-                !known) {
-                return known.error();
-            }
-        }
-        return true;
-    }).get();
+    auto outcome = submit_shopify_events(m_writer, events, d.received_at, logged).get();
     if (!outcome) {
         res.set_header("Retry-After", "5");
         return send_error(res, 503, outcome.error());

@@ -161,7 +161,15 @@ CREATE TABLE woocommerce_refunds (
 CREATE INDEX woocommerce_refunds_wanted ON woocommerce_refunds (state, next_try_at);
 )SQL";
 
-constexpr std::array<const char*, 10> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10};
+// v11: how far each Shopify shop's orders have been swept, so orders whose webhooks Shopify gave up
+// on (8 tries in 4 hours) or never sent (a deleted subscription) are still found
+// (http/shopify_order_sweeper.*).
+constexpr const char* k_v11 = R"SQL(
+CREATE TABLE shopify_order_sweeps (shop_id TEXT PRIMARY KEY, swept_until INTEGER NOT NULL);
+)SQL";
+
+constexpr std::array<const char*, 11> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10,
+                                                   k_v11};
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include "database.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 
 #include <nlohmann/json.hpp>
 
@@ -77,9 +78,16 @@ Result<std::vector<Shop>> ShopRegistry::list() {
 
 Result<bool> ShopRegistry::remove(const std::string& id) {
     try {
+        SQLite::Transaction tx(*m_db);
         SQLite::Statement q(*m_db, "DELETE FROM shops WHERE id = ?");
         q.bind(1, id);
-        return q.exec() > 0;
+        const bool removed = q.exec() > 0;
+        // A shop added again under this id is swept from its new registration on.
+        SQLite::Statement sweep(*m_db, "DELETE FROM shopify_order_sweeps WHERE shop_id = ?");
+        sweep.bind(1, id);
+        sweep.exec();
+        tx.commit();
+        return removed;
     } catch (const std::exception& e) {
         return storage_error(e);
     }

@@ -1,5 +1,6 @@
 // The Shopify Admin API pieces without a network: token renewal before expiry and after a 401,
-// throttle pacing arithmetic, and the reward mutations compared with the fixtures.
+// throttle pacing arithmetic, the reward mutations compared with the fixtures, and the REST order
+// list's pages, call limit and refusals.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <sstream>
 
 #include "adapters/shopify/admin_api.hpp"
+#include "adapters/shopify/order_listing.hpp"
 #include "adapters/shopify/reward_requests.hpp"
 
 using namespace rewardd;
@@ -249,4 +251,61 @@ TEST_CASE("a reserved share of the bucket makes the next caller wait for its own
     CHECK(throttle_wait_ms(s, 10, 0) == 200);  // 10 points at 50/s
     reserve(s, 10, 0, 200);
     CHECK(throttle_wait_ms(s, 10, 0) == 400);
+}
+
+TEST_CASE("the order list asks for every status since a moment and follows only the next page") {
+    CHECK(orders_updated_since_url(dev_dashboard_shop(), "2026-07", 1'765'000'000) ==
+          "https://jsmith.myshopify.com/admin/api/2026-07/orders.json?status=any&limit=250"
+          "&updated_at_min=2025-12-06T05%3A46%3A40Z");
+    const std::string prev = "https://jsmith.myshopify.com/admin/api/2026-07/orders.json?limit=250&page_info=abc";
+    const std::string next = "https://jsmith.myshopify.com/admin/api/2026-07/orders.json?limit=250&page_info=def";
+    CHECK(next_page_url("<" + next + ">; rel=\"next\"") == next);
+    CHECK(next_page_url("<" + prev + ">; rel=\"previous\", <" + next + ">; rel=\"next\"") == next);
+    CHECK(next_page_url("<" + prev + ">; rel=\"previous\"").empty());
+    CHECK(next_page_url("").empty());
+    CHECK(next_page_url("<" + next).empty());
+    const auto limit = parse_call_limit("39/40");
+    REQUIRE(limit);
+    CHECK(limit->used == 39);
+    CHECK(limit->bucket == 40);
+    CHECK_FALSE(parse_call_limit("39"));
+    CHECK_FALSE(parse_call_limit("x/40"));
+    CHECK_FALSE(parse_call_limit("1/0"));
+}
+
+TEST_CASE("the order lister renews a refused token once, waits out a full bucket and hands back 429s") {
+    ScriptedHttp http;
+    std::vector<std::int64_t> slept;
+    AccessTokens tokens(http, {}, [] { return std::int64_t{1'000'000}; });
+    OrderLister lister(http, tokens, {}, [&](std::int64_t ms) { slept.push_back(ms); });
+    const auto shop = dev_dashboard_shop();
+    const std::string url = orders_updated_since_url(shop, "2026-07", 1'765'000'000);
+    HttpResponse full_page = ok_json({{"orders", json::array({{{"id", 1}}, {{"id", 2}}})}});
+    full_page.headers = {{"x-shopify-shop-api-call-limit", "39/40"}, {"link", "<https://n/2>; rel=\"next\""}};
+    http.answers.push_back(ok_json({{"access_token", "tok-1"}, {"expires_in", 86399}}));
+    http.answers.push_back({TransportError::none, "", 401, {}, R"({"errors":"[API] Invalid API key"})"});
+    http.answers.push_back(ok_json({{"access_token", "tok-2"}, {"expires_in", 86399}}));
+    http.answers.push_back(full_page);
+    OrderPage page;
+    REQUIRE(lister.page(shop, url, page).ok());
+    CHECK(page.orders.size() == 2);
+    CHECK(page.next_url == "https://n/2");
+    REQUIRE(http.requests.size() == 4);
+    CHECK(http.requests[3].method == "GET");
+    CHECK(http.requests[3].url == url);
+    CHECK(slept.empty());
+
+    // The bucket said 39 of 40: the next request waits for it to leak first, then meets a 429.
+    http.answers.push_back({TransportError::none, "", 429, {{"retry-after", "2.0"}}, R"({"errors":"Exceeded"})"});
+    OrderPage refused;
+    const auto outcome = lister.page(shop, "https://n/2", refused);
+    CHECK(slept == std::vector<std::int64_t>{1000});
+    CHECK(outcome.status == CallStatus::retry);
+    CHECK(outcome.retry_after_ms == 2000);
+    CHECK(refused.orders.empty());
+
+    http.answers.push_back({TransportError::none, "", 403, {}, R"({"errors":"Forbidden"})"});
+    CHECK(lister.page(shop, "https://n/2", refused).status == CallStatus::failed);
+    http.answers.push_back(ok_json({{"no_orders", 1}}));
+    CHECK(lister.page(shop, "https://n/2", refused).status == CallStatus::failed);
 }

@@ -23,6 +23,11 @@ inline std::string write_config(const TempDir& dir, const std::string& extra = "
     std::ofstream(path) << "data_dir = \"" << dir.str() << "\"\n"
                         << (managed ? "public_url = \"https://loyalty.example.com\"\n" : "")
                         << "shopify_timeout_ms = 1000\n"
+                        // Sweeps of the fake's orders only where a test asks for them: they
+                        // would add token and Admin API calls that other tests count.
+                        << (extra.find("shopify_order_sweep_interval_s") == std::string::npos
+                                ? "shopify_order_sweep_interval_s = 0\n"
+                                : "")
                         << extra;
     return path;
 }

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <optional>
 
 namespace rewardd::test {
 namespace {
@@ -167,6 +171,28 @@ std::string invalid_discount_input(const std::string& path, const std::string& w
         .dump();
 }
 
+// Seconds since the epoch of Shopify's "2026-12-07T10:00:00Z" or "2008-01-10T11:00:00-05:00".
+std::optional<std::int64_t> epoch_of(const std::string& text) {
+    std::tm tm{};
+    if (text.size() < 19 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                                        &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+        return std::nullopt;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    std::int64_t t = timegm(&tm);
+    std::size_t at = 19;
+    while (at < text.size() && (text[at] == '.' || std::isdigit(static_cast<unsigned char>(text[at])))) ++at;
+    int hours = 0, minutes = 0;
+    if (at < text.size() && (text[at] == '+' || text[at] == '-') &&
+        std::sscanf(text.c_str() + at + 1, "%2d:%2d", &hours, &minutes) == 2) {
+        t -= (text[at] == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);
+    }
+    return t;
+}
+
+bool is_set(const json& order, const char* key) { return order.contains(key) && !order[key].is_null(); }
+
 json user_error(const json& field, const std::string& code, const std::string& message) {
     return json::array({{{"field", field}, {"code", code}, {"message", message}}});
 }
@@ -179,16 +205,21 @@ FakeShopify::FakeShopify(Options options) : m_options(std::move(options)) {
     m_server.Post("/admin/oauth/access_token", [this](const httplib::Request& req, httplib::Response& res) {
         on_token(req, res);
     });
-    m_server.Post(R"(/admin/api/([^/]+)/graphql\.json)", [this](const httplib::Request& req, httplib::Response& res) {
-        if (req.matches[1] != m_options.api_version) {
-            std::lock_guard lock(m_mutex);
-            ++m_wrong_version;
-            res.status = 404;
-            res.set_content(R"({"errors":"Not Found"})", "application/json");
-            return;
-        }
-        on_graphql(req, res);
-    });
+    // The Admin API answers only the pinned version (404 for any other, counted).
+    const auto versioned = [this](void (FakeShopify::*handler)(const httplib::Request&, httplib::Response&)) {
+        return [this, handler](const httplib::Request& req, httplib::Response& res) {
+            if (req.matches[1] != m_options.api_version) {
+                std::lock_guard lock(m_mutex);
+                ++m_wrong_version;
+                res.status = 404;
+                res.set_content(R"({"errors":"Not Found"})", "application/json");
+                return;
+            }
+            (this->*handler)(req, res);
+        };
+    };
+    m_server.Post(R"(/admin/api/([^/]+)/graphql\.json)", versioned(&FakeShopify::on_graphql));
+    m_server.Get(R"(/admin/api/([^/]+)/orders\.json)", versioned(&FakeShopify::on_order_list));
     m_port = m_options.port;
     if (m_port == 0) m_port = m_server.bind_to_any_port("127.0.0.1");
     else m_server.bind_to_port("127.0.0.1", m_port);
@@ -469,6 +500,128 @@ std::string FakeShopify::metafield(const std::string& owner, const std::string& 
     std::lock_guard lock(m_mutex);
     const auto it = m_metafields.find(owner + "|" + ns + "|" + key);
     return it == m_metafields.end() ? "" : it->second.value;
+}
+
+// The REST bucket (S5): 40 calls deep, leaking 2 a second; a call past it is refused.
+bool FakeShopify::take_rest_call(std::int64_t& used_after) {
+    const std::int64_t now = steady_ms();
+    if (m_rest_at_ms == 0) m_rest_at_ms = now;
+    m_rest_used = std::max(0.0, m_rest_used - 2.0 * static_cast<double>(now - m_rest_at_ms) / 1000.0);
+    m_rest_at_ms = now;
+    const bool ok = m_rest_used + 1 <= 40;
+    if (ok) m_rest_used += 1;
+    used_after = static_cast<std::int64_t>(std::ceil(m_rest_used));
+    return ok;
+}
+
+void FakeShopify::on_order_list(const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    ++m_order_list_requests;
+    const auto refuse = [&res](int status, const json& errors) {
+        res.status = status;
+        res.set_content(json{{"errors", errors}}.dump(), "application/json");
+    };
+    if (!token_ok(req.get_header_value("X-Shopify-Access-Token"))) {
+        ++m_unauthorized;
+        return refuse(401, "[API] Invalid API key or access token (unrecognized login or wrong password)");
+    }
+    std::int64_t used = 0;
+    const bool within = take_rest_call(used);
+    res.set_header("X-Shopify-Shop-Api-Call-Limit", std::to_string(used) + "/40");
+    if (!within) {
+        res.set_header("Retry-After", "2.0");
+        return refuse(429, "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted "
+                           "service.");
+    }
+    if (m_order_fail_count > 0) {
+        --m_order_fail_count;
+        if (!m_order_fail_retry_after.empty()) res.set_header("Retry-After", m_order_fail_retry_after);
+        return refuse(m_order_fail_status, "Service unavailable");
+    }
+    OrderCursor cursor;
+    const std::string page_info = req.get_param_value("page_info");
+    const bool first_page = page_info.empty();
+    if (!first_page) {
+        // A cursor page takes no filter of its own: the first page's travel with the cursor.
+        for (const char* filter : {"status", "updated_at_min"}) {
+            if (req.has_param(filter)) {
+                return refuse(400, {{filter, std::string(filter) + " cannot be passed when page_info is present."}});
+            }
+        }
+        const auto found = m_order_cursors.find(page_info);
+        if (found == m_order_cursors.end()) return refuse(400, {{"page_info", "Invalid value."}});
+        cursor = found->second;
+    } else {
+        cursor.status = req.has_param("status") ? req.get_param_value("status") : "open";
+        if (req.has_param("updated_at_min")) {
+            const auto min = epoch_of(req.get_param_value("updated_at_min"));
+            if (!min) return refuse(400, {{"updated_at_min", "updated_at_min is invalid"}});
+            cursor.updated_min = *min;
+        }
+    }
+    if (req.has_param("limit")) {
+        const long long asked = std::atoll(req.get_param_value("limit").c_str());
+        cursor.limit = static_cast<std::size_t>(std::clamp(asked, 1LL, 250LL));
+    }
+    std::vector<std::pair<std::int64_t, const json*>> matching;  // (updated_at, order), oldest update first
+    for (const auto& [id, order] : m_orders) {
+        const bool cancelled = is_set(order, "cancelled_at"), closed = is_set(order, "closed_at");
+        if ((cursor.status == "open" && (cancelled || closed)) || (cursor.status == "closed" && !closed) ||
+            (cursor.status == "cancelled" && !cancelled)) {
+            continue;
+        }
+        const auto updated = epoch_of(order.value("updated_at", ""));
+        if (updated.value_or(0) >= cursor.updated_min) matching.emplace_back(updated.value_or(0), &order);
+    }
+    std::stable_sort(matching.begin(), matching.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    const std::size_t size = std::min(cursor.limit, static_cast<std::size_t>(m_order_page_size));
+    json orders = json::array();
+    for (std::size_t i = cursor.offset; i < matching.size() && i < cursor.offset + size; ++i) {
+        orders.push_back(*matching[i].second);
+    }
+    const std::string list = base_url() + "/admin/api/" + m_options.api_version +
+                             "/orders.json?limit=" + std::to_string(cursor.limit) + "&page_info=";
+    std::string link;
+    const auto add_link = [&](std::size_t offset, const char* rel) {
+        OrderCursor to = cursor;
+        to.offset = offset;
+        const std::string token = "c" + std::to_string(++m_next_id);
+        m_order_cursors[token] = to;
+        link += (link.empty() ? "" : ", ") + ("<" + list + token + ">; rel=\"" + rel + "\"");
+    };
+    if (cursor.offset > 0) add_link(cursor.offset > size ? cursor.offset - size : 0, "previous");
+    if (cursor.offset + size < matching.size()) add_link(cursor.offset + size, "next");
+    if (!link.empty()) res.set_header("Link", link);
+    if (first_page) m_order_list_queries.push_back(req.get_param_value("updated_at_min"));
+    res.set_content(json{{"orders", orders}}.dump(), "application/json");
+}
+
+void FakeShopify::put_order(const nlohmann::json& order) {
+    std::lock_guard lock(m_mutex);
+    m_orders[order.at("id").dump()] = order;
+}
+
+void FakeShopify::set_order_page_size(int size) {
+    std::lock_guard lock(m_mutex);
+    m_order_page_size = std::max(1, size);
+}
+
+void FakeShopify::fail_next_order_lists(int count, int status, const std::string& retry_after) {
+    std::lock_guard lock(m_mutex);
+    m_order_fail_count = count;
+    m_order_fail_status = status;
+    m_order_fail_retry_after = retry_after;
+}
+
+std::vector<std::string> FakeShopify::order_list_queries() const {
+    std::lock_guard lock(m_mutex);
+    return m_order_list_queries;
+}
+
+int FakeShopify::order_list_requests() const {
+    std::lock_guard lock(m_mutex);
+    return m_order_list_requests;
 }
 
 void FakeShopify::fail_next(int count, int status) {

@@ -5,7 +5,9 @@
 // storeCreditAccountCredit, the customer's store credit accounts (one per currency) and an
 // account's transactions page by page (storeCreditAccount), metafieldsSet (atomic, at most 25,
 // validated: ownerId gid, namespace 3-255, key 2-64, known type, value fitting it, not blank),
-// webhookSubscriptions(+Create) and currentAppInstallation. Knobs inject 5xx/429, hangs or INTERNAL_SERVER_ERROR after the mutation was committed, a drained
+// webhookSubscriptions(+Create) and currentAppInstallation; and the REST order list (GET
+// orders.json: status, updated_at_min, limit, cursor pages through Link, the call-limit bucket of
+// 40 leaking 2 a second with its header, 429 past it). Knobs inject 5xx/429, hangs or INTERNAL_SERVER_ERROR after the mutation was committed, a drained
 // bucket and revoked tokens.
 #pragma once
 
@@ -81,7 +83,18 @@ public:
     // A credit staff made in the Shopify admin (or a copy of one of rewardd's); returns its id.
     std::string add_credit(const Credit& credit);
 
+    // The shop's orders as the REST Admin API lists them: added or replaced by id. Each must carry
+    // `updated_at` (what updated_at_min filters on); `cancelled_at`/`closed_at` set them apart
+    // from open ones (the list's default status).
+    void put_order(const nlohmann::json& order);
+    void set_order_page_size(int size);  // a page holds at most this many, whatever limit is asked
+    // The next order list requests answer `status` (with Retry-After when given).
+    void fail_next_order_lists(int count, int status, const std::string& retry_after = "");
+
     // Observations.
+    // updated_at_min of every first-page order list request answered 200, in order.
+    std::vector<std::string> order_list_queries() const;
+    int order_list_requests() const;  // every GET orders.json, whatever the answer
     std::vector<Discount> discounts() const;
     std::vector<Credit> credits() const;
     std::vector<Subscription> subscriptions() const;
@@ -100,6 +113,8 @@ public:
 private:
     void on_token(const httplib::Request& req, httplib::Response& res);
     void on_graphql(const httplib::Request& req, httplib::Response& res);
+    void on_order_list(const httplib::Request& req, httplib::Response& res);
+    bool take_rest_call(std::int64_t& used_after);
     bool token_ok(const std::string& token);
     bool take_from_bucket(std::int64_t cost, std::int64_t& available_after);
     std::string run_operation(const std::string& query, const nlohmann::json& variables);
@@ -128,6 +143,19 @@ private:
     bool m_release = false;
     std::int64_t m_available = 0, m_bucket_at_ms = 0;
     int m_next_id = 1000;
+    struct OrderCursor {
+        std::string status;
+        std::int64_t updated_min = 0;
+        std::size_t offset = 0;
+        std::size_t limit = 50;
+    };
+    std::map<std::string, nlohmann::json> m_orders;  // by id
+    std::map<std::string, OrderCursor> m_order_cursors;  // by page_info
+    std::vector<std::string> m_order_list_queries;
+    int m_order_list_requests = 0, m_order_page_size = 250, m_order_fail_count = 0, m_order_fail_status = 503;
+    std::string m_order_fail_retry_after;
+    double m_rest_used = 0;
+    std::int64_t m_rest_at_ms = 0;
 };
 
 }  // namespace rewardd::test
