@@ -189,6 +189,7 @@ int serve(const ServeOptions& o) {
     server.set_metrics(&daemon_metrics.http);
     writer.set_metrics(&daemon_metrics.ingest);
     outbox.set_metrics(&daemon_metrics.outbox);
+    if (order_sweeper) order_sweeper->set_metrics(&daemon_metrics.sweep);
     auto metrics_db = open_database(db_options);
     if (!metrics_db) return fail(metrics_db.error());
     metrics::StoreGauges store_gauges(*metrics_db);

@@ -8,6 +8,7 @@
 #include "cli/cli_context.hpp"
 #include "rewards/shopify_grants.hpp"
 #include "store/shopify_delivery_log.hpp"
+#include "store/shopify_order_sweeps.hpp"
 
 namespace rewardd {
 namespace {
@@ -81,6 +82,12 @@ int check_shop(const CliContext& context, const std::string& id) {
     std::cout << "last delivery: ";
     if (last && *last) std::cout << (*last)->topic << " at " << format_timestamp((*last)->received_at) << "\n";
     else std::cout << "none\n";
+    // The next sweep reads back the orders updated since then (http/shopify_order_sweeper.hpp).
+    const auto swept = ShopifyOrderSweeps(**db).swept_until(shop.id);
+    std::cout << "orders swept: ";
+    if (config->shopify_order_sweep_interval_s == 0) std::cout << "off (shopify_order_sweep_interval_s = 0)\n";
+    else if (swept && *swept) std::cout << "up to " << format_timestamp(**swept) << "\n";
+    else std::cout << "not yet\n";
     return got.ok() && listed.ok() ? 0 : 1;
 }
 

@@ -69,7 +69,10 @@ bool ShopifyOrderSweeper::sweep_all() {
     }
     bool all_ok = true;
     for (const auto& shop : *shops) {
-        if (sweepable(shop) && !sweep_shop(**db, shop)) all_ok = false;
+        if (!sweepable(shop)) continue;
+        const bool complete = sweep_shop(**db, shop);
+        if (m_metrics) m_metrics->sweeps.add({complete ? "complete" : "stopped"});
+        all_ok = all_ok && complete;
     }
     return all_ok;
 }
@@ -143,7 +146,9 @@ bool ShopifyOrderSweeper::store_page(const Shop& shop, const shopify::OrderPage&
         spdlog::warn("shopify: order sweep cannot store shop={} error={}", shop.id, outcome.error().message);
         return false;
     }
-    tally.new_events += static_cast<std::size_t>(std::count(outcome->begin(), outcome->end(), Appended::inserted));
+    const auto inserted = static_cast<std::size_t>(std::count(outcome->begin(), outcome->end(), Appended::inserted));
+    tally.new_events += inserted;
+    if (m_metrics) m_metrics->events_inserted.add(inserted);
     return true;
 }
 

@@ -22,6 +22,7 @@
 #include "adapters/shopify/admin_api.hpp"
 #include "adapters/shopify/order_listing.hpp"
 #include "ingest/batch_writer.hpp"
+#include "metrics/daemon_metrics.hpp"
 
 namespace rewardd {
 
@@ -39,6 +40,9 @@ public:
     ShopifyOrderSweeper(OpenDatabase open, std::shared_ptr<shopify::AdminApi> api, BatchWriter& writer,
                         BatchWriter::Clock clock, OrderSweepOptions options);
     ~ShopifyOrderSweeper();
+
+    // Sweeps and the events they found go here (GET /metrics); call before start().
+    void set_metrics(metrics::SweepMetrics* metrics) { m_metrics = metrics; }
 
     void start();
     void stop();
@@ -66,6 +70,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_cv;
     bool m_stopping = false;
+    metrics::SweepMetrics* m_metrics = nullptr;
     std::thread m_thread;
 };
 

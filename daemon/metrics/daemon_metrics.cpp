@@ -18,6 +18,11 @@ void DaemonMetrics::render(TextWriter& out) const {
                 ingest.failed_batches);
     out.counter_family("rewardd_outbox_attempts_total", "Reward delivery attempts, by platform and outcome.",
                        outbox.attempts);
+    out.counter_family("rewardd_shopify_order_sweeps_total",
+                       "Sweeps of a Shopify shop's recently updated orders, by outcome (complete, stopped).",
+                       sweep.sweeps);
+    out.counter("rewardd_shopify_swept_events_total",
+                "Events a sweep of Shopify orders stored that no webhook had brought.", sweep.events_inserted);
 }
 
 }  // namespace rewardd::metrics

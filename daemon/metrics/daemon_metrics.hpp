@@ -25,10 +25,18 @@ struct OutboxMetrics {
     CounterFamily attempts{{"platform", "outcome"}};  // outcome: delivered, retry, parked
 };
 
+// Sweeps of Shopify orders (http/shopify_order_sweeper.hpp). Events a sweep stored for the first
+// time are ones no webhook brought: a count that grows says webhooks are being lost.
+struct SweepMetrics {
+    CounterFamily sweeps{{"outcome"}};  // outcome: complete, stopped
+    Counter events_inserted;
+};
+
 struct DaemonMetrics {
     HttpMetrics http;
     IngestMetrics ingest;
     OutboxMetrics outbox;
+    SweepMetrics sweep;
 
     void render(TextWriter& out) const;
 };

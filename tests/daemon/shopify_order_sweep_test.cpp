@@ -1,7 +1,9 @@
 // Orders whose webhooks never came (Shopify gave up after 8 tries in 4 hours, or deleted the
 // subscription) are found by the daemon's sweep of the fake Shopify's REST order list: paged,
-// through a 429, giving the ledger their webhooks would have given; a later sweep reads only what
-// changed since the one before, and a late webhook of a swept order changes nothing.
+// through a 429, giving the ledger their webhooks would have given, counted in /metrics and shown
+// by `shop check`; after days down the sweep asks from its mark, and a late webhook of a swept
+// order changes nothing.
+#include "daemon/metrics_support.hpp"
 #include "daemon/shopify_outbound_support.hpp"
 #include "daemon/shopify_support.hpp"
 
@@ -83,6 +85,12 @@ TEST_CASE("orders whose webhooks never came are swept from Shopify into the ledg
         DaemonProcess daemon(swept.str(), shopify_out::daemon_args(swept));
         REQUIRE(sh::eventually([&] { return swept_until(swept) > 0; }));
         sh::wait_applied(swept.str());
+        // Every event here came by the sweep: none by webhook.
+        const std::string complete = R"(rewardd_shopify_order_sweeps_total{outcome="complete"})";
+        const auto samples = scrape_until(daemon, complete, "1");
+        CHECK(sample(samples, complete) == "1");
+        CHECK(sample(samples, "rewardd_shopify_swept_events_total") ==
+              std::to_string(sh::query_int(swept.str(), "SELECT COUNT(*) FROM events")));
     }
     CHECK(events_of_order(swept, "1001") > 0);
     CHECK(events_of_order(swept, "450789469") > 0);
@@ -93,6 +101,8 @@ TEST_CASE("orders whose webhooks never came are swept from Shopify into the ledg
     const Timestamp first_asked = asked_from(fake.order_list_queries()[0]);
     CHECK(first_asked <= now_s() - 300);  // the shop's registration less the overlap
     CHECK(first_asked > now_s() - 3600);
+    const auto check = run_rewardd({"shop", "check", "s1", "--config", swept.str() + "/rewardd.conf"});
+    CHECK(check.out.find("orders swept: up to " + format_timestamp(swept_until(swept)) + "\n") != std::string::npos);
 
     // The same recent orders delivered as webhooks, to a daemon of their own.
     TempDir delivered;

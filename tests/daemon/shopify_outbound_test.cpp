@@ -45,6 +45,7 @@ TEST_CASE("shop add with a client id and secret gets a token and subscribes the 
     CHECK(check.out.find("scopes: read_orders, read_customers, write_discounts") != std::string::npos);
     CHECK(check.out.find("missing: none") != std::string::npos);
     CHECK(check.out.find("last delivery: none") != std::string::npos);
+    CHECK(check.out.find("orders swept: off") != std::string::npos);  // write_config turns sweeps off
     CHECK_FALSE(mentions_a_token(check.out + check.err, fake));
     CHECK(fake.wrong_version_requests() == 0);
 }
