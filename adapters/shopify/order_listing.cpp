@@ -10,7 +10,9 @@
 namespace rewardd::shopify {
 namespace {
 
-constexpr int k_page_size = 250;               // the most a REST page holds
+// REST pages hold up to 250 orders, but an order with many lines is tens of kilobytes, and a page
+// is one answer in memory (and under the transport's 4 MiB answer limit): 50 keeps it small.
+constexpr int k_page_size = 50;
 constexpr std::int64_t k_bucket_wait_ms = 1000;  // the bucket leaks two requests a second
 
 std::optional<std::int64_t> read_count(std::string_view text) {

@@ -1,6 +1,6 @@
 // Shopify orders updated since a moment, read from the REST Admin API: the REST representation of
 // an order is exactly what order webhooks carry (INTEGRATION.md S2.3), so the webhook mapper reads
-// these orders as they are. GET /admin/api/{version}/orders.json?status=any&limit=250&
+// these orders as they are. GET /admin/api/{version}/orders.json?status=any&limit=50&
 // updated_at_min=..., then each page's Link header `rel="next"` (cursor pagination: a page_info
 // address must carry no other filter, so it is followed as given). Paced by the REST bucket that
 // X-Shopify-Shop-Api-Call-Limit reports (S5: 2 requests a second, 40 deep); 429, 5xx and network

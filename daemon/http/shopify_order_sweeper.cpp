@@ -44,6 +44,11 @@ void ShopifyOrderSweeper::stop() {
     if (m_thread.joinable()) m_thread.join();
 }
 
+bool ShopifyOrderSweeper::stopping() {
+    std::lock_guard lock(m_mutex);
+    return m_stopping;
+}
+
 bool ShopifyOrderSweeper::wait(std::chrono::milliseconds delay) {
     std::unique_lock lock(m_mutex);
     return !m_cv.wait_for(lock, delay, [this] { return m_stopping; });
@@ -90,6 +95,7 @@ bool ShopifyOrderSweeper::sweep_shop(SQLite::Database& db, const Shop& shop) {
     std::string url = shopify::orders_updated_since_url(shop, m_api->graphql.options().api_version, since);
     Tally tally;
     while (!url.empty()) {
+        if (stopping()) return false;  // the mark stays; the next start sweeps again
         shopify::OrderPage page;
         if (const auto read = read_page(shop, url, page); !read.ok()) {
             spdlog::warn("shopify: order sweep stopped shop={} status={} reason={}", shop.id,

@@ -59,6 +59,7 @@ private:
     shopify::CallOutcome read_page(const Shop& shop, const std::string& url, shopify::OrderPage& page);
     bool store_page(const Shop& shop, const shopify::OrderPage& page, Tally& tally);
     bool wait(std::chrono::milliseconds delay);  // false when stopping
+    bool stopping();
     void run();
 
     OpenDatabase m_open;

@@ -255,7 +255,7 @@ TEST_CASE("a reserved share of the bucket makes the next caller wait for its own
 
 TEST_CASE("the order list asks for every status since a moment and follows only the next page") {
     CHECK(orders_updated_since_url(dev_dashboard_shop(), "2026-07", 1'765'000'000) ==
-          "https://jsmith.myshopify.com/admin/api/2026-07/orders.json?status=any&limit=250"
+          "https://jsmith.myshopify.com/admin/api/2026-07/orders.json?status=any&limit=50"
           "&updated_at_min=2025-12-06T05%3A46%3A40Z");
     const std::string prev = "https://jsmith.myshopify.com/admin/api/2026-07/orders.json?limit=250&page_info=abc";
     const std::string next = "https://jsmith.myshopify.com/admin/api/2026-07/orders.json?limit=250&page_info=def";
