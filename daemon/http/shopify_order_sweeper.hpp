@@ -60,6 +60,7 @@ private:
     bool store_page(const Shop& shop, const shopify::OrderPage& page, Tally& tally);
     bool wait(std::chrono::milliseconds delay);  // false when stopping
     bool stopping();
+    bool sweep_on_own_thread();
     void run();
 
     OpenDatabase m_open;
