@@ -3,14 +3,16 @@
 // outgoing-HTTP helper's exit delay (net/http_relay.hpp), the state a working shop spends its
 // quiet hours in. With --orders N the second daemon first takes N signed WooCommerce order.updated
 // webhooks (completed orders of 50 customers, 8 connections), so its idle state includes the
-// intake's and the engine's pages too.
+// intake's and the engine's pages too; with --shopify-orders N it also takes N signed Shopify
+// orders/paid webhooks (50 customers, for a Shopify shop whose Admin API is a loopback port nothing
+// listens on, so its sweeps and metafield writes fail at once and locally).
 // VmRSS is read as startup_bench reads it: one second after the first 200 on /readyz (fresh), and
 // one second after the delay (delivered). Each reading also gives the daemon's child processes
 // (its rewardd-http helpers: their number, summed VmRSS and private memory) and whether the
 // daemon itself maps libcurl (/proc/PID/maps).
 // With --smaps DIR, each reading also copies /proc/PID/smaps to DIR (fresh.smaps, delivered.smaps,
 // idle.smaps; the last run's) for a per-library comparison.
-// Usage: idle_memory_bench [--runs R] [--orders N] [--rewardd PATH] [--smaps DIR]
+// Usage: idle_memory_bench [--runs R] [--orders N] [--shopify-orders N] [--rewardd PATH] [--smaps DIR]
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,6 +49,8 @@ const std::string k_webhook_secret = "bench-webhook-secret";
 
 std::string g_smaps_dir;  // --smaps
 std::size_t g_orders = 0;  // --orders
+std::size_t g_shopify_orders = 0;  // --shopify-orders
+const std::string k_shopify_secret = "bench-shopify-client-secret";
 
 // VmRSS now, and a copy of smaps named `what` when --smaps was given.
 long read_rss(int pid, const std::string& what) {
@@ -173,6 +177,33 @@ bool take_orders(int port, std::size_t n) {
     return load.answered_2xx == n;
 }
 
+// N distinct paid orders as signed Shopify deliveries, all answered 2xx; false otherwise.
+bool take_shopify_orders(int port, std::size_t n) {
+    if (n == 0) return true;
+    auto order = nlohmann::json::parse(test::read_file(std::string(REWARDD_FIXTURES_DIR) + "/shopify/orders-paid.json"));
+    std::vector<Request> requests;
+    for (std::size_t i = 0; i < n; ++i) {
+        order["id"] = 7000000 + i;
+        order["customer"]["id"] = 800000 + i % 50;
+        order["customer"]["email"] = order["email"] = "shopper" + std::to_string(i % 50) + "@example.test";
+        std::string body = order.dump();
+        httplib::Headers h{{"X-Shopify-Shop-Domain", "bench.myshopify.com"}, {"X-Shopify-Topic", "orders/paid"},
+                           {"X-Shopify-Hmac-Sha256", test::sign(k_shopify_secret, body)},
+                           {"X-Shopify-Webhook-Id", "bench-" + std::to_string(i)}, {"X-Shopify-API-Version", "2026-07"}};
+        requests.push_back({"/webhooks/shopify", std::move(h), std::move(body)});
+    }
+    return run_load(port, requests, 8).answered_2xx == n;
+}
+
+bool add_shopify_shop(const std::string& data) {
+    if (g_shopify_orders == 0) return true;
+    const auto added = test::run_rewardd({"shop", "add", "s1", "--platform", "shopify", "--domain", "bench.myshopify.com",
+                                          "--client-id", "bench-client", "--client-secret", k_shopify_secret,
+                                          "--api-base", "http://127.0.0.1:1", "--data", data});
+    if (added.exit_code != 0) std::fprintf(stderr, "%s", added.err.c_str());
+    return added.exit_code == 0;
+}
+
 struct Run {
     long fresh_kib = 0;
     long delivered_kib = 0;  // just after the delivery, its helper still running
@@ -199,9 +230,13 @@ Run after_delivery(const std::string& binary, Run run) {
                                           "--url", fake.url(), "--consumer-key", k_key, "--consumer-secret", k_secret,
                                           "--data", dir.str()});
     if (added.exit_code != 0) return std::fprintf(stderr, "%s", added.err.c_str()), run;
+    if (!add_shopify_shop(dir.str())) return run;
     int port = 0;
     const pid_t pid = serve(binary, dir.str(), &port);
     if (!take_orders(port, g_orders)) return std::fprintf(stderr, "orders were not all answered 2xx\n"), stop(pid), run;
+    if (!take_shopify_orders(port, g_shopify_orders)) {
+        return std::fprintf(stderr, "Shopify orders were not all answered 2xx\n"), stop(pid), run;
+    }
     if (!enqueue(dir.str(), "bench-1")) return stop(pid), run;
     for (int i = 0; i < 600 && outbox_status(dir.str(), "bench-1") != "delivered"; ++i) std::this_thread::sleep_for(50ms);
     if (outbox_status(dir.str(), "bench-1") != "delivered") return stop(pid), run;
@@ -241,9 +276,11 @@ int main(int argc, char** argv) {
         else if (key == "--rewardd") binary = argv[i + 1];
         else if (key == "--smaps") g_smaps_dir = argv[i + 1];
         else if (key == "--orders") g_orders = std::stoul(argv[i + 1]);
+        else if (key == "--shopify-orders") g_shopify_orders = std::stoul(argv[i + 1]);
     }
     setvbuf(stdout, nullptr, _IOLBF, 0);  // nothing buffered for the forked children to repeat
-    std::printf("rewardd: %s, %zu orders before the delivery\n", binary.c_str(), g_orders);
+    std::printf("rewardd: %s, %zu WooCommerce and %zu Shopify orders before the delivery\n", binary.c_str(), g_orders,
+                g_shopify_orders);
     std::vector<Run> results;
     for (int i = 0; i < runs; ++i) {
         std::printf("run %d\n", i + 1);
