@@ -80,7 +80,7 @@ TEST_CASE("orders whose webhooks never came are swept from Shopify into the ledg
     fake.set_order_page_size(2);                 // the three recent orders take two pages
     fake.fail_next_order_lists(1, 429, "0.2");  // the first request is refused once
     TempDir swept;
-    add_shop(swept, fake, "shopify_order_sweep_interval_s = 60\n");
+    add_shop(swept, fake, "shopify_order_sweep_interval_s = 3600\n");  // the start-up sweep alone
     {
         DaemonProcess daemon(swept.str(), shopify_out::daemon_args(swept));
         REQUIRE(sh::eventually([&] { return swept_until(swept) > 0; }));
