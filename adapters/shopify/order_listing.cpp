@@ -7,6 +7,8 @@
 #include <iterator>
 #include <utility>
 
+#include "adapters/shopify/literal_json.hpp"
+
 namespace rewardd::shopify {
 namespace {
 
@@ -59,7 +61,10 @@ OrderLister::OrderLister(HttpClient& http, AccessTokens& tokens, AdminOptions op
 CallOutcome OrderLister::page(const Shop& shop, const std::string& url, OrderPage& out) {
     HttpResponse response;
     if (auto sent = send(shop, url, response); !sent.ok()) return sent;
-    auto answer = nlohmann::json::parse(response.body, nullptr, false);
+    // Money numbers (refund_line_items[].subtotal) stay their literal text, as in a webhook body.
+    auto parsed = parse_literal_json(response.body);
+    if (!parsed) return CallOutcome::failed("orders page is not JSON: " + parsed.error().message);
+    auto& answer = *parsed;
     if (!answer.is_object() || !answer.contains("orders") || !answer["orders"].is_array()) {
         return CallOutcome::failed("orders page without an \"orders\" array");
     }

@@ -22,7 +22,7 @@
 namespace rewardd::shopify {
 
 struct OrderPage {
-    std::vector<nlohmann::json> orders;
+    std::vector<nlohmann::json> orders;  // non-integer numbers as their literal text (literal_json.hpp)
     std::string next_url;  // "" on the last page
 };
 

@@ -129,11 +129,17 @@ Result<WebhookPlan> plan_webhook(Topic topic, std::string_view body, const std::
         plan.events.push_back(std::move(**event));
         return plan;
     }
-    if (is_test_order(*doc) && !options.accept_test_orders) {
+    return plan_order(*doc, shop_id, options);
+}
+
+Result<WebhookPlan> plan_order(const json& order, const std::string& shop_id, const MapOptions& options) {
+    if (!order.is_object()) return field_error(ErrorCode::invalid_field, "order", "must be an object");
+    WebhookPlan plan;
+    if (is_test_order(order) && !options.accept_test_orders) {
         plan.note = "test order";
         return plan;
     }
-    auto events = order_events(*doc, shop_id);
+    auto events = order_events(order, shop_id);
     if (!events) return events.error();
     plan.action = Action::store_events;
     plan.events = std::move(*events);

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/event.hpp"
 #include "core/result.hpp"
 
@@ -54,6 +56,9 @@ struct MapOptions {
 
 Result<WebhookPlan> plan_webhook(Topic topic, std::string_view body, const std::string& shop_id,
                                  const MapOptions& options);
+// An order snapshot already parsed with parse_literal_json (money numbers kept as their text), as
+// an order topic's body is: the REST order list's orders.
+Result<WebhookPlan> plan_order(const nlohmann::json& order, const std::string& shop_id, const MapOptions& options);
 
 // customers/redact and customers/data_request bodies.
 Result<PrivacySubject> read_privacy_subject(std::string_view body);

@@ -154,8 +154,7 @@ bool ShopifyOrderSweeper::store_page(const Shop& shop, const shopify::OrderPage&
     std::vector<Event> events;
     for (const auto& order : page.orders) {
         ++tally.orders;
-        auto plan = shopify::plan_webhook(shopify::Topic::orders_updated, order.dump(), shop.id,
-                                          shopify_map_options(shop));
+        auto plan = shopify::plan_order(order, shop.id, shopify_map_options(shop));
         if (!plan) {
             ++tally.refused;
             spdlog::warn("shopify: order sweep skips order {} shop={} field={} error={}",

@@ -280,7 +280,7 @@ TEST_CASE("the order lister renews a refused token once, waits out a full bucket
     OrderLister lister(http, tokens, {}, [&](std::int64_t ms) { slept.push_back(ms); });
     const auto shop = dev_dashboard_shop();
     const std::string url = orders_updated_since_url(shop, "2026-07", 1'765'000'000);
-    HttpResponse full_page = ok_json({{"orders", json::array({{{"id", 1}}, {{"id", 2}}})}});
+    HttpResponse full_page = ok_json({{"orders", json::array({{{"id", 1}}, {{"id", 2}, {"subtotal", 195.66}}})}});
     full_page.headers = {{"x-shopify-shop-api-call-limit", "39/40"}, {"link", "<https://n/2>; rel=\"next\""}};
     http.answers.push_back(ok_json({{"access_token", "tok-1"}, {"expires_in", 86399}}));
     http.answers.push_back({TransportError::none, "", 401, {}, R"({"errors":"[API] Invalid API key"})"});
@@ -289,6 +289,7 @@ TEST_CASE("the order lister renews a refused token once, waits out a full bucket
     OrderPage page;
     REQUIRE(lister.page(shop, url, page).ok());
     CHECK(page.orders.size() == 2);
+    CHECK(page.orders[1]["subtotal"] == "195.66");  // money keeps its literal text, never a double
     CHECK(page.next_url == "https://n/2");
     REQUIRE(http.requests.size() == 4);
     CHECK(http.requests[3].method == "GET");
