@@ -3,10 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <malloc.h>
-
 #include <algorithm>
-#include <system_error>
 
 #include "http/shopify_event_intake.hpp"
 #include "http/stack_thread.hpp"
@@ -58,19 +55,11 @@ bool ShopifyOrderSweeper::wait(std::chrono::milliseconds delay) {
     return !m_cv.wait_for(lock, delay, [this] { return m_stopping; });
 }
 
-// Each sweep runs on a thread of its own, whose stack is unmapped when it ends: the pages it parsed
-// leave freed blocks in glibc's per-thread cache, which only the thread's end hands back to the
-// arena, and the trim after it returns them to the system. An idle daemon keeps nothing of a sweep.
+// Each sweep runs on a thread of its own (stack_thread.hpp): the pages it parsed leave nothing
+// behind in an idle daemon.
 bool ShopifyOrderSweeper::sweep_on_own_thread() {
     bool ok = false;
-    try {
-        StackThread sweep([&] { ok = sweep_all(); });
-        sweep.join();
-    } catch (const std::system_error& e) {
-        spdlog::warn("shopify: cannot start a thread for the order sweep, sweeping here error={}", e.what());
-        ok = sweep_all();
-    }
-    malloc_trim(0);
+    run_on_own_thread_then_trim([&] { ok = sweep_all(); }, "the Shopify order sweep");
     return ok;
 }
 

@@ -1,5 +1,7 @@
 #include "stack_thread.hpp"
 
+#include <malloc.h>
+#include <spdlog/spdlog.h>
 #include <sys/mman.h>
 
 #include <cerrno>
@@ -44,6 +46,16 @@ void StackThread::join() {
     pthread_join(m_id, nullptr);
     m_joinable = false;
     munmap(m_stack, k_stack_bytes);  // the thread has ended: nothing runs on it any more
+}
+
+void run_on_own_thread_then_trim(const std::function<void()>& fn, const char* what) {
+    try {
+        StackThread(fn).join();
+    } catch (const std::system_error& e) {
+        spdlog::warn("cannot start a thread for {}, running it here error={}", what, e.what());
+        fn();
+    }
+    malloc_trim(0);
 }
 
 }  // namespace rewardd

@@ -32,4 +32,11 @@ private:
     bool m_joinable = false;
 };
 
+// Runs `fn` on a StackThread and waits for it, then hands the freed heap back (malloc_trim). glibc
+// keeps each thread's freed small blocks in a cache of the thread's own (tcache) that the trim
+// cannot reach, each block keeping its page resident; a thread that ends returns them to its arena
+// first. So work that comes in bursts between quiet spells leaves nothing resident this way. When
+// the system refuses a thread, `fn` runs on the caller's (`what` names the work in the warning).
+void run_on_own_thread_then_trim(const std::function<void()>& fn, const char* what);
+
 }  // namespace rewardd

@@ -337,6 +337,7 @@ void LedgerApplier::shed_kept() {
     m_order_entries.release();
     m_parsed.release();
     m_ledgers_mark.reset();
+    m_referrals.clear();
 }
 
 void LedgerApplier::drop_kept_ledgers() {

@@ -103,10 +103,14 @@ public:
     // them each time. A few kilobytes each with the body they came from: some 30 MB at most.
     static constexpr std::size_t k_kept_events_default = 8192;
     // Gives back the memory of all that is kept between batches (ledgers, orders' entries, parsed
-    // events), so that a burst of orders does not leave tens of megabytes resident for good: the
-    // writer calls it once the daemon has gone idle. The next batch reads what it needs again.
+    // events, the referral codes' index), so that a burst of orders does not leave tens of
+    // megabytes resident for good: the writer calls it once the daemon has gone idle. The next
+    // batch reads what it needs again. The index matters beyond its size: its entries are made
+    // one customer at a time across a burst, so a few bytes each kept a page each resident.
     void shed_kept();
-    std::size_t kept_count() const { return m_ledgers.size() + m_order_entries.size() + m_parsed.size(); }
+    std::size_t kept_count() const {
+        return m_ledgers.size() + m_order_entries.size() + m_parsed.size() + m_referrals.size();
+    }
     void set_kept_events_max(std::size_t events) { m_parsed.set_budget(events); }
 
 private:

@@ -31,4 +31,10 @@ Result<std::optional<CustomerRecord>> ReferralIndex::look_up(LedgerStore& store,
     return store.find_customer(hit->second);
 }
 
+std::size_t ReferralIndex::size() const {
+    std::size_t codes = 0;
+    for (const auto& [_, shop] : m_shops) codes += shop.key_by_code.size();
+    return codes;
+}
+
 }  // namespace rewardd

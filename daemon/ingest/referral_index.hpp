@@ -4,6 +4,7 @@
 // reading and hashing every customer for every order that carries a code.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -22,8 +23,11 @@ public:
     // the scrubbed events must decide them the same way).
     Result<std::optional<CustomerRecord>> find(LedgerStore& store, const std::string& shop_id, const std::string& code);
 
-    // Forget everything: after a rolled-back transaction the ids it read may be handed out again.
+    // Forget everything: after a rolled-back transaction the ids it read may be handed out again,
+    // and an idle writer gives the memory back (the next lookup indexes the shop anew).
     void clear() { m_shops.clear(); }
+    // Codes indexed, all shops together.
+    std::size_t size() const;
 
 private:
     Result<std::optional<CustomerRecord>> look_up(LedgerStore& store, const std::string& shop_id, const std::string& code);

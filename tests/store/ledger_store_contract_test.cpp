@@ -563,24 +563,35 @@ TEST_CASE_TEMPLATE("a batch's events meet the ledger as they arrived, registrati
     CHECK(decisions[1] == decisions[0]);
 }
 
-TEST_CASE_TEMPLATE("the applier resolves a referral code among the customers the store knows", F, SqliteFixture,
-                   MemoryFixture) {
-    F f;
-    Rules rules;
-    rules.referral = {200, 500};
-    LedgerApplier applier(*f.store, std::make_shared<const RewardEngine>(RuleBook{{rules}}));
-    const Timestamp t0 = 1795341600;
-    auto paid = [&](const std::string& order_id, const std::string& email, std::optional<std::string> code,
-                    Timestamp at) {
+// A referral program (a 200-point welcome, 500 to the referrer) over a store: each paid order of
+// 100.00 NOK, with the code it carries, is stored and applied at once.
+struct ReferralOrders {
+    LedgerStore& store;
+    LedgerApplier applier;
+    explicit ReferralOrders(LedgerStore& s) : store(s), applier(s, engine()) {}
+    static std::shared_ptr<const RewardEngine> engine() {
+        Rules rules;
+        rules.referral = {200, 500};
+        return std::make_shared<const RewardEngine>(RuleBook{{rules}});
+    }
+    void paid(const std::string& order_id, const std::string& email, std::optional<std::string> code, Timestamp at) {
         auto o = rewardd::test::make_order(order_id, "NOK", {{"l1", 10000}}, 0, 0, 0, email);
         o.referral_code = std::move(code);
         const rewardd::test::GeneratedEvent g{rewardd::test::order_event(EventType::order_paid, "paid-" + order_id, at, o), at};
-        REQUIRE(f.store->append_events({stored(g)}).ok());
+        REQUIRE(store.append_events({stored(g)}).ok());
         REQUIRE(applier.apply_all(10, at).ok());
-    };
-    paid("a1", "anna@example.com", std::nullopt, t0);  // anna is known from her own entries
-    paid("k1", "kari@example.com", " " + referral_code("shop1", "anna@example.com") + " ", t0 + 60);
-    paid("o1", "ola@example.com", "R0000000000", t0 + 120);
+    }
+};
+
+TEST_CASE_TEMPLATE("the applier resolves a referral code among the customers the store knows", F, SqliteFixture,
+                   MemoryFixture) {
+    F f;
+    ReferralOrders orders(*f.store);
+    auto& applier = orders.applier;
+    const Timestamp t0 = 1795341600;
+    orders.paid("a1", "anna@example.com", std::nullopt, t0);  // anna is known from her own entries
+    orders.paid("k1", "kari@example.com", " " + referral_code("shop1", "anna@example.com") + " ", t0 + 60);
+    orders.paid("o1", "ola@example.com", "R0000000000", t0 + 120);
     auto kinds = [&](const std::string& customer) {
         std::vector<std::string> out;
         const auto entries = f.store->customer_entries(customer);  // kept: the loop reads into it
@@ -601,4 +612,33 @@ TEST_CASE_TEMPLATE("the applier resolves a referral code among the customers the
     const Balance anna = sum_entries(*anna_entries);
     CHECK(anna.available == 600);
     CHECK(anna.pending == 0);
+}
+
+// The referral index is kept between batches like the ledgers are, and an idle writer's shed gives
+// it back too (a burst indexes its customers one at a time, so its entries lay spread over the
+// burst's heap). A code after the shed still finds its referrer: the index is built anew.
+TEST_CASE_TEMPLATE("an applier's shed forgets its referral index, and a code after it still finds its referrer", F,
+                   SqliteFixture, MemoryFixture) {
+    F f;
+    ReferralOrders orders(*f.store);
+    auto& applier = orders.applier;
+    const Timestamp t0 = 1795341600;
+    orders.paid("a1", "anna@example.com", std::nullopt, t0);
+    orders.paid("k1", "kari@example.com", referral_code("shop1", "anna@example.com"), t0 + 60);
+    REQUIRE(applier.kept_count() > 0);
+    applier.shed_kept();
+    CHECK(applier.kept_count() == 0);
+    orders.paid("o1", "ola@example.com", referral_code("shop1", "kari@example.com"), t0 + 120);
+    std::string referrals;  // the decisions, sorted
+    std::vector<std::string> keys;
+    const auto entries = f.store->all_entries();  // kept: the loop reads into it
+    for (const auto& e : *entries) {
+        if (e.kind == EntryKind::referral_reward || e.kind == EntryKind::referral_refused) keys.push_back(e.key);
+    }
+    std::sort(keys.begin(), keys.end());
+    for (const auto& key : keys) referrals += key + "\n";
+    // Kari's code, sought after the shed, found her: the welcome and referrer rewards of Ola's order.
+    CHECK(referrals ==
+          "shop1:referral:kari@example.com:referrer\nshop1:referral:kari@example.com:welcome\n"
+          "shop1:referral:ola@example.com:referrer\nshop1:referral:ola@example.com:welcome\n");
 }
