@@ -2,17 +2,18 @@
 // one that has delivered a reward to a (fake, local) WooCommerce shop and then sat idle past its
 // outgoing-HTTP helper's exit delay (net/http_relay.hpp), the state a working shop spends its
 // quiet hours in. With --orders N the second daemon first takes N signed WooCommerce order.updated
-// webhooks (completed orders of 50 customers, 8 connections), so its idle state includes the
-// intake's and the engine's pages too; with --shopify-orders N it also takes N signed Shopify
-// orders/paid webhooks (50 customers, for a Shopify shop whose Admin API is a loopback port nothing
-// listens on, so its sweeps and metafield writes fail at once and locally).
+// webhooks (completed orders of 50 customers in turn, or --customers C; 8 connections), so its idle
+// state includes the intake's and the engine's pages too; with --shopify-orders N it also takes N
+// signed Shopify orders/paid webhooks (of as many customers, for a Shopify shop whose Admin API is a
+// loopback port nothing listens on, so its sweeps and metafield writes fail at once and locally).
 // VmRSS is read as startup_bench reads it: one second after the first 200 on /readyz (fresh), and
 // one second after the delay (delivered). Each reading also gives the daemon's child processes
 // (its rewardd-http helpers: their number, summed VmRSS and private memory) and whether the
 // daemon itself maps libcurl (/proc/PID/maps).
 // With --smaps DIR, each reading also copies /proc/PID/smaps to DIR (fresh.smaps, delivered.smaps,
 // idle.smaps; the last run's) for a per-library comparison.
-// Usage: idle_memory_bench [--runs R] [--orders N] [--shopify-orders N] [--rewardd PATH] [--smaps DIR]
+// Usage: idle_memory_bench [--runs R] [--orders N] [--shopify-orders N] [--customers C] [--rewardd PATH]
+//                          [--smaps DIR]
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,6 +50,7 @@ const std::string k_webhook_secret = "bench-webhook-secret";
 
 std::string g_smaps_dir;  // --smaps
 std::size_t g_orders = 0;  // --orders
+std::size_t g_customers = 50;  // --customers: whose orders they are, in turn
 std::size_t g_shopify_orders = 0;  // --shopify-orders
 const std::string k_shopify_secret = "bench-shopify-client-secret";
 
@@ -167,7 +169,7 @@ bool take_orders(int port, std::size_t n) {
     std::vector<Request> requests;
     for (std::size_t i = 0; i < n; ++i) {
         order["id"] = 5000000 + i;
-        order["billing"]["email"] = "customer" + std::to_string(i % 50) + "@example.test";
+        order["billing"]["email"] = "customer" + std::to_string(i % g_customers) + "@example.test";
         std::string body = order.dump();
         httplib::Headers h{{"X-WC-Webhook-Topic", "order.updated"}, {"X-WC-Webhook-Signature", test::sign(k_webhook_secret, body)},
                            {"X-WC-Webhook-ID", "2"}, {"X-WC-Webhook-Delivery-ID", std::to_string(i + 1)}};
@@ -184,8 +186,9 @@ bool take_shopify_orders(int port, std::size_t n) {
     std::vector<Request> requests;
     for (std::size_t i = 0; i < n; ++i) {
         order["id"] = 7000000 + i;
-        order["customer"]["id"] = 800000 + i % 50;
-        order["customer"]["email"] = order["email"] = "shopper" + std::to_string(i % 50) + "@example.test";
+        order["customer"]["id"] = 800000 + i % g_customers;
+        const std::string email = "shopper" + std::to_string(i % g_customers) + "@example.test";
+        order["customer"]["email"] = order["email"] = email;
         std::string body = order.dump();
         httplib::Headers h{{"X-Shopify-Shop-Domain", "bench.myshopify.com"}, {"X-Shopify-Topic", "orders/paid"},
                            {"X-Shopify-Hmac-Sha256", test::sign(k_shopify_secret, body)},
@@ -277,10 +280,11 @@ int main(int argc, char** argv) {
         else if (key == "--smaps") g_smaps_dir = argv[i + 1];
         else if (key == "--orders") g_orders = std::stoul(argv[i + 1]);
         else if (key == "--shopify-orders") g_shopify_orders = std::stoul(argv[i + 1]);
+        else if (key == "--customers") g_customers = std::max<std::size_t>(1, std::stoul(argv[i + 1]));
     }
     setvbuf(stdout, nullptr, _IOLBF, 0);  // nothing buffered for the forked children to repeat
-    std::printf("rewardd: %s, %zu WooCommerce and %zu Shopify orders before the delivery\n", binary.c_str(), g_orders,
-                g_shopify_orders);
+    std::printf("rewardd: %s, %zu WooCommerce and %zu Shopify orders of %zu customers before the delivery\n",
+                binary.c_str(), g_orders, g_shopify_orders, g_customers);
     std::vector<Run> results;
     for (int i = 0; i < runs; ++i) {
         std::printf("run %d\n", i + 1);

@@ -124,6 +124,12 @@ int serve(const ServeOptions& o) {
     auto woocommerce_db = open_database(db_options);
     if (!woocommerce_db) return fail(woocommerce_db.error());
     WooCommerceWebhook woocommerce_webhook(shops, *woocommerce_db, writer, now_utc);
+    // When no event has come for the writer's idle delay, the request side gives back its caches too.
+    writer.add_idle_shed([&shopify_webhook, &woocommerce_webhook, &api] {
+        shopify_webhook.release_idle_memory();
+        woocommerce_webhook.release_idle_memory();
+        api.release_idle_memory();
+    });
     server.add_post_route(WooCommerceWebhook::route_pattern(),
                           [&woocommerce_webhook](const httplib::Request& req, httplib::Response& res) {
                               woocommerce_webhook.handle(req, res);

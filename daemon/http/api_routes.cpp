@@ -1,6 +1,8 @@
 // Route table for /api/v1.
 #include "api_routes.hpp"
 
+#include <sqlite3.h>
+
 #include "http/api_customers.hpp"
 #include "http/api_quote.hpp"
 #include "http/api_redeem.hpp"
@@ -32,6 +34,10 @@ void ApiRoutes::install(HttpServer& server) {
     server.add_get_route(R"(/api/v1/customers/([^/]+))", gated(storefront, handle_api_customer));
     server.add_post_route("/api/v1/quote", gated(storefront, handle_api_quote));
     server.add_post_route("/api/v1/redeem", gated(storefront, handle_api_redeem));
+}
+
+void ApiRoutes::release_idle_memory() {
+    m_db.with([](const std::shared_ptr<SQLite::Database>& db) { return sqlite3_db_release_memory(db->getHandle()); });
 }
 
 }  // namespace rewardd

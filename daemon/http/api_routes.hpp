@@ -22,6 +22,9 @@ public:
               std::function<Timestamp()> clock, ApiOptions options);
 
     void install(HttpServer& server);
+    // Gives back the pages the routes' connection cached (made on whichever HTTP workers served
+    // the requests); the daemon calls it once the writer has gone idle.
+    void release_idle_memory();
 
 private:
     using Handler = void (*)(ApiContext&, const httplib::Request&, httplib::Response&);

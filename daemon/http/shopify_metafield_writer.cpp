@@ -16,6 +16,7 @@
 #include "store/shop_registry.hpp"
 #include "store/shopify_customers.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/wal_write_gathering.hpp"
 
 namespace rewardd {
 
@@ -49,7 +50,9 @@ std::size_t ShopifyMetafieldWriter::write_due() {
     // pages cached for good, beside the blocks the round freed into this thread's cache: after a
     // burst of a thousand Shopify orders, over a megabyte resident in an idle daemon (bench/README,
     // session 26). Rounds are seconds apart and read each customer once, so a warm cache saves
-    // nothing: each round runs on a thread of its own and drops the pages it read at its end.
+    // nothing: each round runs on a thread of its own and drops the pages it read at its end, and
+    // the buffer its commits gathered WAL frames in (the writer's idle shed, which frees the
+    // others, may have run before a retry round).
     std::size_t written = 0;
     run_on_own_thread_then_trim(
         [&] {
@@ -57,6 +60,7 @@ std::size_t ShopifyMetafieldWriter::write_due() {
                 if (write_one(mark) == Step::written) ++written;
             }
             sqlite3_db_release_memory(m_db->getHandle());
+            release_idle_wal_buffers();
         },
         "the Shopify metafield writes");
     return written;

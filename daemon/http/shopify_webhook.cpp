@@ -3,6 +3,7 @@
 #include "shopify_webhook.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 
@@ -163,6 +164,12 @@ bool ShopifyWebhook::record(const Delivery& d) {
     auto r = ShopifyDeliveryLog(*m_db).record({d.shop.id, d.webhook_id, d.event_id, d.topic, d.received_at});
     if (!r) spdlog::warn("shopify: cannot record delivery shop={} error={}", d.shop.id, r.error().message);
     return r.ok();
+}
+
+void ShopifyWebhook::release_idle_memory() {
+    std::lock_guard lock(m_db_mutex);
+    m_statements.clear();
+    sqlite3_db_release_memory(m_db->getHandle());
 }
 
 }  // namespace rewardd

@@ -23,6 +23,10 @@ public:
                    std::function<void()> privacy_ready);
 
     void handle(const httplib::Request& req, httplib::Response& res);
+    // Gives back what its connection keeps between requests (cached pages and compiled statements,
+    // made on whichever HTTP workers served the requests, so they pinned pages of those workers'
+    // heaps once the workers ended). The daemon calls it once the writer has gone idle.
+    void release_idle_memory();
 
 private:
     struct Delivery;

@@ -4,6 +4,7 @@
 #include "woocommerce_webhook.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 
@@ -136,6 +137,11 @@ Result<std::vector<Event>> WooCommerceWebhook::stored_events(const std::string& 
         if (event) events.push_back(std::move(*event));
     }
     return events;
+}
+
+void WooCommerceWebhook::release_idle_memory() {
+    std::lock_guard lock(m_db_mutex);
+    sqlite3_db_release_memory(m_db->getHandle());
 }
 
 }  // namespace rewardd

@@ -233,6 +233,7 @@ void BatchWriter::shed_when_idle() {
     m_store->statements().clear();
     sqlite3_db_release_memory(m_db->getHandle());
     release_idle_wal_buffers();
+    for (const auto& shed : m_idle_sheds) shed();
 }
 
 // A write that needs disk space and the write lock, so a full disk or a held lock shows here.

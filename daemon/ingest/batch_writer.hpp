@@ -75,6 +75,11 @@ public:
 
     // Batch sizes, commit latency and webhook lag go here (GET /metrics); call before start().
     void set_metrics(metrics::IngestMetrics* metrics) { m_metrics = metrics; }
+    // Also run at each idle shed, on the writer's thread, before the trim: the request side (the
+    // webhooks and routes, whose connections the HTTP workers use) gives back its caches too, since
+    // no event has come for the idle delay either. Must take whatever lock guards what it frees;
+    // call before start().
+    void add_idle_shed(std::function<void()> shed) { m_idle_sheds.push_back(std::move(shed)); }
 
     bool healthy() const { return m_healthy.load(); }
     BatchStats stats() const;
@@ -119,6 +124,7 @@ private:
     std::atomic<bool> m_healthy{true};
     BatchStats m_stats;
     metrics::IngestMetrics* m_metrics = nullptr;
+    std::vector<std::function<void()>> m_idle_sheds;
 };
 
 }  // namespace rewardd

@@ -168,8 +168,15 @@ constexpr const char* k_v11 = R"SQL(
 CREATE TABLE shopify_order_sweeps (shop_id TEXT PRIMARY KEY, swept_until INTEGER NOT NULL);
 )SQL";
 
-constexpr std::array<const char*, 11> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10,
-                                                   k_v11};
+// v12: the metafield writer's poll (every 250 ms) reads only the rows whose next attempt is due,
+// not the whole queue: while Shopify refuses or is down, every customer changed since waits there,
+// and a scan of them all four times a second kept their pages in the connection's cache.
+constexpr const char* k_v12 = R"SQL(
+CREATE INDEX shopify_metafield_queue_next ON shopify_metafield_queue (next_attempt_ms);
+)SQL";
+
+constexpr std::array<const char*, 12> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10,
+                                                   k_v11, k_v12};
 
 }  // namespace
 

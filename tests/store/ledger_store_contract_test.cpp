@@ -390,6 +390,8 @@ TEST_CASE("an idle writer gives back what it keeps once per idle spell and appli
         entry_threads.insert(number);
         return true;
     });
+    std::atomic<int> request_side_sheds{0};  // what the daemon adds: its webhooks' and routes' connections
+    writer.add_idle_shed([&] { ++request_side_sheds; });
     writer.start();
     auto sheds_reach = [&](std::uint64_t n) {
         for (int i = 0; i < 500 && writer.stats().idle_sheds < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -399,10 +401,12 @@ TEST_CASE("an idle writer gives back what it keeps once per idle spell and appli
     REQUIRE(sheds_reach(1));
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     CHECK(writer.stats().idle_sheds == 1);  // not again at every wake-up of the same spell
+    CHECK(request_side_sheds == 1);
 
     REQUIRE(writer.submit(stored(history.refund())).get().ok());
     REQUIRE(sheds_reach(2));
     writer.stop();
+    CHECK(request_side_sheds == 2);
     // The loop moved to a new thread at the shed (so that the old one's cache of freed blocks went
     // back to its arena before the trim): the refund's entry was written on another thread.
     CHECK(entry_threads.size() == 2);

@@ -63,9 +63,9 @@ TEST_CASE("v9 marks the batches applied before it as taken by order id, a new da
         auto db = open_database({path.string()});
         REQUIRE(db.ok());
         CHECK((*db)->execAndGet("SELECT by_order_id_through FROM apply_order_change").getInt() == 0);
-        // Back to v8, with 42 events applied by then (v10's and v11's tables go too).
+        // Back to v8, with 42 events applied by then (v10's and v11's tables and v12's index go too).
         (*db)->exec("DROP TABLE apply_order_change; DROP TABLE woocommerce_refunds; DROP TABLE shopify_order_sweeps; "
-                    "UPDATE apply_cursor SET seq = 42; PRAGMA user_version = 8");
+                    "DROP INDEX shopify_metafield_queue_next; UPDATE apply_cursor SET seq = 42; PRAGMA user_version = 8");
     }
     auto db = open_database({path.string()});
     REQUIRE(db.ok());
