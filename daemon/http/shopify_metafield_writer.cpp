@@ -49,10 +49,11 @@ std::size_t ShopifyMetafieldWriter::write_due() {
     // A round reads each marked customer's whole ledger, and the connection would keep those
     // pages cached for good, beside the blocks the round freed into this thread's cache: after a
     // burst of a thousand Shopify orders, over a megabyte resident in an idle daemon (bench/README,
-    // session 26). Rounds are seconds apart and read each customer once, so a warm cache saves
-    // nothing: each round runs on a thread of its own and drops the pages it read at its end, and
-    // the buffer its commits gathered WAL frames in (the writer's idle shed, which frees the
-    // others, may have run before a retry round).
+    // session 26). Rounds come at most four times a second (the poll), each reading a customer
+    // once, so a warm cache saves little and a thread per round costs little: each round runs on
+    // a thread of its own and drops the pages it read at its end, and the buffer its commits
+    // gathered WAL frames in (the writer's idle shed, which frees the others, may have run before
+    // a retry round).
     std::size_t written = 0;
     run_on_own_thread_then_trim(
         [&] {

@@ -26,9 +26,9 @@ public:
                        BatchWriter::Clock clock);
 
     void handle(const httplib::Request& req, httplib::Response& res);
-    // Gives back what its connection keeps between requests (cached pages,
-    // made on whichever HTTP workers served the requests, so they pinned pages of those workers'
-    // heaps once the workers ended). The daemon calls it once the writer has gone idle.
+    // Gives back the pages its connection cached between requests (made on whichever HTTP workers
+    // served them, so they pinned pages of those workers' heaps once the workers ended). The
+    // daemon calls it once the writer has gone idle.
     void release_idle_memory();
 
 private:
