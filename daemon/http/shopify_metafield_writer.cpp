@@ -12,7 +12,7 @@
 #include "core/balance.hpp"
 #include "core/customer_key.hpp"
 #include "core/customer_walk.hpp"
-#include "http/stack_thread.hpp"
+#include "threads/stack_thread.hpp"
 #include "store/shop_registry.hpp"
 #include "store/shopify_customers.hpp"
 #include "store/sqlite_store.hpp"

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "http/shopify_event_intake.hpp"
-#include "http/stack_thread.hpp"
+#include "threads/stack_thread.hpp"
 #include "store/shop_registry.hpp"
 #include "store/shopify_order_sweeps.hpp"
 
@@ -55,7 +55,7 @@ bool ShopifyOrderSweeper::wait(std::chrono::milliseconds delay) {
     return !m_cv.wait_for(lock, delay, [this] { return m_stopping; });
 }
 
-// Each sweep runs on a thread of its own (stack_thread.hpp): the pages it parsed leave nothing
+// Each sweep runs on a thread of its own (threads/stack_thread.hpp): the pages it parsed leave nothing
 // behind in an idle daemon.
 bool ShopifyOrderSweeper::sweep_on_own_thread() {
     bool ok = false;

@@ -19,7 +19,7 @@
 #include <mutex>
 #include <vector>
 
-#include "http/stack_thread.hpp"
+#include "threads/stack_thread.hpp"
 
 namespace rewardd {
 

@@ -6,15 +6,14 @@
 // group commit and the ledger catches up after it.
 #include "batch_writer.hpp"
 
-#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
-#include <system_error>
 
 #include "store/wal_write_gathering.hpp"
+#include "threads/stack_thread.hpp"
 
 namespace rewardd {
 namespace {
@@ -48,26 +47,16 @@ BatchWriter::~BatchWriter() { stop(); }
 
 void BatchWriter::start() { m_thread = std::thread([this] { supervise(); }); }
 
-// The loop runs on a thread of its own, and on a new one after each idle shed. glibc keeps a cache
-// of freed small blocks per thread (tcache) that malloc_trim does not reach; after a burst, the
-// writer's cache holds a few hundred blocks spread over the megabytes its arena grew to, each
-// pinning its page. A thread that ends hands its cache back to the arena, so the trim that
-// follows gives those pages back too (103 pages held only such blocks after 2,000 orders;
-// bench/README, session 20).
+// The loop runs on a thread of its own, and on a new one after each idle shed, trimmed after
+// (threads/stack_thread.hpp): after a burst, the writer's cache of freed blocks held a few hundred
+// blocks spread over the megabytes its arena grew to, each pinning its page (103 pages held only
+// such blocks after 2,000 orders; bench/README, session 20).
 void BatchWriter::supervise() {
     bool after_shed = false;
     for (;;) {
         Ended ended = Ended::stopped;
-        try {
-            std::thread([&] { ended = run(after_shed); }).join();
-        } catch (const std::system_error& e) {
-            // No new thread to be had (a thread limit, say): the loop runs on this one instead, and
-            // only this spell's cache stays behind.
-            spdlog::warn("engine: cannot start the writer's loop on a new thread, running it here error={}", e.what());
-            ended = run(after_shed);
-        }
+        run_on_own_thread_then_trim([&] { ended = run(after_shed); }, "the writer's loop");
         if (ended == Ended::stopped) return;
-        malloc_trim(0);
         std::lock_guard lock(m_mutex);
         ++m_stats.idle_sheds;
         after_shed = true;
@@ -227,7 +216,7 @@ std::size_t BatchWriter::apply_limit(std::chrono::steady_clock::time_point last_
 }
 
 // Frees what the writer keeps for bursts. The heap this frees goes back to the system once the
-// loop's thread has ended (supervise: malloc_trim after the join).
+// loop's thread has ended (supervise: the trim after it).
 void BatchWriter::shed_when_idle() {
     m_applier.shed_kept();
     m_store->statements().clear();

@@ -1,4 +1,4 @@
-// Work handed to a thread of its own (http/stack_thread.hpp): it runs there, not on the caller's
+// Work handed to a thread of its own (threads/stack_thread.hpp): it runs there, not on the caller's
 // thread, and is finished when the call returns.
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "http/stack_thread.hpp"
+#include "threads/stack_thread.hpp"
 
 TEST_CASE("work run on its own thread runs there and is done when the call returns") {
     const auto caller = std::this_thread::get_id();
