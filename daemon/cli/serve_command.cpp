@@ -27,6 +27,7 @@
 #include "adapters/shopify/shopify_reward_deliverer.hpp"
 #include "cli/shopify_shop_setup.hpp"
 #include "http/shopify_order_sweeper.hpp"
+#include "http/woocommerce_order_sweeper.hpp"
 #include "http/shopify_subscription_keeper.hpp"
 #include "http/shopify_metafield_writer.hpp"
 #include "rewards/redemption_codes.hpp"
@@ -185,6 +186,15 @@ int serve(const ServeOptions& o) {
         order_sweeper.emplace([db_options] { return open_database(db_options); }, shopify_api, writer, now_utc,
                               sweep_options);
     }
+    // Orders whose WooCommerce webhooks were dropped (WooCommerce never retries a delivery) read back.
+    std::optional<WooCommerceOrderSweeper> woocommerce_sweeper;
+    if (config->woocommerce_order_sweep_interval_s > 0) {
+        OrderSweepOptions sweep_options;
+        sweep_options.interval = std::chrono::seconds(config->woocommerce_order_sweep_interval_s);
+        woocommerce_sweeper.emplace([db_options] { return open_database(db_options); },
+                                    WooCommerceRest(outgoing_http.client(), config->platform_timeout_ms, now_utc),
+                                    writer, now_utc, sweep_options);
+    }
     auto metafield_db = open_database(db_options);
     if (!metafield_db) return fail(metafield_db.error());
     ShopifyMetafieldWriter shopify_metafields(*metafield_db, shopify_api,
@@ -196,6 +206,7 @@ int serve(const ServeOptions& o) {
     writer.set_metrics(&daemon_metrics.ingest);
     outbox.set_metrics(&daemon_metrics.outbox);
     if (order_sweeper) order_sweeper->set_metrics(&daemon_metrics.sweep);
+    if (woocommerce_sweeper) woocommerce_sweeper->set_metrics(&daemon_metrics.woocommerce_sweep);
     auto metrics_db = open_database(db_options);
     if (!metrics_db) return fail(metrics_db.error());
     metrics::StoreGauges store_gauges(*metrics_db);
@@ -207,6 +218,7 @@ int serve(const ServeOptions& o) {
     if (category_fetcher) category_fetcher->start();
     shopify_keeper.start();
     if (order_sweeper) order_sweeper->start();
+    if (woocommerce_sweeper) woocommerce_sweeper->start();
     shopify_metafields.start();
     g_server = &server;
     std::signal(SIGTERM, on_signal);
@@ -218,6 +230,7 @@ int serve(const ServeOptions& o) {
     shopify_privacy.stop();
     shopify_keeper.stop();
     if (order_sweeper) order_sweeper->stop();
+    if (woocommerce_sweeper) woocommerce_sweeper->stop();
     shopify_metafields.stop();
     writer.stop();
     outbox.stop();

@@ -8,7 +8,7 @@
 #include "cli/cli_context.hpp"
 #include "rewards/shopify_grants.hpp"
 #include "store/shopify_delivery_log.hpp"
-#include "store/shopify_order_sweeps.hpp"
+#include "store/order_sweeps.hpp"
 
 namespace rewardd {
 namespace {
@@ -83,7 +83,7 @@ int check_shop(const CliContext& context, const std::string& id) {
     if (last && *last) std::cout << (*last)->topic << " at " << format_timestamp((*last)->received_at) << "\n";
     else std::cout << "none\n";
     // The next sweep reads back the orders updated since then (http/shopify_order_sweeper.hpp).
-    const auto swept = ShopifyOrderSweeps(**db).swept_until(shop.id);
+    const auto swept = OrderSweeps(**db).swept_until(shop.id);
     std::cout << "orders swept: ";
     if (config->shopify_order_sweep_interval_s == 0) std::cout << "off (shopify_order_sweep_interval_s = 0)\n";
     else if (swept && *swept) std::cout << "up to " << format_timestamp(**swept) << "\n";

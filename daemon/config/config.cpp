@@ -88,6 +88,9 @@ const std::map<std::string, KeyHandler>& top_level_keys() {
         {"outbox_attempts_max", int_key(1, 1000, [](Config& c, std::int64_t v) { c.outbox_attempts_max = v; })},
         {"outbox_poll_interval_ms", int_key(10, 600000, [](Config& c, std::int64_t v) { c.outbox_poll_interval_ms = v; })},
         {"platform_timeout_ms", int_key(100, 300000, [](Config& c, std::int64_t v) { c.platform_timeout_ms = v; })},
+        {"woocommerce_order_sweep_interval_s", int_key(0, 86400, [](Config& c, std::int64_t v) {
+             c.woocommerce_order_sweep_interval_s = v;
+         })},
         {"public_url", string_key(is_public_url, "must be an https:// address (or empty)",
                                   [](Config& c, const std::string& v) { c.public_url = v; })},
         {"shopify_api_version", string_key(is_api_version, "must be YYYY-MM",
@@ -225,6 +228,10 @@ outbox_attempts_max = 20
 outbox_poll_interval_ms = 1000
 # Timeout of each call to a platform's API (WooCommerce REST), connect included, in milliseconds.
 platform_timeout_ms = 10000
+# How often each WooCommerce shop's recently modified orders are read back through its REST API, in
+# seconds (15 min), so an order whose webhook WooCommerce dropped (it never retries one, and turns a
+# webhook off after seven failures) still earns. 0: never.
+woocommerce_order_sweep_interval_s = 900
 
 # The public https address of this daemon as Shopify sees it (your reverse proxy or, with
 # tls_cert/tls_key, the daemon itself). Webhook subscriptions point at <public_url>/webhooks/shopify.

@@ -31,6 +31,7 @@ struct Config {
     std::int64_t outbox_attempts_max = 20;         // then the item is parked
     std::int64_t outbox_poll_interval_ms = 1000;   // how often the outbox looks for due items
     std::int64_t platform_timeout_ms = 10000;      // each platform API call, connect included
+    std::int64_t woocommerce_order_sweep_interval_s = 900;  // 0: WooCommerce orders are not swept
     // Shopify and HTTPS (docs/shopify.md, docs/https.md).
     std::string public_url;                  // https address Shopify delivers webhooks to
     std::string shopify_api_version = "2026-07";

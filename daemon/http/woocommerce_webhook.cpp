@@ -17,9 +17,8 @@
 #include "store/sqlite_store.hpp"
 
 namespace rewardd {
-namespace {
 
-woocommerce::StatusMap status_map_of(const Shop& shop) {
+woocommerce::StatusMap woocommerce_status_map(const Shop& shop) {
     const auto it = shop.settings.find("status_map");
     if (it == shop.settings.end()) return {};
     auto map = woocommerce::StatusMap::parse(it->second);
@@ -27,8 +26,6 @@ woocommerce::StatusMap status_map_of(const Shop& shop) {
     spdlog::error("woocommerce: bad status_map shop={} error={}: using the defaults", shop.id, map.error().message);
     return {};
 }
-
-}  // namespace
 
 const char* WooCommerceWebhook::route_pattern() { return R"(/webhooks/woocommerce/([A-Za-z0-9_-]{1,64}))"; }
 
@@ -60,7 +57,7 @@ void WooCommerceWebhook::handle(const httplib::Request& req, httplib::Response& 
         spdlog::info("woocommerce: ignored topic shop={} topic={}", shop->id, topic_text.substr(0, 64));
         return send_json(res, 200, {{"status", "ignored"}, {"reason", "topic not used"}});
     }
-    auto plan = woocommerce::plan_delivery(*topic, req.body, shop->id, status_map_of(*shop));
+    auto plan = woocommerce::plan_delivery(*topic, req.body, shop->id, woocommerce_status_map(*shop));
     if (!plan) {
         spdlog::warn("woocommerce: invalid payload shop={} topic={} error={}", shop->id, topic_text,
                      plan.error().message);

@@ -15,6 +15,10 @@
 
 namespace rewardd {
 
+// The shop's `status_map` setting (its own order statuses), or the defaults when unset or unreadable
+// (logged). Shared with the order sweep (http/woocommerce_order_sweeper.hpp).
+woocommerce::StatusMap woocommerce_status_map(const Shop& shop);
+
 class WooCommerceWebhook {
 public:
     // The route pattern to register (the shop id is its one capture).

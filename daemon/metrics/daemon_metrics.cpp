@@ -23,6 +23,12 @@ void DaemonMetrics::render(TextWriter& out) const {
                        sweep.sweeps);
     out.counter("rewardd_shopify_swept_events_total",
                 "Events a sweep of Shopify orders stored that no webhook had brought.", sweep.events_inserted);
+    out.counter_family("rewardd_woocommerce_order_sweeps_total",
+                       "Sweeps of a WooCommerce shop's recently modified orders, by outcome (complete, stopped).",
+                       woocommerce_sweep.sweeps);
+    out.counter("rewardd_woocommerce_swept_events_total",
+                "Events a sweep of WooCommerce orders stored that no webhook had brought.",
+                woocommerce_sweep.events_inserted);
 }
 
 }  // namespace rewardd::metrics

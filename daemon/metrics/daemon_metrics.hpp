@@ -36,7 +36,8 @@ struct DaemonMetrics {
     HttpMetrics http;
     IngestMetrics ingest;
     OutboxMetrics outbox;
-    SweepMetrics sweep;
+    SweepMetrics sweep;              // Shopify's order sweeps
+    SweepMetrics woocommerce_sweep;  // WooCommerce's
 
     void render(TextWriter& out) const;
 };

@@ -175,8 +175,14 @@ constexpr const char* k_v12 = R"SQL(
 CREATE INDEX shopify_metafield_queue_next ON shopify_metafield_queue (next_attempt_ms);
 )SQL";
 
-constexpr std::array<const char*, 12> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10,
-                                                   k_v11, k_v12};
+// v13: WooCommerce shops' orders are swept too (http/woocommerce_order_sweeper.*): the marks of
+// both platforms' sweeps share one table, keyed by shop id as before. Shopify marks are kept.
+constexpr const char* k_v13 = R"SQL(
+ALTER TABLE shopify_order_sweeps RENAME TO order_sweeps;
+)SQL";
+
+constexpr std::array<const char*, 13> k_migrations{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10,
+                                                   k_v11, k_v12, k_v13};
 
 }  // namespace
 

@@ -83,7 +83,7 @@ Result<bool> ShopRegistry::remove(const std::string& id) {
         q.bind(1, id);
         const bool removed = q.exec() > 0;
         // A shop added again under this id is swept from its new registration on.
-        SQLite::Statement sweep(*m_db, "DELETE FROM shopify_order_sweeps WHERE shop_id = ?");
+        SQLite::Statement sweep(*m_db, "DELETE FROM order_sweeps WHERE shop_id = ?");
         sweep.bind(1, id);
         sweep.exec();
         tx.commit();

@@ -69,7 +69,7 @@ Timestamp asked_from(const std::string& updated_at_min) {
 }
 
 std::int64_t swept_until(const TempDir& dir) {
-    return sh::query_int(dir.str(), "SELECT COALESCE(MAX(swept_until), 0) FROM shopify_order_sweeps");
+    return sh::query_int(dir.str(), "SELECT COALESCE(MAX(swept_until), 0) FROM order_sweeps");
 }
 
 }  // namespace
@@ -145,7 +145,7 @@ TEST_CASE("after days down the sweep asks from where the last one began, and a l
     // paid and the first one cancelled, and Shopify gives up on both webhooks.
     daemon.stop_gracefully();
     const Timestamp down_since = now_s() - 2 * k_seconds_per_day;
-    shopify_out::open_db(dir)->exec("UPDATE shopify_order_sweeps SET swept_until = " + std::to_string(down_since));
+    shopify_out::open_db(dir)->exec("UPDATE order_sweeps SET swept_until = " + std::to_string(down_since));
     fake.put_order(order(1004, now_s() - k_seconds_per_day));
     auto cancelled = order(1001, t);
     cancelled["cancelled_at"] = cancelled["updated_at"] = format_timestamp(t + 5);

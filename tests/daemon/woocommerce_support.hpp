@@ -19,11 +19,13 @@ using rewardd::test::shopify::query_int;
 inline const std::string k_key = "ck_test_0123456789";
 inline const std::string k_consumer_secret = "cs_test_0123456789";
 
-// Fast retries, so a few failed attempts take well under a second.
-inline std::string fast_config(const TempDir& dir) {
+// Fast retries, so a few failed attempts take well under a second. The order sweep is off unless
+// asked for: its listing would add to the requests these tests count.
+inline std::string fast_config(const TempDir& dir, int woocommerce_order_sweep_interval_s = 0) {
     const std::string path = dir.str() + "/rewardd.conf";
     std::ofstream(path) << "outbox_retry_base_ms = 20\noutbox_retry_max_ms = 100\noutbox_poll_interval_ms = 20\n"
-                           "platform_timeout_ms = 5000\n";
+                           "platform_timeout_ms = 5000\nwoocommerce_order_sweep_interval_s = "
+                        << woocommerce_order_sweep_interval_s << "\n";
     return path;
 }
 

@@ -16,8 +16,11 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <regex>
 
 #include "support/daemon_process.hpp"
 
@@ -95,6 +98,62 @@ std::string lower(std::string s) {
     return s;
 }
 
+// A "date-time" argument as WordPress's rest_parse_date takes it, turned into GMT "YYYY-MM-DDTHH:MM:SS" (the
+// site's time zone is UTC); nullopt when it is not one. A "+" sent unencoded in "+00:00" arrives as a space
+// (PHP decodes the query so too) and is refused, as WordPress refuses it.
+std::optional<std::string> gmt_date_time(const std::string& value) {
+    static const std::regex form(R"((\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2}))"
+                                 R"((?:\.\d+)?(Z|[+-]\d{2}(?::\d{2})?)?)");
+    std::smatch m;
+    if (!std::regex_match(value, m, form)) return std::nullopt;
+    const auto field = [&](int i) { return std::atoi(m[i].str().c_str()); };
+    if (field(2) < 1 || field(2) > 12 || field(3) < 1 || field(3) > 31 || field(4) > 23 || field(5) > 59 ||
+        field(6) > 59) {
+        return std::nullopt;
+    }
+    std::tm local{};
+    local.tm_year = field(1) - 1900;
+    local.tm_mon = field(2) - 1;
+    local.tm_mday = field(3);  // February 30th is March 2nd, as strtotime has it
+    local.tm_hour = field(4);
+    local.tm_min = field(5);
+    local.tm_sec = field(6);
+    std::time_t at = timegm(&local);
+    const std::string zone = m[7].str();
+    if (zone.size() > 1) {
+        const int minutes = std::atoi(zone.substr(1, 2).c_str()) * 60 +
+                            (zone.size() > 3 ? std::atoi(zone.substr(4, 2).c_str()) : 0);
+        at -= (zone[0] == '+' ? 60 : -60) * minutes;
+    }
+    std::tm gmt{};
+    gmtime_r(&at, &gmt);
+    char out[32];
+    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S", &gmt);
+    return std::string(out);
+}
+
+// An "integer" argument (rest_is_integer: digits, maybe signed); nullopt otherwise.
+std::optional<long long> integer_param(const std::string& value) {
+    static const std::regex form(R"([+-]?\d{1,18})");
+    if (!std::regex_match(value, form)) return std::nullopt;
+    return std::atoll(value.c_str());
+}
+
+// wp_parse_list: split on commas and white space, empty items dropped.
+std::vector<std::string> parse_list(const std::string& value) {
+    std::vector<std::string> items;
+    std::string item;
+    for (const char c : value + ",") {
+        if (c == ',' || std::isspace(static_cast<unsigned char>(c))) {
+            if (!item.empty()) items.push_back(item);
+            item.clear();
+        } else {
+            item += c;
+        }
+    }
+    return items;
+}
+
 }  // namespace
 
 FakeWooCommerce::FakeWooCommerce(std::string consumer_key, std::string consumer_secret)
@@ -113,6 +172,10 @@ FakeWooCommerce::FakeWooCommerce(std::string consumer_key, std::string consumer_
     });
     m_server.Get(R"(/wp-json/wc/v3/orders/(\d+)/refunds/(\d+))",
                  [this](const httplib::Request& req, httplib::Response& res) { get_refund(req, res); });
+    // (its own route: cpp-httplib matches a whole path, so the refunds route above never takes it)
+    m_server.Get("/wp-json/wc/v3/orders", [this](const httplib::Request& req, httplib::Response& res) {
+        list_orders(req, res);
+    });
     m_port = m_server.bind_to_any_port("127.0.0.1");
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
     for (int i = 0; i < 200 && !m_server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -572,6 +635,149 @@ void FakeWooCommerce::get_refund(const httplib::Request& req, httplib::Response&
         }
     }
     record(req, auth, res.status);
+}
+
+void FakeWooCommerce::put_order(const std::string& order_json) {
+    const json doc = json::parse(order_json);
+    StoredOrder order;
+    order.id = doc.at("id").get<int>();
+    order.status = doc.value("status", "");
+    order.modified_gmt = doc.at("date_modified_gmt").get<std::string>().substr(0, 19);  // any zone left out
+    if (doc.contains("date_created_gmt") && doc["date_created_gmt"].is_string()) {
+        order.created_gmt = doc["date_created_gmt"].get<std::string>().substr(0, 19);
+    }
+    order.body = order_json;
+    std::lock_guard lock(m_mutex);
+    m_orders[order.id] = std::move(order);
+}
+
+void FakeWooCommerce::remove_order(int id) {
+    std::lock_guard lock(m_mutex);
+    m_orders.erase(id);
+}
+
+void FakeWooCommerce::rate_limit_next_order_lists(int n, int retry_after_s) {
+    std::lock_guard lock(m_mutex);
+    m_order_list_rate_limited = n;
+    m_order_list_retry_after_s = retry_after_s;
+}
+
+void FakeWooCommerce::fail_next_order_lists(int n, int status) {
+    std::lock_guard lock(m_mutex);
+    m_fail_order_lists = n;
+    m_order_list_fail_status = status;
+}
+
+std::vector<std::map<std::string, std::string>> FakeWooCommerce::order_list_queries() const {
+    std::lock_guard lock(m_mutex);
+    return m_order_list_queries;
+}
+
+// GET /orders: the query is kept before anything else, so a test sees every listing asked for, the ones
+// an outage, a rate limit or a refused signature met included.
+void FakeWooCommerce::ignore_modified_after(bool on) {
+    std::lock_guard lock(m_mutex);
+    m_ignore_modified_after = on;
+}
+
+void FakeWooCommerce::list_orders(const httplib::Request& req, httplib::Response& res) {
+    std::map<std::string, std::string> query;
+    for (const auto& [k, v] : req.params) {
+        if (k.rfind("oauth_", 0) != 0) query[k] = v;  // (cpp-httplib keeps a repeated key's values in order)
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_order_list_queries.push_back(query);
+    }
+    if (meet_outage(req, res)) return;
+    std::string auth;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_order_list_rate_limited > 0) {
+            --m_order_list_rate_limited;
+            res.set_header("Retry-After", std::to_string(m_order_list_retry_after_s));
+            send_wc_error(res, 429, "rest_too_many_requests", "Too many requests.");
+        }
+    }
+    if (res.status != 429 && authenticate(req, res, auth)) answer_order_list(query, res);
+    record(req, auth, res.status);
+}
+
+// The listing as WC_REST_Orders_Controller answers it. WordPress first checks the arguments against their
+// schema: every bad one is named in a single 400, in the order the controller declares them. The site's
+// time zone is UTC, so modified_after means the same with dates_are_gmt (date_modified_gmt) and without
+// (site-local date_modified). "date" orders by date_created_gmt; ties go by id in the same direction.
+void FakeWooCommerce::answer_order_list(const std::map<std::string, std::string>& query, httplib::Response& res) {
+    const auto value = [&](const std::string& name, const std::string& fallback) {
+        const auto it = query.find(name);
+        return it == query.end() ? fallback : it->second;
+    };
+    std::vector<std::string> invalid;
+    const std::optional<long long> page = integer_param(value("page", "1"));
+    if (!page || *page < 1) invalid.push_back("page");
+    const std::optional<long long> per_page = integer_param(value("per_page", "10"));
+    if (!per_page || *per_page < 1 || *per_page > 100) invalid.push_back("per_page");
+    std::optional<std::string> after;
+    if (query.count("modified_after") && !(after = gmt_date_time(query.at("modified_after")))) {
+        invalid.push_back("modified_after");
+    }
+    const std::string gmt_flag = lower(value("dates_are_gmt", "false"));  // rest_is_boolean
+    if (gmt_flag != "true" && gmt_flag != "false" && gmt_flag != "1" && gmt_flag != "0") {
+        invalid.push_back("dates_are_gmt");
+    }
+    const std::string order = value("order", "desc");
+    if (order != "asc" && order != "desc") invalid.push_back("order");
+    const std::string orderby = value("orderby", "date");
+    // (WooCommerce's enum also has include, title and slug, which the fake does not sort by)
+    if (orderby != "date" && orderby != "id" && orderby != "modified") invalid.push_back("orderby");
+    if (!invalid.empty()) {
+        std::string names;
+        for (const auto& name : invalid) names += (names.empty() ? "" : ", ") + name;
+        send_wc_error(res, 400, "rest_invalid_param", "Invalid parameter(s): " + names);
+        return;
+    }
+    const std::vector<std::string> statuses = parse_list(value("status", "any"));
+    const bool any = statuses.empty() || std::find(statuses.begin(), statuses.end(), "any") != statuses.end();
+
+    std::unique_lock lock(m_mutex);
+    if (m_fail_order_lists > 0) {
+        --m_fail_order_lists;
+        const int status = m_order_list_fail_status;
+        lock.unlock();
+        send_wc_error(res, status, "internal_server_error", "There has been a critical error.");
+        return;
+    }
+    std::vector<const StoredOrder*> matching;
+    for (const auto& [id, o] : m_orders) {
+        // "any" is WP_Query's: every status but those left out of searches (the trash)
+        const bool status_listed = any ? o.status != "trash"
+                                       : std::find(statuses.begin(), statuses.end(), o.status) != statuses.end();
+        if (status_listed && (!after || m_ignore_modified_after || o.modified_gmt > *after)) matching.push_back(&o);
+    }
+    const auto sort_key = [&](const StoredOrder* o) {
+        if (orderby == "id") return std::string();
+        if (orderby == "modified") return o->modified_gmt;
+        return o->created_gmt.empty() ? o->modified_gmt : o->created_gmt;
+    };
+    std::sort(matching.begin(), matching.end(), [&](const StoredOrder* a, const StoredOrder* b) {
+        const auto ka = std::make_pair(sort_key(a), a->id);
+        const auto kb = std::make_pair(sort_key(b), b->id);
+        return order == "asc" ? ka < kb : kb < ka;
+    });
+    const long long total = static_cast<long long>(matching.size());
+    // (a page past the last is an empty list, not an error)
+    const long long first = *page - 1 < total ? (*page - 1) * *per_page : total;
+    std::string body = "[";
+    for (long long i = first; i < std::min(total, first + *per_page); ++i) {
+        if (i > first) body += ",";
+        body += matching[static_cast<std::size_t>(i)]->body;
+    }
+    body += "]";
+    lock.unlock();
+    res.status = 200;
+    res.set_header("X-WP-Total", std::to_string(total));
+    res.set_header("X-WP-TotalPages", std::to_string((total + *per_page - 1) / *per_page));
+    res.set_content(body, "application/json; charset=UTF-8");
 }
 
 }  // namespace rewardd::test

@@ -4,6 +4,9 @@
 // woocommerce_rest_coupon_code_already_exists, lookup by ?code=. It records every request and can
 // be told to fail: 500, 429 + Retry-After, slow answers, or a created coupon whose answer is lost;
 // and to stay down for as long as a test likes (set_outage: 503s, 429s, hangs, reset connections).
+// It also lists orders (GET /orders: modified_after, status, orderby, order, per_page, page, with
+// X-WP-Total and X-WP-TotalPages) so the daemon can sweep orders whose webhooks were lost: WooCommerce
+// never retries a failed delivery, so such orders are only found by asking.
 #pragma once
 
 #include <httplib.h>
@@ -93,6 +96,22 @@ public:
     // check on creation never see the trash (wc_get_coupon_id_by_code: published only), and
     // GET /coupons/<id> reads a coupon whatever its status.
     void list_trash_by_default(bool on);
+    // An order GET /orders lists, answered as `order_json` is given (byte for byte), or the new version of
+    // the stored order with the same `id` (an update in the shop). Read from it: id, status,
+    // date_modified_gmt and, when present, date_created_gmt (GMT without a zone: "2026-12-07T20:00:00").
+    void put_order(const std::string& order_json);
+    void remove_order(int id);  // deleted for good (not trashed: put_order with status "trash" does that)
+    // The next `n` order listings answer 429 with Retry-After: seconds.
+    void rate_limit_next_order_lists(int n, int retry_after_s);
+    // The next `n` order listings answer `status` (500, 503...).
+    void fail_next_order_lists(int n, int status = 503);
+    // Listings leave modified_after aside and list every order, as a shop whose WooCommerce predates
+    // that parameter does (WordPress drops parameters a route does not declare).
+    void ignore_modified_after(bool on);
+    // The query of every order listing received, in order, whatever it was answered (outages, 429, 401
+    // included): its decoded parameters without the oauth_* ones; a repeated key keeps its last value, as
+    // PHP reads it.
+    std::vector<std::map<std::string, std::string>> order_list_queries() const;
 
     std::vector<FakeCoupon> coupons() const;
     std::vector<RecordedRequest> requests() const;
@@ -108,6 +127,8 @@ private:
     void get_coupon(const httplib::Request& req, httplib::Response& res);
     void get_product(const httplib::Request& req, httplib::Response& res);
     void get_refund(const httplib::Request& req, httplib::Response& res);
+    void list_orders(const httplib::Request& req, httplib::Response& res);
+    void answer_order_list(const std::map<std::string, std::string>& query, httplib::Response& res);
     void record(const httplib::Request& req, const std::string& auth, int status);
     void never_answer(std::unique_lock<std::mutex>& lock, const httplib::Request& req, httplib::Response& res,
                       const std::string& auth);
@@ -141,6 +162,20 @@ private:
     std::map<std::pair<int, int>, std::string> m_refunds;  // (order, refund) -> document
     int m_fail_refund_reads = 0;
     int m_refund_fail_status = 503;
+    struct StoredOrder {
+        int id = 0;
+        std::string status;
+        std::string created_gmt;   // "YYYY-MM-DDTHH:MM:SS"; "" when the order has none
+        std::string modified_gmt;  // "YYYY-MM-DDTHH:MM:SS"
+        std::string body;          // as put_order was given it
+    };
+    std::map<int, StoredOrder> m_orders;  // by id
+    int m_order_list_rate_limited = 0;
+    int m_order_list_retry_after_s = 1;
+    int m_fail_order_lists = 0;
+    int m_order_list_fail_status = 503;
+    bool m_ignore_modified_after = false;
+    std::vector<std::map<std::string, std::string>> m_order_list_queries;
     std::vector<RecordedRequest> m_requests;
     std::vector<std::string> m_nonces;
 };

@@ -63,8 +63,8 @@ TEST_CASE("v9 marks the batches applied before it as taken by order id, a new da
         auto db = open_database({path.string()});
         REQUIRE(db.ok());
         CHECK((*db)->execAndGet("SELECT by_order_id_through FROM apply_order_change").getInt() == 0);
-        // Back to v8, with 42 events applied by then (v10's and v11's tables and v12's index go too).
-        (*db)->exec("DROP TABLE apply_order_change; DROP TABLE woocommerce_refunds; DROP TABLE shopify_order_sweeps; "
+        // Back to v8, with 42 events applied by then (v10's and v11's tables, v12's index go too).
+        (*db)->exec("DROP TABLE apply_order_change; DROP TABLE woocommerce_refunds; DROP TABLE order_sweeps; "
                     "DROP INDEX shopify_metafield_queue_next; UPDATE apply_cursor SET seq = 42; PRAGMA user_version = 8");
     }
     auto db = open_database({path.string()});
@@ -72,6 +72,23 @@ TEST_CASE("v9 marks the batches applied before it as taken by order id, a new da
     CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == latest_schema_version());
     CHECK((*db)->execAndGet("SELECT by_order_id_through FROM apply_order_change").getInt() == 42);
     CHECK((*db)->tableExists("woocommerce_refunds"));
-    CHECK((*db)->tableExists("shopify_order_sweeps"));
+    CHECK((*db)->tableExists("order_sweeps"));
+    std::filesystem::remove_all(path.parent_path());
+}
+
+TEST_CASE("v13 keeps the Shopify sweeps' marks in the table both platforms' sweeps share") {
+    const auto path = temp_db();
+    {
+        auto db = open_database({path.string()});
+        REQUIRE(db.ok());
+        // Back to v12, with a Shopify shop swept up to a time.
+        (*db)->exec("ALTER TABLE order_sweeps RENAME TO shopify_order_sweeps; "
+                    "INSERT INTO shopify_order_sweeps VALUES ('s1', 1765000000); PRAGMA user_version = 12");
+    }
+    auto db = open_database({path.string()});
+    REQUIRE(db.ok());
+    CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == latest_schema_version());
+    CHECK_FALSE((*db)->tableExists("shopify_order_sweeps"));
+    CHECK((*db)->execAndGet("SELECT swept_until FROM order_sweeps WHERE shop_id = 's1'").getInt64() == 1765000000);
     std::filesystem::remove_all(path.parent_path());
 }

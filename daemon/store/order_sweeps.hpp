@@ -1,5 +1,6 @@
-// How far each Shopify shop's orders have been swept (table shopify_order_sweeps, v11): the next
-// sweep asks Shopify for the orders updated since then (http/shopify_order_sweeper.hpp).
+// How far each shop's orders have been swept (table order_sweeps: v11, renamed by v13 when WooCommerce
+// shops were swept too): the next sweep asks the shop for the orders changed since then
+// (http/shopify_order_sweeper.hpp, http/woocommerce_order_sweeper.hpp).
 #pragma once
 
 #include <SQLiteCpp/Database.h>
@@ -12,9 +13,9 @@
 
 namespace rewardd {
 
-class ShopifyOrderSweeps {
+class OrderSweeps {
 public:
-    explicit ShopifyOrderSweeps(SQLite::Database& db) : m_db(db) {}
+    explicit OrderSweeps(SQLite::Database& db) : m_db(db) {}
 
     // When the shop's last complete sweep started; nullopt before its first.
     Result<std::optional<Timestamp>> swept_until(const std::string& shop_id);
