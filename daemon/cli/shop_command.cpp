@@ -5,6 +5,7 @@
 
 #include "cli/cli_context.hpp"
 #include "cli/commands.hpp"
+#include "cli/shop_check.hpp"
 #include "cli/shopify_shop_setup.hpp"
 #include "store/shop_registry.hpp"
 

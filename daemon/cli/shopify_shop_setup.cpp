@@ -1,4 +1,4 @@
-// `shop add` (Shopify part) and `shop check`.
+// `shop add` and `shop check`, their Shopify parts.
 #include "shopify_shop_setup.hpp"
 
 #include <iostream>
@@ -7,8 +7,8 @@
 #include "adapters/shopify/webhook_subscriptions.hpp"
 #include "cli/cli_context.hpp"
 #include "rewards/shopify_grants.hpp"
+#include "cli/shop_check.hpp"
 #include "store/shopify_delivery_log.hpp"
-#include "store/order_sweeps.hpp"
 
 namespace rewardd {
 namespace {
@@ -44,26 +44,19 @@ shopify::CallOutcome granted_scopes(shopify::AdminApi& api, const Shop& shop, st
     return call;
 }
 
-int check_shop(const CliContext& context, const std::string& id) {
-    auto config = context.config();
-    if (!config) return fail(config.error());
-    auto db = context.open();
-    if (!db) return fail(db.error());
-    auto found = ShopRegistry(*db).find(id);
-    if (!found) return fail(found.error());
-    if (!*found) return fail(make_error(ErrorCode::not_found, "no shop " + id));
-    const Shop& shop = **found;
-    if (shop.platform != "shopify") return fail(make_error(ErrorCode::invalid_field, "shop check is for Shopify shops"));
+}  // namespace
+
+int check_shopify_shop(const Config& config, SQLite::Database& db, const Shop& shop) {
     std::cout << "shop: " << shop.id << " (" << shopify::setting(shop, "domain") << ")\n";
     if (const auto at = shopify::setting(shop, "uninstalled_at"); !at.empty()) std::cout << "uninstalled: " << at << "\n";
-    auto api = shopify::make_admin_api(shopify_admin_options(*config));
+    auto api = shopify::make_admin_api(shopify_admin_options(config));
     shopify::AccessToken token;
     const auto got = api->tokens.fetch(shop, token);
     print_token(shop, got, token);
     std::vector<std::string> scopes;
     const auto scoped = got.ok() ? granted_scopes(*api, shop, scopes) : got;
     std::cout << "scopes: " << (scoped.ok() ? joined(scopes) : "unknown (" + scoped.detail + ")") << "\n";
-    const std::string uri = config->public_url.empty() ? "" : shopify::delivery_uri(config->public_url);
+    const std::string uri = config.public_url.empty() ? "" : shopify::delivery_uri(config.public_url);
     std::vector<shopify::Subscription> subs;
     const auto listed = got.ok() ? shopify::list_subscriptions(api->graphql, shop, uri, subs) : got;
     std::cout << "subscriptions" << (uri.empty() ? " (public_url not set: all shown)" : " to " + uri) << ": ";
@@ -78,20 +71,13 @@ int check_shop(const CliContext& context, const std::string& id) {
         std::cout << subs.size() << " [" << joined(topics) << "]\n";
         std::cout << "missing: " << (missing.empty() ? "none" : joined(missing)) << "\n";
     }
-    auto last = ShopifyDeliveryLog(**db).last(shop.id);
+    auto last = ShopifyDeliveryLog(db).last(shop.id);
     std::cout << "last delivery: ";
     if (last && *last) std::cout << (*last)->topic << " at " << format_timestamp((*last)->received_at) << "\n";
     else std::cout << "none\n";
-    // The next sweep reads back the orders updated since then (http/shopify_order_sweeper.hpp).
-    const auto swept = OrderSweeps(**db).swept_until(shop.id);
-    std::cout << "orders swept: ";
-    if (config->shopify_order_sweep_interval_s == 0) std::cout << "off (shopify_order_sweep_interval_s = 0)\n";
-    else if (swept && *swept) std::cout << "up to " << format_timestamp(**swept) << "\n";
-    else std::cout << "not yet\n";
+    print_orders_swept(db, shop.id, config.shopify_order_sweep_interval_s, "shopify_order_sweep_interval_s");
     return got.ok() && listed.ok() ? 0 : 1;
 }
-
-}  // namespace
 
 shopify::AdminOptions shopify_admin_options(const Config& config) {
     shopify::AdminOptions options;
@@ -147,15 +133,6 @@ int connect_shopify_shop(const Shop& shop, const Config& config) {
     std::cout << "shopify: webhooks subscribed to " << shopify::delivery_uri(config.public_url) << " ("
               << report.created.size() << " created, " << report.existing.size() << " already there)\n";
     return 0;
-}
-
-void register_shop_check(CLI::App& shop_command, int& exit_code) {
-    auto context = std::make_shared<CliContext>();
-    auto id = std::make_shared<std::string>();
-    auto* cmd = shop_command.add_subcommand("check", "Shopify: token, scopes, webhook subscriptions, last delivery");
-    cmd->add_option("id", *id, "shop id")->required();
-    context->add_options(*cmd);
-    cmd->callback([context, id, &exit_code] { exit_code = check_shop(*context, *id); });
 }
 
 }  // namespace rewardd

@@ -22,7 +22,8 @@ std::optional<Error> prepare_shopify_shop(Shop& shop);
 // After saving: token and subscriptions. Unreachable Shopify is a warning (exit 0: `serve`
 // retries in the background); refused credentials are an error (exit 1; the shop stays saved).
 int connect_shopify_shop(const Shop& shop, const Config& config);
-// `rewardd shop check ID`.
-void register_shop_check(CLI::App& shop_command, int& exit_code);
+// `rewardd shop check ID` of a Shopify shop: token, scopes, subscriptions, last delivery, sweep
+// mark; 0 when the token and the subscriptions could be read.
+int check_shopify_shop(const Config& config, SQLite::Database& db, const Shop& shop);
 
 }  // namespace rewardd

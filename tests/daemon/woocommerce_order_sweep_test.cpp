@@ -88,6 +88,11 @@ Timestamp asked_from(const std::map<std::string, std::string>& query) {
     return t ? *t : 0;
 }
 
+// `rewardd shop check wc1` with the sweep every `sweep_interval_s` (0: off).
+CommandResult shop_check(const TempDir& dir, int sweep_interval_s) {
+    return run_rewardd({"shop", "check", "wc1", "--data", dir.str(), "--config", fast_config(dir, sweep_interval_s)});
+}
+
 httplib::Result post_order(const DaemonProcess& d, const json& order, const std::string& webhook_id) {
     const std::string body = order.dump();
     httplib::Headers h{{"X-WC-Webhook-Topic", "order.updated"}, {"X-WC-Webhook-Signature", sign(k_secret, body)},
@@ -134,6 +139,11 @@ TEST_CASE("orders whose webhooks WooCommerce dropped are swept into the ledger t
     const Timestamp first_asked = asked_from(queries[0]);
     CHECK(first_asked <= now_s() - 300);  // the shop's registration less the overlap
     CHECK(first_asked > t - 3600);
+    const auto check = shop_check(swept, 3600);
+    CHECK(check.exit_code == 0);
+    CHECK(check.out.find("rest key: works (orders listed)\n") != std::string::npos);
+    CHECK(check.out.find("last event: order.") != std::string::npos);
+    CHECK(check.out.find("orders swept: up to " + format_timestamp(swept_until(swept)) + "\n") != std::string::npos);
 
     // The same recent orders delivered as webhooks, to a daemon of their own.
     TempDir delivered;
@@ -214,4 +224,27 @@ TEST_CASE("a shop that ignores modified_after lists old orders: the sweep leaves
     CHECK(events_of_order(dir, "1049") > 0);
     CHECK(query_int(dir.str(), "SELECT COUNT(*) FROM events WHERE order_id LIKE '20%'") == 0);
     CHECK(fake.order_list_queries().size() == 1);  // the old orders' pages are not read
+}
+
+TEST_CASE("shop check of a WooCommerce shop says whether its REST key reads orders and how far they were swept") {
+    FakeWooCommerce fake(k_key, k_consumer_secret);
+    TempDir refused;
+    add_woo_shop(refused.str(), fake.url(), "cs_not_the_secret");
+    auto check = shop_check(refused, 0);
+    CHECK(check.exit_code == 1);
+    CHECK(check.out.find("shop: wc1 (" + fake.url() + ")\n") != std::string::npos);
+    CHECK(check.out.find("rest key: refused (list orders: HTTP 401 woocommerce_rest_authentication_error") !=
+          std::string::npos);
+    CHECK(check.out.find("last event: none\n") != std::string::npos);
+    CHECK(check.out.find("orders swept: off (woocommerce_order_sweep_interval_s = 0)\n") != std::string::npos);
+
+    TempDir keyless;
+    const auto added = run_rewardd({"shop", "add", "wc1", "--platform", "woocommerce", "--secret", k_secret, "--data",
+                                    keyless.str()});
+    REQUIRE_MESSAGE(added.exit_code == 0, added.err);
+    check = shop_check(keyless, 900);
+    CHECK(check.exit_code == 1);
+    CHECK(check.out.find("rest key: none (") != std::string::npos);
+    CHECK(check.out.find("orders swept: not yet\n") != std::string::npos);
+    CHECK(fake.order_list_queries().size() == 1);  // the keyless shop asked nothing
 }
