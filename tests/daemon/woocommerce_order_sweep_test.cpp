@@ -196,12 +196,15 @@ TEST_CASE("after days down the WooCommerce sweep asks from its last start, and a
     cancelled["date_modified_gmt"] = cancelled["date_modified"] = gmt(t - 5);
     fake.put_order(cancelled.dump());
     const std::size_t asked_before = fake.order_list_queries().size();
+    fake.fail_next_order_lists(1, 503);  // the shop is still struggling: its first answer is a 503
     daemon.start();
     REQUIRE(eventually([&] { return events_of_order(dir, "1004") > 0 && points_of_order(dir, "1001") == 0; }));
     sh::wait_applied(dir.str());
     const auto queries = fake.order_list_queries();
     REQUIRE(queries.size() > asked_before);
     CHECK(asked_from(queries[asked_before]) == down_since - 300);  // the mark less the overlap
+    REQUIRE(queries.size() > asked_before + 1);
+    CHECK(queries[asked_before + 1] == queries[asked_before]);  // the same page asked again after the 503
     // Once swept to the end, the next sweep asks from its own start on.
     REQUIRE(eventually([&] { return asked_from(fake.order_list_queries().back()) >= now_s() - 310; }));
     CHECK(points_of_order(dir, "1004") > 0);

@@ -651,11 +651,6 @@ void FakeWooCommerce::put_order(const std::string& order_json) {
     m_orders[order.id] = std::move(order);
 }
 
-void FakeWooCommerce::remove_order(int id) {
-    std::lock_guard lock(m_mutex);
-    m_orders.erase(id);
-}
-
 void FakeWooCommerce::rate_limit_next_order_lists(int n, int retry_after_s) {
     std::lock_guard lock(m_mutex);
     m_order_list_rate_limited = n;
@@ -673,13 +668,13 @@ std::vector<std::map<std::string, std::string>> FakeWooCommerce::order_list_quer
     return m_order_list_queries;
 }
 
-// GET /orders: the query is kept before anything else, so a test sees every listing asked for, the ones
-// an outage, a rate limit or a refused signature met included.
 void FakeWooCommerce::ignore_modified_after(bool on) {
     std::lock_guard lock(m_mutex);
     m_ignore_modified_after = on;
 }
 
+// GET /orders: the query is kept before anything else, so a test sees every listing asked for, the ones
+// an outage, a rate limit or a refused signature met included.
 void FakeWooCommerce::list_orders(const httplib::Request& req, httplib::Response& res) {
     std::map<std::string, std::string> query;
     for (const auto& [k, v] : req.params) {

@@ -100,7 +100,6 @@ public:
     // the stored order with the same `id` (an update in the shop). Read from it: id, status,
     // date_modified_gmt and, when present, date_created_gmt (GMT without a zone: "2026-12-07T20:00:00").
     void put_order(const std::string& order_json);
-    void remove_order(int id);  // deleted for good (not trashed: put_order with status "trash" does that)
     // The next `n` order listings answer 429 with Retry-After: seconds.
     void rate_limit_next_order_lists(int n, int retry_after_s);
     // The next `n` order listings answer `status` (500, 503...).
