@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "adapters/woocommerce/order_snapshot.hpp"
 #include "core/money.hpp"
 
 namespace rewardd::woocommerce {
@@ -57,11 +58,7 @@ std::string coupon_request_json(const CouponRequest& r) {
     if (r.minimum_subtotal_minor > 0) {  // WooCommerce compares it with the cart's subtotal
         doc["minimum_amount"] = format_minor(r.minimum_subtotal_minor, currency_exponent(r.currency).value_or(2));
     }
-    if (r.expires_at) {
-        std::string gmt = format_timestamp(*r.expires_at);
-        if (!gmt.empty() && gmt.back() == 'Z') gmt.pop_back();  // WooCommerce's *_gmt: UTC, no zone
-        doc["date_expires_gmt"] = gmt;
-    }
+    if (r.expires_at) doc["date_expires_gmt"] = format_gmt(*r.expires_at);
     return doc.dump();
 }
 

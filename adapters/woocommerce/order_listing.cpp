@@ -6,10 +6,12 @@ namespace rewardd::woocommerce {
 
 std::vector<std::pair<std::string, std::string>> orders_modified_since_query(Timestamp since, int page,
                                                                              int per_page) {
-    std::string after = format_timestamp(since);
-    if (!after.empty() && after.back() == 'Z') after.pop_back();  // GMT by dates_are_gmt, as the *_gmt fields
-    return {{"modified_after", after}, {"dates_are_gmt", "true"},       {"orderby", "modified"},
-            {"order", "desc"},        {"status", "any"},                {"per_page", std::to_string(per_page)},
+    return {{"modified_after", format_gmt(since)},  // GMT by dates_are_gmt, as the *_gmt fields
+            {"dates_are_gmt", "true"},
+            {"orderby", "modified"},
+            {"order", "desc"},
+            {"status", "any"},
+            {"per_page", std::to_string(per_page)},
             {"page", std::to_string(page)}};
 }
 

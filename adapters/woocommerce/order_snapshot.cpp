@@ -157,6 +157,12 @@ Result<std::optional<Timestamp>> read_gmt(const json& obj, const char* key) {
     return std::optional<Timestamp>{*t};
 }
 
+std::string format_gmt(Timestamp t) {
+    std::string text = format_timestamp(t);
+    if (!text.empty() && text.back() == 'Z') text.pop_back();
+    return text;
+}
+
 Result<OrderSnapshot> read_order(const json& doc) {
     if (!doc.is_object()) return field_error(ErrorCode::invalid_field, "order", "must be an object");
     OrderSnapshot s;

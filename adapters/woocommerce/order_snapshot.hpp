@@ -59,5 +59,7 @@ Result<std::int64_t> sum_line_amounts(const json& doc, const char* lines_key, st
                                       int exponent, std::int64_t (*take)(std::int64_t));
 // A *_gmt date (UTC without offset); nullopt when null or absent.
 Result<std::optional<Timestamp>> read_gmt(const json& obj, const char* key);
+// `t` as WooCommerce writes and reads a *_gmt date: "2026-12-07T20:00:00", UTC without a zone.
+std::string format_gmt(Timestamp t);
 
 }  // namespace rewardd::woocommerce

@@ -6,8 +6,8 @@
 
 #include "adapters/shopify/webhook_subscriptions.hpp"
 #include "cli/cli_context.hpp"
-#include "rewards/shopify_grants.hpp"
 #include "cli/shop_check.hpp"
+#include "rewards/shopify_grants.hpp"
 #include "store/shopify_delivery_log.hpp"
 
 namespace rewardd {

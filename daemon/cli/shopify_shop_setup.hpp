@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <SQLiteCpp/Database.h>
 
 #include <optional>
 

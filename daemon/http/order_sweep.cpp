@@ -44,6 +44,11 @@ bool OrderSweep::wait(std::chrono::milliseconds delay) {
     return !m_cv.wait_for(lock, delay, [this] { return m_stopping; });
 }
 
+bool OrderSweep::wait_to_ask_again(int tries, std::optional<std::int64_t> retry_after_ms) {
+    if (tries >= m_options.page_tries_max) return false;
+    return wait(std::chrono::milliseconds(std::clamp<std::int64_t>(retry_after_ms.value_or(1000), 0, 10000)));
+}
+
 void OrderSweep::run() {
     const std::string what = std::string("the ") + m_platform + " order sweep";
     for (;;) {

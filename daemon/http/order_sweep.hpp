@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/result.hpp"
@@ -58,6 +59,10 @@ public:
     void stop();
     bool stopping();
     bool wait(std::chrono::milliseconds delay);  // a sweep's pause (Retry-After, pacing); false when stopping
+    // After try `tries` of a page was answered 429, 5xx or not at all: waits its Retry-After (a
+    // second without one, at most ten) and says whether to ask again, which is not after
+    // page_tries_max tries nor once the daemon stops.
+    bool wait_to_ask_again(int tries, std::optional<std::int64_t> retry_after_ms);
     // One sweep of every shop; true when each was swept to the end.
     bool sweep_all();
 

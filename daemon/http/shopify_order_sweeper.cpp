@@ -22,7 +22,6 @@ ShopifyOrderSweeper::ShopifyOrderSweeper(OrderSweep::OpenDatabase open, std::sha
     : m_api(std::move(api)),
       m_writer(writer),
       m_clock(clock),
-      m_options(options),
       m_lister(*m_api->http, m_api->tokens, m_api->graphql.options(),
                [this](std::int64_t ms) { m_sweep.wait(std::chrono::milliseconds(ms)); }),
       m_sweep("shopify", options, std::move(open), std::move(clock), sweepable,
@@ -51,9 +50,9 @@ shopify::CallOutcome ShopifyOrderSweeper::read_page(const Shop& shop, const std:
                                                     shopify::OrderPage& page) {
     for (int tries = 1;; ++tries) {
         auto outcome = m_lister.page(shop, url, page);
-        if (outcome.status != shopify::CallStatus::retry || tries >= m_options.page_tries_max) return outcome;
-        const auto delay_ms = std::clamp<std::int64_t>(outcome.retry_after_ms.value_or(1000), 0, 10000);
-        if (!m_sweep.wait(std::chrono::milliseconds(delay_ms))) return outcome;
+        if (outcome.status != shopify::CallStatus::retry || !m_sweep.wait_to_ask_again(tries, outcome.retry_after_ms)) {
+            return outcome;
+        }
     }
 }
 

@@ -37,7 +37,6 @@ private:
     std::shared_ptr<shopify::AdminApi> m_api;
     BatchWriter& m_writer;
     BatchWriter::Clock m_clock;
-    OrderSweepOptions m_options;
     shopify::OrderLister m_lister;
     OrderSweep m_sweep;  // last: its thread stops before the members it uses go
 };

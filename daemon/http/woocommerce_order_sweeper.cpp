@@ -19,7 +19,6 @@ WooCommerceOrderSweeper::WooCommerceOrderSweeper(OrderSweep::OpenDatabase open, 
     : m_rest(std::move(rest)),
       m_writer(writer),
       m_clock(clock),
-      m_options(options),
       m_sweep("woocommerce", options, std::move(open), std::move(clock),
               [](const Shop& shop) {
                   return shop.platform == "woocommerce" && woocommerce_site(shop).has_value();  // no key: no asking
@@ -36,13 +35,16 @@ bool WooCommerceOrderSweeper::read_and_store(const Shop& shop, Timestamp since, 
         if (m_sweep.stopping()) return false;  // the mark stays; the next start sweeps again
         Page page;
         if (!read_page(shop, site, since, number, page)) return false;
-        if (!store_page(shop, page, since, tally)) return false;
+        if (!store_page(shop, page, tally)) return false;
         if (page.last) return true;
     }
 }
 
-// A page answered 429, 5xx or not at all is asked again after its Retry-After (a second without
-// one), up to page_tries_max times; any other refusal (401: the key was revoked) stops the sweep.
+// A page answered 429, 5xx or not at all is asked again (OrderSweep::wait_to_ask_again); any other
+// refusal (401: the key was revoked) stops the sweep. An order modified before `since` is one a shop
+// that ignores `modified_after` listed: it is left out (it predates what this sweep looks for, and
+// orders from before the shop was added never earn), and since the newest come first, the pages
+// after it hold only older ones.
 bool WooCommerceOrderSweeper::read_page(const Shop& shop, const WooCommerceSite& site, Timestamp since, int number,
                                         Page& page) {
     const std::string what = "list orders page " + std::to_string(number);
@@ -55,36 +57,31 @@ bool WooCommerceOrderSweeper::read_page(const Shop& shop, const WooCommerceSite&
                 spdlog::warn("woocommerce: order sweep stopped shop={} {}: {}", shop.id, what, orders.error().message);
                 return false;
             }
-            page.orders = std::move(*orders);
             const std::string pages = response.header("x-wp-totalpages");
-            page.last = page.orders.size() < static_cast<std::size_t>(woocommerce::k_order_page_size) ||
+            page.last = orders->size() < static_cast<std::size_t>(woocommerce::k_order_page_size) ||
                         (!pages.empty() && number >= std::atoi(pages.c_str()));
+            for (auto& order : *orders) {
+                const auto modified = woocommerce::order_modified_at(order);
+                if (modified && *modified < since) page.last = true;
+                else page.orders.push_back(std::move(order));
+            }
             return true;
         }
         const auto outcome = classify_failure(response, what);
-        if (outcome.status != DeliveryStatus::retry || tries >= m_options.page_tries_max) {
+        if (outcome.status != DeliveryStatus::retry || !m_sweep.wait_to_ask_again(tries, outcome.retry_after_ms)) {
             spdlog::warn("woocommerce: order sweep stopped shop={} reason={}", shop.id, outcome.detail);
             return false;
         }
-        const auto delay_ms = std::clamp<std::int64_t>(outcome.retry_after_ms.value_or(1000), 0, 10000);
-        if (!m_sweep.wait(std::chrono::milliseconds(delay_ms))) return false;
     }
 }
 
 // A page's events go in one group commit; an order the mapper refuses is left out (its webhook
-// would have been answered 400 too) and logged, and does not hold up the others. An order modified
-// before `since` is one a shop that ignores `modified_after` listed: it is left alone (it predates
-// what this sweep looks for, and orders from before the shop was added never earn), and since the
-// newest come first, the pages after it hold only older ones.
-bool WooCommerceOrderSweeper::store_page(const Shop& shop, Page& page, Timestamp since, SweepTally& tally) {
+// would have been answered 400 too) and logged, and does not hold up the others.
+bool WooCommerceOrderSweeper::store_page(const Shop& shop, const Page& page, SweepTally& tally) {
     const auto statuses = woocommerce_status_map(shop);
     std::vector<InboxEvent> events;
     const Timestamp received_at = m_clock();
     for (const auto& order : page.orders) {
-        if (const auto modified = woocommerce::order_modified_at(order); modified && *modified < since) {
-            page.last = true;
-            continue;
-        }
         ++tally.orders;
         auto snapshot = woocommerce::read_order(order);
         if (!snapshot) {

@@ -31,17 +31,16 @@ public:
 
 private:
     struct Page {
-        std::vector<nlohmann::json> orders;
-        bool last = false;
+        std::vector<nlohmann::json> orders;  // those modified since the sweep's `since`
+        bool last = false;                   // no page after this one holds any
     };
     bool read_and_store(const Shop& shop, Timestamp since, SweepTally& tally);
     bool read_page(const Shop& shop, const WooCommerceSite& site, Timestamp since, int number, Page& page);
-    bool store_page(const Shop& shop, Page& page, Timestamp since, SweepTally& tally);
+    bool store_page(const Shop& shop, const Page& page, SweepTally& tally);
 
     WooCommerceRest m_rest;
     BatchWriter& m_writer;
     BatchWriter::Clock m_clock;
-    OrderSweepOptions m_options;
     OrderSweep m_sweep;  // last: its thread stops before the members it uses go
 };
 

@@ -8,6 +8,7 @@
 
 #include <ctime>
 
+#include "adapters/woocommerce/order_snapshot.hpp"
 #include "core/timestamp.hpp"
 
 using namespace rewardd;
@@ -22,11 +23,7 @@ const std::string k_secret = "test-webhook-secret";
 
 Timestamp now_s() { return static_cast<Timestamp>(std::time(nullptr)); }
 
-std::string gmt(Timestamp t) {
-    std::string text = format_timestamp(t);
-    text.pop_back();  // WooCommerce's *_gmt fields carry no zone
-    return text;
-}
+std::string gmt(Timestamp t) { return rewardd::woocommerce::format_gmt(t); }
 
 // The fixture's paid order (one line, 50.00 USD) as order `id` of a customer of its own, created
 // and paid a minute before it was last modified at `modified`.
